@@ -1,0 +1,23 @@
+//! The jemput gRPC API: generated messages, clients (feature `client`) and
+//! servers (feature `server`) for `jemput.registry.v1` and
+//! `jemput.optimizer.v1`, and the encoded descriptor set for reflection.
+//!
+//! Services depend on this crate instead of compiling the protos themselves,
+//! so every binary speaks exactly the same contract.
+
+/// `jemput.registry.v1`: regions, enrollment gaps and the activation ledger.
+pub mod registry {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("jemput.registry.v1");
+}
+
+/// `jemput.optimizer.v1`: plans for mobile activation teams.
+pub mod optimizer {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("jemput.optimizer.v1");
+}
+
+/// The encoded `FileDescriptorSet` of every jemput proto, for
+/// `tonic_reflection::server::Builder::register_encoded_file_descriptor_set`.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/jemput_descriptor.bin"));
