@@ -1,0 +1,65 @@
+// Calls to the dashboard's HTTP API. Errors arrive as
+// {error: {code, message, violations, preconditions}} and become ApiError,
+// so a form can put each violation beside its field.
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error.message || `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = error.code || "UNKNOWN";
+    this.violations = error.violations || [];
+    this.preconditions = error.preconditions || [];
+  }
+}
+
+async function parse(response) {
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = data && data.error ? data.error : { message: text || response.statusText };
+    throw new ApiError(response.status, error);
+  }
+  return data;
+}
+
+/** GET (or, with `body`, POST) a JSON endpoint. */
+export async function api(path, { body, method, signal } = {}) {
+  const options = { method: method || (body === undefined ? "GET" : "POST"), signal };
+  if (body !== undefined) {
+    options.headers = { "content-type": "application/json" };
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, { code: "NETWORK", message: String(error.message || error) });
+  }
+  return parse(response);
+}
+
+/** POSTs `body` and saves the answer as a file named `filename`. */
+export async function download(path, body, filename) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) await parse(response);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

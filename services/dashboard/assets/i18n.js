@@ -1,0 +1,419 @@
+// Words of the dashboard in Indonesian and English, and numbers, money and
+// dates as an Indonesian reader writes them in both languages (50.421,
+// Rp 250.000.000, 31 Des 2026 / 31 Dec 2026). Hand-written rather than Intl,
+// so every browser shows the same thing (src/format.rs mirrors these).
+
+const WORDS = {
+  id: {
+    "app.title": "Jemput Bola IKD",
+    "nav.gaps": "Kesenjangan",
+    "nav.plan": "Rencana",
+    "nav.scenarios": "Skenario anggaran",
+    "nav.plans": "Rencana tersimpan",
+    "footer": "Aktivasi Identitas Kependudukan Digital (IKD) — perencanaan tim jemput bola.",
+    "loading": "Memuat…",
+    "retry": "Coba lagi",
+    "cancel": "Batalkan",
+    "cancelled": "Dibatalkan.",
+    "elapsed": "berjalan {s} detik",
+    "error.UNAVAILABLE": "Layanan tidak dapat dihubungi. Pastikan `jemput up` berjalan.",
+    "error.network": "Dasbor tidak dapat dihubungi.",
+    "error.title": "Terjadi kesalahan",
+    "district": "Kabupaten",
+    "kecamatan": "Kecamatan",
+    "village": "Desa/Kelurahan",
+    "villages": "desa/kelurahan",
+    "recorded": "Rekam KTP-el",
+    "activated": "Aktivasi IKD",
+    "coverage": "Cakupan",
+    "target": "Target",
+    "gap": "Kekurangan",
+    "kind.desa": "desa",
+    "kind.kelurahan": "kelurahan",
+    "gaps.title": "Kesenjangan aktivasi IKD",
+    "gaps.lead": "Cakupan IKD per desa/kelurahan. Klik kecamatan pada peta atau tabel untuk melihat desanya.",
+    "gaps.live": "Langsung",
+    "gaps.offline": "Tidak tersambung",
+    "gaps.updated": "Diperbarui {t}",
+    "gaps.all": "Seluruh kabupaten",
+    "gaps.villagesOf": "Desa/kelurahan di Kecamatan {name}",
+    "gaps.back": "← Seluruh kabupaten",
+    "gaps.ofTarget": "target {pct}",
+    "legend.coverage": "Cakupan IKD",
+    "legend.target": "≥ target",
+    "map.attribution": "Batas wilayah",
+    "map.base": "Kantor Dukcapil",
+    "plan.title": "Rencana tim jemput bola",
+    "plan.lead": "Cari rute tim yang mencapai target paling cepat dengan anggaran yang ada.",
+    "plan.budget": "Anggaran (Rp)",
+    "plan.teams": "Jumlah tim",
+    "plan.start": "Tanggal mulai",
+    "plan.targetPct": "Target (% rekam KTP-el)",
+    "plan.deadline": "Tenggat (opsional)",
+    "plan.advanced": "Parameter model (lanjutan)",
+    "plan.default": "bawaan: {v}",
+    "plan.submit": "Buat rencana",
+    "plan.solving": "Menyusun rencana…",
+    "plan.targetDate": "Target tercapai",
+    "plan.notReached": "Target tidak tercapai",
+    "plan.workingDays": "{d} hari kerja",
+    "plan.lowerBound": "batas bawah terbukti: {d} hari",
+    "plan.officeOnly": "hanya kantor: {d} hari kerja",
+    "plan.cost": "Biaya",
+    "plan.ofBudget": "dari anggaran {b}",
+    "plan.activations": "Aktivasi",
+    "plan.mobile": "tim keliling",
+    "plan.office": "kantor",
+    "plan.coverageEnd": "cakupan di akhir {pct}",
+    "plan.binding": "Pembatas",
+    "binding.budget": "anggaran",
+    "binding.teams": "jumlah tim",
+    "binding.villages": "desa (warga terjangkau habis)",
+    "binding.none": "tidak ada",
+    "plan.minimumBudget": "Anggaran minimum untuk target: {b}",
+    "plan.solver": "Pemecah {s}, {t} detik",
+    "cost.per_diem_rupiah": "Uang harian",
+    "cost.lodging_rupiah": "Penginapan",
+    "cost.vehicle_rupiah": "Kendaraan + sopir",
+    "cost.fuel_rupiah": "BBM",
+    "cost.outreach_rupiah": "Sosialisasi",
+    "plan.routes": "Rute tim",
+    "plan.allTeams": "Semua tim",
+    "plan.projection": "Proyeksi cakupan",
+    "plan.calendar": "Kalender tim",
+    "plan.date": "Tanggal",
+    "plan.overnight": "menginap",
+    "plan.unvisited": "Desa yang tidak dikunjungi",
+    "plan.reason": "Alasan",
+    "plan.noneUnvisited": "Semua desa dikunjungi.",
+    "plan.exports": "Unduhan",
+    "plan.itinerary": "Jadwal",
+    "plan.print": "cetak (HTML)",
+    "plan.allCsv": "Jadwal semua tim (CSV)",
+    "plan.geojson": "Rute (GeoJSON)",
+    "plan.saved": "Tersimpan sebagai {name}",
+    "plan.replannedFrom": "Lanjutan dari {name}, per {d}",
+    "chart.activated": "IKD teraktivasi",
+    "chart.officeOnly": "hanya kantor",
+    "chart.targetLine": "target {n}",
+    "chart.planned": "rencana",
+    "chart.actual": "realisasi",
+    "scen.title": "Skenario anggaran",
+    "scen.lead": "Berapa hari kerja sampai target untuk setiap anggaran, dan berapa hari yang dihemat tiap tambahan Rp 10 juta.",
+    "scen.budgets": "Anggaran (juta Rp, pisahkan dengan koma)",
+    "scen.teams": "Jumlah tim (pisahkan dengan koma)",
+    "scen.submit": "Hitung skenario",
+    "scen.solving": "Menghitung skenario…",
+    "scen.chart": "Hari kerja sampai target menurut anggaran",
+    "scen.marginal": "Hari dihemat per tambahan Rp 10 juta",
+    "scen.table": "Tabel skenario",
+    "scen.daysAxis": "hari kerja",
+    "scen.budgetAxis": "anggaran",
+    "scen.teamsN": "{n} tim",
+    "scen.reaches": "Capai target",
+    "scen.yes": "ya",
+    "scen.no": "tidak",
+    "scen.minTitle": "Anggaran minimum untuk tenggat",
+    "scen.deadline": "Tenggat",
+    "scen.minSubmit": "Cari anggaran minimum",
+    "scen.minSolving": "Mencari anggaran minimum…",
+    "scen.minResult": "Anggaran minimum untuk mencapai target pada {d}: {b}",
+    "scen.minNone": "Tidak ada anggaran yang mencapai target pada {d} dengan tim ini.",
+    "scen.openPlan": "Buka rencananya",
+    "scen.notReached": "tidak tercapai",
+    "scen.badBudgets": "Tulis anggaran dalam juta rupiah, mis. 100, 200, 300.",
+    "scen.badTeams": "Tulis jumlah tim, mis. 4 atau 3, 4, 5.",
+    "plans.title": "Rencana tersimpan",
+    "plans.empty": "Belum ada rencana tersimpan.",
+    "plans.created": "Dibuat",
+    "plans.open": "Buka",
+    "plans.progress": "Realisasi",
+    "plans.replan": "Rencanakan ulang",
+    "plans.replanning": "Merencanakan ulang…",
+    "plans.asOf": "Per tanggal",
+    "plans.compare": "Rencana dibanding realisasi",
+    "plans.plannedByNow": "Menurut rencana sampai {d}",
+    "plans.actualByNow": "Realisasi sampai {d}",
+    "plans.difference": "Selisih",
+    "plans.sinceStart": "dicatat sejak {d}",
+    "plans.byVillage": "Per desa sampai hari ini",
+    "plans.plannedMobile": "Rencana (tim)",
+    "plans.actualMobile": "Realisasi (tim)",
+    "plans.actualTotal": "Realisasi (semua)",
+    "plans.notStarted": "Rencana ini belum dimulai.",
+    "field.required": "Wajib diisi.",
+    "field.number": "Harus berupa angka.",
+  },
+  en: {
+    "app.title": "IKD Outreach",
+    "nav.gaps": "Gaps",
+    "nav.plan": "Plan",
+    "nav.scenarios": "Budget scenarios",
+    "nav.plans": "Saved plans",
+    "footer": "Digital ID (IKD) activation — planning mobile ('jemput bola') teams.",
+    "loading": "Loading…",
+    "retry": "Retry",
+    "cancel": "Cancel",
+    "cancelled": "Cancelled.",
+    "elapsed": "running {s} s",
+    "error.UNAVAILABLE": "The service cannot be reached. Make sure `jemput up` is running.",
+    "error.network": "The dashboard cannot be reached.",
+    "error.title": "Something went wrong",
+    "district": "District",
+    "kecamatan": "Kecamatan",
+    "village": "Village",
+    "villages": "villages",
+    "recorded": "KTP-el recorded",
+    "activated": "IKD activated",
+    "coverage": "Coverage",
+    "target": "Target",
+    "gap": "Gap",
+    "kind.desa": "desa",
+    "kind.kelurahan": "kelurahan",
+    "gaps.title": "IKD activation gaps",
+    "gaps.lead": "IKD coverage by village. Click a kecamatan on the map or in the table to see its villages.",
+    "gaps.live": "Live",
+    "gaps.offline": "Not connected",
+    "gaps.updated": "Updated {t}",
+    "gaps.all": "Whole district",
+    "gaps.villagesOf": "Villages of Kecamatan {name}",
+    "gaps.back": "← Whole district",
+    "gaps.ofTarget": "target {pct}",
+    "legend.coverage": "IKD coverage",
+    "legend.target": "≥ target",
+    "map.attribution": "Boundaries",
+    "map.base": "Dukcapil office",
+    "plan.title": "Mobile team plan",
+    "plan.lead": "Find the team routes that reach the target fastest within the budget.",
+    "plan.budget": "Budget (Rp)",
+    "plan.teams": "Teams",
+    "plan.start": "Start date",
+    "plan.targetPct": "Target (% of KTP-el recorded)",
+    "plan.deadline": "Deadline (optional)",
+    "plan.advanced": "Model parameters (advanced)",
+    "plan.default": "default: {v}",
+    "plan.submit": "Make plan",
+    "plan.solving": "Planning…",
+    "plan.targetDate": "Target reached",
+    "plan.notReached": "Target not reached",
+    "plan.workingDays": "{d} working days",
+    "plan.lowerBound": "proven lower bound: {d} days",
+    "plan.officeOnly": "office only: {d} working days",
+    "plan.cost": "Cost",
+    "plan.ofBudget": "of a {b} budget",
+    "plan.activations": "Activations",
+    "plan.mobile": "mobile teams",
+    "plan.office": "office",
+    "plan.coverageEnd": "coverage at the end {pct}",
+    "plan.binding": "Limited by",
+    "binding.budget": "budget",
+    "binding.teams": "number of teams",
+    "binding.villages": "villages (reachable residents run out)",
+    "binding.none": "nothing",
+    "plan.minimumBudget": "Least budget for the target: {b}",
+    "plan.solver": "Solver {s}, {t} s",
+    "cost.per_diem_rupiah": "Per diem",
+    "cost.lodging_rupiah": "Lodging",
+    "cost.vehicle_rupiah": "Vehicle + driver",
+    "cost.fuel_rupiah": "Fuel",
+    "cost.outreach_rupiah": "Outreach",
+    "plan.routes": "Team routes",
+    "plan.allTeams": "All teams",
+    "plan.projection": "Coverage projection",
+    "plan.calendar": "Team calendar",
+    "plan.date": "Date",
+    "plan.overnight": "overnight",
+    "plan.unvisited": "Villages not visited",
+    "plan.reason": "Reason",
+    "plan.noneUnvisited": "Every village is visited.",
+    "plan.exports": "Downloads",
+    "plan.itinerary": "Itinerary",
+    "plan.print": "print (HTML)",
+    "plan.allCsv": "All teams' itinerary (CSV)",
+    "plan.geojson": "Routes (GeoJSON)",
+    "plan.saved": "Saved as {name}",
+    "plan.replannedFrom": "Continues {name}, as of {d}",
+    "chart.activated": "IKD activated",
+    "chart.officeOnly": "office only",
+    "chart.targetLine": "target {n}",
+    "chart.planned": "planned",
+    "chart.actual": "actual",
+    "scen.title": "Budget scenarios",
+    "scen.lead": "Working days to the target for each budget, and the days saved by each extra Rp 10 juta.",
+    "scen.budgets": "Budgets (Rp juta = million, comma-separated)",
+    "scen.teams": "Teams (comma-separated)",
+    "scen.submit": "Evaluate",
+    "scen.solving": "Evaluating scenarios…",
+    "scen.chart": "Working days to target by budget",
+    "scen.marginal": "Days saved per extra Rp 10 juta",
+    "scen.table": "Scenario table",
+    "scen.daysAxis": "working days",
+    "scen.budgetAxis": "budget",
+    "scen.teamsN": "{n} teams",
+    "scen.reaches": "Reaches target",
+    "scen.yes": "yes",
+    "scen.no": "no",
+    "scen.minTitle": "Least budget for a deadline",
+    "scen.deadline": "Deadline",
+    "scen.minSubmit": "Find least budget",
+    "scen.minSolving": "Searching for the least budget…",
+    "scen.minResult": "Least budget to reach the target by {d}: {b}",
+    "scen.minNone": "No budget reaches the target by {d} with these teams.",
+    "scen.openPlan": "Open its plan",
+    "scen.notReached": "not reached",
+    "scen.badBudgets": "Write budgets in juta (millions) of rupiah, e.g. 100, 200, 300.",
+    "scen.badTeams": "Write team counts, e.g. 4 or 3, 4, 5.",
+    "plans.title": "Saved plans",
+    "plans.empty": "No saved plans yet.",
+    "plans.created": "Created",
+    "plans.open": "Open",
+    "plans.progress": "Progress",
+    "plans.replan": "Replan",
+    "plans.replanning": "Replanning…",
+    "plans.asOf": "As of",
+    "plans.compare": "Plan against actual progress",
+    "plans.plannedByNow": "Planned by {d}",
+    "plans.actualByNow": "Actual by {d}",
+    "plans.difference": "Difference",
+    "plans.sinceStart": "recorded since {d}",
+    "plans.byVillage": "By village, to date",
+    "plans.plannedMobile": "Planned (teams)",
+    "plans.actualMobile": "Actual (teams)",
+    "plans.actualTotal": "Actual (all)",
+    "plans.notStarted": "This plan has not started yet.",
+    "field.required": "Required.",
+    "field.number": "Must be a number.",
+  },
+};
+
+const STORAGE_KEY = "jemput.lang";
+
+function storedLang() {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    return stored === "en" ? "en" : "id";
+  } catch {
+    return "id";
+  }
+}
+
+let current = storedLang();
+
+export function lang() {
+  return current;
+}
+
+export function setLang(code) {
+  current = code === "en" ? "en" : "id";
+  try {
+    localStorage.setItem(STORAGE_KEY, current);
+  } catch {
+    // Private windows may refuse storage; the choice lasts for the page.
+  }
+  document.documentElement.lang = current;
+  window.dispatchEvent(new CustomEvent("langchange"));
+}
+
+/** The text for `key`, with `{name}` replaced by `vars.name`. */
+export function t(key, vars = {}) {
+  const text = WORDS[current][key] ?? WORDS.id[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** 50421 → "50.421". */
+export function fmtInt(value) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
+  const rounded = Math.round(Number(value));
+  const digits = String(Math.abs(rounded));
+  let out = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ".";
+    out += digits[i];
+  }
+  return (rounded < 0 ? "-" : "") + out;
+}
+
+/** 250000000 → "Rp 250.000.000". */
+export function fmtRp(value) {
+  if (value === null || value === undefined) return "–";
+  return "Rp " + fmtInt(value);
+}
+
+/** 250000000 → "Rp 250 jt" (juta); for chart axes. */
+export function fmtJuta(value) {
+  const juta = Number(value) / 1e6;
+  const text = Number.isInteger(juta) ? fmtInt(juta) : fmtDec(juta, 1);
+  return "Rp " + text + " jt";
+}
+
+/** 1.4 → "1,4". */
+export function fmtDec(value, decimals = 1) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
+  const fixed = Number(value).toFixed(decimals);
+  const [whole, fraction] = fixed.split(".");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const grouped = fmtInt(Math.abs(Number(whole)));
+  return sign + grouped + (fraction ? "," + fraction : "");
+}
+
+/** 0.0514 → "5,1%". */
+export function fmtPct(share, decimals = 1) {
+  return fmtDec(Number(share) * 100, decimals) + "%";
+}
+
+const MONTHS = {
+  id: ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+  en: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+};
+const WEEKDAYS = {
+  id: ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+  en: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+};
+
+function parseIso(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+  if (!match) return null;
+  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+}
+
+/** "2026-12-31" → "31 Des 2026" / "31 Dec 2026". */
+export function fmtDate(iso) {
+  const d = parseIso(iso);
+  if (!d) return iso || "–";
+  return `${d.day} ${MONTHS[current][d.month - 1]} ${d.year}`;
+}
+
+/** "2026-12-31" → "Kam 31 Des" / "Thu 31 Dec". */
+export function fmtDayShort(iso) {
+  const d = parseIso(iso);
+  if (!d) return iso || "–";
+  const weekday = new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
+  return `${WEEKDAYS[current][weekday]} ${d.day} ${MONTHS[current][d.month - 1]}`;
+}
+
+/** A month tick on a chart: "Jan 2027". */
+export function fmtMonth(year, monthIndex) {
+  return `${MONTHS[current][monthIndex]} ${year}`;
+}
+
+/** Minutes after the workday start (08:00) → "09:35". */
+export function fmtClock(minutes, startHour = 8) {
+  const total = Math.round(startHour * 60 + Math.max(0, Number(minutes) || 0));
+  const h = String(Math.floor(total / 60)).padStart(2, "0");
+  const m = String(total % 60).padStart(2, "0");
+  return `${h}.${m}`;
+}
+
+/** Reads "250.000.000", "Rp 250.000.000" or "250000000" as 250000000. */
+export function parseRupiah(text) {
+  const digits = String(text || "").replace(/[^0-9]/g, "");
+  return digits ? Number(digits) : null;
+}
+
+/** Reads "1,4" or "1.4" as 1.4. */
+export function parseDecimal(text) {
+  const cleaned = String(text || "").trim().replace(",", ".");
+  if (cleaned === "") return null;
+  const value = Number(cleaned);
+  return Number.isFinite(value) ? value : NaN;
+}

@@ -1,0 +1,244 @@
+// The district map, drawn as SVG from the village boundaries the registry
+// ships (no tiles, no network): villages filled by a value, kecamatan
+// outlines, names, team routes, and the boundary data's attribution.
+
+import { h, teamColor } from "./ui.js";
+import { t, fmtPct } from "./i18n.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const WIDTH = 1000;
+const PAD = 12;
+
+function s(tag, attrs = {}, ...children) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined) continue;
+    element.setAttribute(name, String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+function idOf(name) {
+  return "r-" + String(name).replace(/^regions\//, "").replace(/[^0-9A-Za-z]/g, "_");
+}
+
+function polygons(geometry) {
+  if (!geometry) return [];
+  if (geometry.type === "Polygon") return [geometry.coordinates];
+  if (geometry.type === "MultiPolygon") return geometry.coordinates;
+  return [];
+}
+
+/** Colour classes of coverage, as fractions of the target. */
+const COVERAGE_COLORS = ["#c0392b", "#e8743b", "#f4b350", "#f7dc6f", "#a9cf7a", "#1e8449"];
+const COVERAGE_STEPS = [1 / 6, 1 / 3, 1 / 2, 2 / 3, 1];
+
+export function coverageColor(coverage, target) {
+  const goal = target > 0 ? target : 0.3;
+  for (let i = 0; i < COVERAGE_STEPS.length; i++) {
+    if (coverage < goal * COVERAGE_STEPS[i]) return COVERAGE_COLORS[i];
+  }
+  return COVERAGE_COLORS[COVERAGE_COLORS.length - 1];
+}
+
+/** The legend of coverageColor for a target. */
+export function coverageLegend(target) {
+  const goal = target > 0 ? target : 0.3;
+  const items = [];
+  let lower = 0;
+  COVERAGE_STEPS.forEach((step, i) => {
+    const upper = goal * step;
+    items.push(h("li", {}, h("span", { class: "swatch", style: `background:${COVERAGE_COLORS[i]}` }), `${fmtPct(lower, 0)}–${fmtPct(upper, 0)}`));
+    lower = upper;
+  });
+  items.push(h("li", {}, h("span", { class: "swatch", style: `background:${COVERAGE_COLORS[COVERAGE_COLORS.length - 1]}` }), t("legend.target") + ` (${fmtPct(goal, 0)})`));
+  return h("div", { class: "legend" }, h("div", { class: "legend-title" }, t("legend.coverage")), h("ul", {}, items));
+}
+
+/**
+ * Builds the map of `data` (from /api/map). Returns an object to colour
+ * villages, focus a kecamatan, and draw routes; `element` goes in the page.
+ */
+export function createMap(data, { onSelectKecamatan } = {}) {
+  const villages = data.villages || [];
+  const kecamatan = data.kecamatan || [];
+  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  const extend = (lon, lat) => {
+    minLon = Math.min(minLon, lon);
+    maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
+  };
+  for (const v of villages) {
+    const shapes = polygons(v.boundary);
+    if (!shapes.length) extend(v.longitude, v.latitude);
+    for (const shape of shapes) for (const ring of shape) for (const [lon, lat] of ring) extend(lon, lat);
+  }
+  if (!Number.isFinite(minLon)) {
+    minLon = 102; maxLon = 103; minLat = -4; maxLat = -3;
+  }
+  const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  const scale = (WIDTH - 2 * PAD) / Math.max((maxLon - minLon) * kx, 1e-6);
+  const height = Math.round((maxLat - minLat) * scale + 2 * PAD);
+  const project = (lon, lat) => [PAD + (lon - minLon) * kx * scale, PAD + (maxLat - lat) * scale];
+  const pathOf = (geometry) =>
+    polygons(geometry)
+      .map((shape) =>
+        shape
+          .map((ring) => ring.map(([lon, lat], i) => {
+            const [x, y] = project(lon, lat);
+            return (i ? "L" : "M") + x.toFixed(1) + " " + y.toFixed(1);
+          }).join("") + "Z")
+          .join("")
+      )
+      .join("");
+
+  const defs = s("defs");
+  const fills = s("g", { class: "villages" });
+  const outlines = s("g", { class: "kecamatan-lines" });
+  const kecLabels = s("g", { class: "labels kecamatan-labels" });
+  const villageLabels = s("g", { class: "labels village-labels" });
+  const routes = s("g", { class: "routes" });
+  const markers = s("g", { class: "markers" });
+  const svg = s("svg", { viewBox: `0 0 ${WIDTH} ${height}`, class: "map-svg", role: "img", "aria-label": data.district?.display_name || "map" }, defs, fills, outlines, kecLabels, villageLabels, routes, markers);
+
+  const villageUse = new Map();
+  const byKecamatan = new Map();
+  for (const v of villages) {
+    const id = idOf(v.name);
+    const d = pathOf(v.boundary);
+    if (!d) continue;
+    defs.append(s("path", { id, d }));
+    const use = s("use", { href: "#" + id, class: "village", "data-region": v.name, "data-parent": v.parent }, s("title", {}, v.display_name));
+    use.addEventListener("click", () => onSelectKecamatan && onSelectKecamatan(v.parent));
+    fills.append(use);
+    villageUse.set(v.name, use);
+    if (!byKecamatan.has(v.parent)) byKecamatan.set(v.parent, []);
+    byKecamatan.get(v.parent).push({ id, v });
+  }
+
+  // Kecamatan outlines: the registry's own boundary where it has one;
+  // otherwise each village's outline masked by its own kecamatan, which
+  // leaves exactly the edges it shares with other kecamatan or the outside.
+  for (const k of kecamatan) {
+    const d = pathOf(k.boundary);
+    if (d) {
+      outlines.append(s("path", { d, class: "kecamatan-line", "data-region": k.name }));
+      continue;
+    }
+    const members = byKecamatan.get(k.name) || [];
+    if (!members.length) continue;
+    const maskId = "m-" + idOf(k.name);
+    const mask = s("mask", { id: maskId, maskUnits: "userSpaceOnUse", x: 0, y: 0, width: WIDTH, height }, s("rect", { x: 0, y: 0, width: WIDTH, height, fill: "white" }));
+    for (const { id } of members) mask.append(s("use", { href: "#" + id, fill: "black" }));
+    defs.append(mask);
+    const group = s("g", { mask: `url(#${maskId})`, class: "kecamatan-line", "data-region": k.name });
+    for (const { id } of members) group.append(s("use", { href: "#" + id }));
+    outlines.append(group);
+  }
+  for (const k of kecamatan) {
+    const [x, y] = project(k.longitude, k.latitude);
+    const label = s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "kecamatan-label", "data-region": k.name }, k.display_name);
+    label.addEventListener("click", () => onSelectKecamatan && onSelectKecamatan(k.name));
+    kecLabels.append(label);
+  }
+
+  const base = data.district ? project(data.district.longitude, data.district.latitude) : null;
+  const drawBase = () => {
+    markers.replaceChildren();
+    if (!base) return;
+    const [x, y] = base;
+    markers.append(
+      s("rect", { x: (x - 6).toFixed(1), y: (y - 6).toFixed(1), width: 12, height: 12, class: "base-marker" }, s("title", {}, t("map.base"))),
+      s("text", { x: (x + 9).toFixed(1), y: (y + 4).toFixed(1), class: "base-label" }, t("map.base"))
+    );
+  };
+  drawBase();
+
+  const attribution = h("div", { class: "attribution" }, t("map.attribution") + ": " + ((data.attribution || []).join("; ") || "—"));
+  const overlay = h("div", { class: "map-overlay" });
+  const element = h("div", { class: "map" }, svg, overlay, attribution);
+
+  let zoom = 1;
+  const api = {
+    element,
+    svg,
+    overlay,
+    /** Fills each village with `fill(region)` and titles it `title(region)`. */
+    colorVillages(fill, title) {
+      for (const [name, use] of villageUse) {
+        use.setAttribute("fill", fill(name) || "#e5e7eb");
+        if (title) use.querySelector("title").textContent = title(name);
+      }
+    },
+    /** Zooms to a kecamatan (its villages labelled) or back to the district. */
+    focus(kecamatanName) {
+      villageLabels.replaceChildren();
+      for (const [, use] of villageUse) use.classList.toggle("dim", Boolean(kecamatanName) && use.dataset.parent !== kecamatanName);
+      for (const line of outlines.children) line.classList.toggle("selected", line.dataset.region === kecamatanName);
+      const members = kecamatanName ? byKecamatan.get(kecamatanName) || [] : [];
+      if (!members.length) {
+        zoom = 1;
+        svg.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
+        svg.classList.remove("zoomed");
+        return;
+      }
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (const { id } of members) {
+        const box = defs.querySelector("#" + id).getBBox();
+        x0 = Math.min(x0, box.x); y0 = Math.min(y0, box.y);
+        x1 = Math.max(x1, box.x + box.width); y1 = Math.max(y1, box.y + box.height);
+      }
+      // Keep the map's proportions so the box does not stretch.
+      const margin = 0.08 * Math.max(x1 - x0, y1 - y0);
+      let w = x1 - x0 + 2 * margin, hh = y1 - y0 + 2 * margin;
+      const ratio = WIDTH / height;
+      if (w / hh < ratio) w = hh * ratio; else hh = w / ratio;
+      const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+      zoom = WIDTH / w;
+      svg.setAttribute("viewBox", `${(cx - w / 2).toFixed(1)} ${(cy - hh / 2).toFixed(1)} ${w.toFixed(1)} ${hh.toFixed(1)}`);
+      svg.classList.add("zoomed");
+      svg.style.setProperty("--zoom", zoom.toFixed(3));
+      for (const { v } of members) {
+        const [x, y] = project(v.longitude, v.latitude);
+        villageLabels.append(s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "village-label", style: `font-size:${(11 / zoom).toFixed(2)}px;stroke-width:${(3 / zoom).toFixed(2)}px` }, v.display_name));
+      }
+    },
+    /**
+     * Draws each team-day of `plan` as a line from its start through its
+     * stops to its end, in the team's colour; `only` shows one team.
+     */
+    drawRoutes(plan, only = null) {
+      routes.replaceChildren();
+      if (!plan) return;
+      const points = new Map(villages.map((v) => [v.name, project(v.longitude, v.latitude)]));
+      const baseLat = plan.parameters?.base_latitude, baseLon = plan.parameters?.base_longitude;
+      const home = baseLat != null && baseLon != null ? project(baseLon, baseLat) : base;
+      const where = (place) => (place === "base" || !place ? home : points.get(place));
+      for (const team of plan.teams || []) {
+        if (only && team.team !== only) continue;
+        const group = s("g", { class: "team-routes", "data-team": team.team, stroke: teamColor(team.team) });
+        for (const day of team.days || []) {
+          const line = [where(day.start), ...day.stops.map((stop) => points.get(stop.region)), where(day.end)].filter(Boolean);
+          if (line.length < 2) continue;
+          const d = line.map(([x, y], i) => (i ? "L" : "M") + x.toFixed(1) + " " + y.toFixed(1)).join("");
+          group.append(s("path", { d, class: "route" + (day.overnight ? " overnight" : ""), "data-team": team.team, "data-date": day.date }, s("title", {}, `${team.display_name} · ${day.date}`)));
+        }
+        for (const stop of new Set((team.days || []).flatMap((d) => d.stops.map((x) => x.region)))) {
+          const p = points.get(stop);
+          if (p) group.append(s("circle", { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: 3.2, class: "stop", fill: teamColor(team.team) }));
+        }
+        routes.append(group);
+      }
+    },
+    relabel() {
+      drawBase();
+      attribution.textContent = t("map.attribution") + ": " + ((data.attribution || []).join("; ") || "—");
+    },
+  };
+  return api;
+}

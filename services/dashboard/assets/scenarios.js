@@ -1,0 +1,211 @@
+// The Budget scenarios page: days to target against budget (one point per
+// budget and team count), the days each extra Rp 10 juta saves, the table
+// behind the chart with CSV/XLSX downloads, and the least budget for a
+// deadline. #/scenarios?budgets=100000000,250000000&teams=4&run=1 runs at once.
+
+import { api, download } from "./api.js";
+import { t, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
+import { h, errorBox, showFieldErrors, withProgress, teamColor } from "./ui.js";
+import { xyChart } from "./charts.js";
+
+const state = { budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
+
+function readList(text, parse) {
+  const items = String(text).split(/[\s,;]+/).filter(Boolean).map(parse);
+  return items.length && items.every((v) => Number.isFinite(v) && v > 0) ? items : null;
+}
+
+function field(label, control) {
+  return h("label", { class: "field" }, h("span", { class: "field-label" }, label), control);
+}
+
+function commonParameters(form) {
+  const parameters = {};
+  if (form.elements.start_date.value) parameters.start_date = form.elements.start_date.value;
+  const target = parseDecimal(form.elements.target_fraction.value);
+  if (target !== null && !Number.isNaN(target)) parameters.target_fraction = target / 100;
+  return parameters;
+}
+
+function chartSection(scenarios) {
+  const teams = [...new Set(scenarios.map((s) => s.teams))].sort((a, b) => a - b);
+  const series = teams.map((n) => ({
+    label: t("scen.teamsN", { n }),
+    color: teamColor(n),
+    dots: true,
+    points: scenarios
+      .filter((s) => s.teams === n)
+      .sort((a, b) => a.budget_rupiah - b.budget_rupiah)
+      .map((s) => ({
+        x: s.budget_rupiah,
+        y: s.working_days,
+        hollow: !s.reaches_target,
+        title: `${fmtRp(s.budget_rupiah)} · ${t("scen.teamsN", { n })}: ${fmtInt(s.working_days)} ${t("scen.daysAxis")}${s.reaches_target ? " · " + fmtDate(s.target_date) : " · " + t("scen.notReached")}`,
+      })),
+  }));
+  return h("section", { class: "card", id: "scenario-chart" }, h("h2", {}, t("scen.chart")), xyChart({ className: "scenarios", series, x: { type: "number", format: fmtJuta, label: t("scen.budgetAxis") }, y: { format: fmtInt, label: t("scen.daysAxis"), min: 0 } }), h("p", { class: "muted small" }, "○ = " + t("scen.notReached")));
+}
+
+function marginalSection(scenarios) {
+  const rows = scenarios.filter((s, i) => i > 0 && scenarios[i - 1].teams === s.teams);
+  const max = Math.max(1e-9, ...rows.map((s) => s.days_saved_per_extra_10_juta));
+  return h(
+    "section",
+    { class: "card", id: "scenario-marginal" },
+    h("h2", {}, t("scen.marginal")),
+    h(
+      "div",
+      { class: "bars" },
+      rows.map((s) => {
+        const previous = scenarios[scenarios.indexOf(s) - 1];
+        return h("div", { class: "bar-row" }, h("span", { class: "bar-label" }, `${fmtJuta(previous.budget_rupiah)} → ${fmtJuta(s.budget_rupiah)} (${t("scen.teamsN", { n: s.teams })})`), h("span", { class: "bar-track" }, h("span", { class: "bar", style: `width:${((100 * Math.max(0, s.days_saved_per_extra_10_juta)) / max).toFixed(1)}%;background:${teamColor(s.teams)}` })), h("span", { class: "bar-value" }, fmtDec(s.days_saved_per_extra_10_juta, 2)));
+      })
+    )
+  );
+}
+
+function tableSection(scenarios) {
+  const exportButton = (kind) =>
+    h("button", {
+      type: "button",
+      class: "secondary",
+      onclick: (event) => {
+        const button = event.currentTarget;
+        download(`/api/scenarios/export.${kind}`, { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
+      },
+    }, kind.toUpperCase());
+  return h(
+    "section",
+    { class: "card", id: "scenario-table-section" },
+    h("div", { class: "section-head" }, h("h2", {}, t("scen.table")), h("div", { class: "actions" }, exportButton("csv"), exportButton("xlsx"))),
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { class: "data", id: "scenario-table" },
+        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.daysAxis"), t("plan.lowerBound", { d: "" }).replace(/[:\s]+$/, ""), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
+        h(
+          "tbody",
+          {},
+          scenarios.map((s) =>
+            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)))
+          )
+        )
+      )
+    )
+  );
+}
+
+function minimumResult(response, deadline) {
+  if (!response) return null;
+  const plan = response.plan;
+  return h(
+    "div",
+    { class: "minimum-result", id: "minimum-result" },
+    response.reachable && response.minimum_budget_rupiah != null
+      ? h("p", { class: "big" }, t("scen.minResult", { d: fmtDate(deadline), b: fmtRp(response.minimum_budget_rupiah) }))
+      : h("p", { class: "big warn" }, t("scen.minNone", { d: fmtDate(deadline) })),
+    plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("scen.openPlan")) : null
+  );
+}
+
+export async function render(root, route) {
+  let stopped = false;
+  const params = route.params;
+  if (params.get("budgets")) state.budgets = params.get("budgets").split(",").map((v) => String(Number(v) >= 1e5 ? Number(v) / 1e6 : v)).join(", ");
+  if (params.get("teams")) state.teams = params.get("teams");
+  root.append(h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("scen.title")), h("p", { class: "lead" }, t("scen.lead")))));
+  const form = h(
+    "form",
+    { class: "card", id: "scenario-form", novalidate: true },
+    h(
+      "div",
+      { class: "form-grid" },
+      field(t("scen.budgets"), h("input", { name: "budgets_rupiah", value: state.budgets, inputmode: "decimal", class: "wide" })),
+      field(t("scen.teams"), h("input", { name: "teams", value: state.teams, inputmode: "numeric" })),
+      field(t("plan.start"), h("input", { name: "start_date", type: "date", value: state.start_date })),
+      field(t("plan.targetPct"), h("input", { name: "target_fraction", inputmode: "decimal", placeholder: "30", value: state.target }))
+    ),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("scen.submit")))
+  );
+  const progress = h("div", { class: "progress-box", id: "scenario-progress" });
+  const result = h("div", { id: "scenario-result" });
+  const minForm = h(
+    "form",
+    { class: "card", id: "minimum-form", novalidate: true },
+    h("h2", {}, t("scen.minTitle")),
+    h("div", { class: "form-grid" }, field(t("scen.deadline"), h("input", { name: "deadline", type: "date", required: true, value: state.deadline }))),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("scen.minSubmit")))
+  );
+  const minProgress = h("div", { class: "progress-box" });
+  const minResult = h("div", {}, minimumResult(state.minimum, state.deadline));
+  root.append(form, progress, result, minForm, minProgress, minResult);
+
+  const show = (scenarios) => result.replaceChildren(chartSection(scenarios), marginalSection(scenarios), tableSection(scenarios));
+
+  const run = async () => {
+    state.budgets = form.elements.budgets_rupiah.value;
+    state.teams = form.elements.teams.value;
+    state.start_date = form.elements.start_date.value;
+    state.target = form.elements.target_fraction.value;
+    const budgets = readList(state.budgets, (v) => Math.round(parseDecimal(v) * 1e6));
+    const teams = readList(state.teams, Number);
+    const errors = [];
+    if (!budgets) errors.push({ field: "budgets_rupiah", description: t("scen.badBudgets") });
+    if (!teams || teams.some((n) => !Number.isInteger(n))) errors.push({ field: "teams", description: t("scen.badTeams") });
+    showFieldErrors(form, errors);
+    if (errors.length) return;
+    result.replaceChildren();
+    try {
+      const response = await withProgress(progress, t("scen.solving"), (signal) =>
+        api("/api/scenarios", { body: { parameters: commonParameters(form), budgets_rupiah: budgets, teams }, signal })
+      );
+      if (!response || stopped) return;
+      state.scenarios = response.scenarios;
+      show(response.scenarios);
+    } catch (error) {
+      if (stopped) return;
+      const unplaced = showFieldErrors(form, error.violations || []);
+      result.replaceChildren(!error.violations?.length || unplaced.length ? errorBox(error) : "");
+    }
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+
+  minForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const deadline = minForm.elements.deadline.value;
+    state.deadline = deadline;
+    if (!deadline) {
+      showFieldErrors(minForm, [{ field: "deadline", description: t("field.required") }]);
+      return;
+    }
+    showFieldErrors(minForm, []);
+    const teams = readList(form.elements.teams.value, Number);
+    const parameters = { ...commonParameters(form), teams: teams ? teams[0] : undefined };
+    try {
+      const response = await withProgress(minProgress, t("scen.minSolving"), (signal) => api("/api/minimum-budget", { body: { parameters, deadline }, signal }));
+      if (!response || stopped) return;
+      state.minimum = response;
+      minResult.replaceChildren(minimumResult(response, deadline));
+    } catch (error) {
+      if (stopped) return;
+      const unplaced = showFieldErrors(minForm, error.violations || []);
+      minResult.replaceChildren(!error.violations?.length || unplaced.length ? errorBox(error) : "");
+    }
+  });
+
+  if (params.get("run") === "1") {
+    history.replaceState(null, "", "#/scenarios");
+    run();
+  } else if (state.scenarios) {
+    show(state.scenarios);
+  }
+  return () => {
+    stopped = true;
+    for (const button of root.querySelectorAll(".progress button")) button.click();
+  };
+}

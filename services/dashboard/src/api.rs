@@ -1,0 +1,898 @@
+//! The HTTP JSON API under `/api/`: each handler makes one or a few gRPC
+//! calls and answers JSON, a Server-Sent Event stream or an export file.
+//!
+//! Cancellation needs no code: when the browser aborts a request, hyper
+//! drops the handler's future, which drops the tonic call, which resets its
+//! HTTP/2 stream, and the optimizer sees the solve's caller is gone.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jemput_proto::optimizer::{
+    BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest, FindMinimumBudgetRequest,
+    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest,
+};
+use jemput_proto::registry::{
+    GetEnrollmentGapRequest, GetRegionRequest, ListEnrollmentGapsRequest, ListRegionsRequest,
+    Region, RegionLevel, RegionView, SummarizeActivationsRequest, WatchEnrollmentGapsRequest,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio_stream::{Stream, StreamExt};
+use tonic::{Code, Request};
+use tonic_types::StatusExt;
+
+use crate::DEFAULT_DISTRICT;
+use crate::backends::Clients;
+use crate::export;
+use crate::format::Lang;
+use crate::json::{self, Parameters, Scenario};
+
+/// Reads answer fast or something is wrong.
+const READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// A solve has its own time limit (at most 300 s); a scenario sweep runs
+/// many. This only stops a call nobody would still be waiting for.
+const SOLVE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Pages of regions fetched at most for one list (1000 regions a page).
+const MAX_PAGES: usize = 20;
+
+struct AppState {
+    clients: Clients,
+    /// Regions with their boundaries never change while the dashboard runs;
+    /// the map of a district is fetched once.
+    maps: Mutex<HashMap<String, Arc<Value>>>,
+}
+
+type Shared = State<Arc<AppState>>;
+
+pub(crate) fn router(clients: Clients) -> Router {
+    let state = Arc::new(AppState {
+        clients,
+        maps: Mutex::new(HashMap::new()),
+    });
+    Router::new()
+        .route("/api/config", get(config))
+        .route("/api/map", get(map))
+        .route("/api/gaps", get(gaps))
+        .route("/api/gaps/stream", get(gaps_stream))
+        .route("/api/plans", get(list_plans).post(create_plan))
+        .route("/api/plans/{id}", get(get_plan))
+        .route("/api/plans/{id}/replan", post(replan_plan))
+        .route("/api/plans/{id}/progress", get(plan_progress))
+        .route("/api/plans/{id}/itinerary.csv", get(itinerary_csv))
+        .route("/api/plans/{id}/itinerary.html", get(itinerary_html))
+        .route("/api/plans/{id}/routes.geojson", get(routes_geojson))
+        .route("/api/scenarios", post(evaluate_budgets))
+        .route("/api/scenarios/export.csv", post(scenarios_csv))
+        .route("/api/scenarios/export.xlsx", post(scenarios_xlsx))
+        .route("/api/minimum-budget", post(find_minimum_budget))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// An error as the page sees it: the HTTP status, the gRPC code's name, a
+/// message, and the fields at fault so a form can mark them.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    violations: Vec<Value>,
+    preconditions: Vec<Value>,
+}
+
+impl ApiError {
+    fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "INVALID_ARGUMENT",
+            violations: vec![json!({ "field": field, "description": message })],
+            message,
+            preconditions: Vec::new(),
+        }
+    }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code: "NOT_FOUND",
+            message: message.into(),
+            violations: Vec::new(),
+            preconditions: Vec::new(),
+        }
+    }
+
+    fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "INTERNAL",
+            message: message.into(),
+            violations: Vec::new(),
+            preconditions: Vec::new(),
+        }
+    }
+}
+
+/// The HTTP status for each gRPC code. A backend's own failure is a bad
+/// gateway from the page's point of view; a backend that cannot be reached
+/// is unavailable.
+fn http_status(code: Code) -> (StatusCode, &'static str) {
+    match code {
+        Code::Ok => (StatusCode::OK, "OK"),
+        Code::Cancelled => (StatusCode::REQUEST_TIMEOUT, "CANCELLED"),
+        Code::Unknown => (StatusCode::BAD_GATEWAY, "UNKNOWN"),
+        Code::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_ARGUMENT"),
+        Code::DeadlineExceeded => (StatusCode::GATEWAY_TIMEOUT, "DEADLINE_EXCEEDED"),
+        Code::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+        Code::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
+        Code::PermissionDenied => (StatusCode::FORBIDDEN, "PERMISSION_DENIED"),
+        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RESOURCE_EXHAUSTED"),
+        Code::FailedPrecondition => (StatusCode::UNPROCESSABLE_ENTITY, "FAILED_PRECONDITION"),
+        Code::Aborted => (StatusCode::CONFLICT, "ABORTED"),
+        Code::OutOfRange => (StatusCode::BAD_REQUEST, "OUT_OF_RANGE"),
+        Code::Unimplemented => (StatusCode::NOT_IMPLEMENTED, "UNIMPLEMENTED"),
+        Code::Internal => (StatusCode::BAD_GATEWAY, "INTERNAL"),
+        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+        Code::DataLoss => (StatusCode::BAD_GATEWAY, "DATA_LOSS"),
+        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+    }
+}
+
+impl From<tonic::Status> for ApiError {
+    fn from(status: tonic::Status) -> Self {
+        let (http, code) = http_status(status.code());
+        let violations = status
+            .get_details_bad_request()
+            .map(|bad| {
+                bad.field_violations
+                    .into_iter()
+                    .map(|v| json!({ "field": v.field, "description": v.description }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let preconditions = status
+            .get_details_precondition_failure()
+            .map(|failure| {
+                failure
+                    .violations
+                    .into_iter()
+                    .map(|v| {
+                        json!({ "type": v.r#type, "subject": v.subject, "description": v.description })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let message = if status.message().is_empty() {
+            format!("{:?}", status.code())
+        } else {
+            status.message().to_owned()
+        };
+        if http.is_server_error() {
+            tracing::warn!(code, %message, "backend call failed");
+        }
+        ApiError {
+            status: http,
+            code,
+            message,
+            violations,
+            preconditions,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "violations": self.violations,
+                "preconditions": self.preconditions,
+            }
+        });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn request<T>(message: T, timeout: Duration) -> Request<T> {
+    let mut request = Request::new(message);
+    request.set_timeout(timeout);
+    request
+}
+
+/// Parses a JSON body; a body that does not fit names what is wrong.
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|error| ApiError::invalid("body", error.to_string()))
+}
+
+fn plan_name(id: &str) -> ApiResult<String> {
+    if id.is_empty() || id.contains('/') {
+        return Err(ApiError::invalid(
+            "plan",
+            format!("{id:?} is not a plan id"),
+        ));
+    }
+    Ok(format!("plans/{id}"))
+}
+
+#[derive(Deserialize)]
+struct RegionQuery {
+    region: Option<String>,
+}
+
+impl RegionQuery {
+    fn district(&self) -> String {
+        self.region
+            .clone()
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| DEFAULT_DISTRICT.to_owned())
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such page or endpoint")
+}
+
+async fn config() -> axum::Json<Value> {
+    axum::Json(json!({
+        "district": DEFAULT_DISTRICT,
+        "workday_start_hour": export::WORKDAY_START_HOUR,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+async fn list_regions(
+    state: &AppState,
+    parent: &str,
+    level: RegionLevel,
+    view: RegionView,
+) -> ApiResult<Vec<Region>> {
+    let mut client = state.clients.registry.clone();
+    let mut regions = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let page = client
+            .list_regions(request(
+                ListRegionsRequest {
+                    parent: parent.to_owned(),
+                    page_size: 1000,
+                    page_token,
+                    level: level as i32,
+                    view: view as i32,
+                },
+                READ_TIMEOUT,
+            ))
+            .await?
+            .into_inner();
+        regions.extend(page.regions);
+        if page.next_page_token.is_empty() {
+            return Ok(regions);
+        }
+        page_token = page.next_page_token;
+    }
+    Err(ApiError::internal(format!(
+        "{parent} has more regions than the dashboard can show"
+    )))
+}
+
+/// The district, its kecamatan and villages with boundaries, and the
+/// boundaries' attribution: everything the map draws.
+async fn map(
+    State(state): Shared,
+    Query(query): Query<RegionQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    let district = query.district();
+    if let Some(cached) = state
+        .maps
+        .lock()
+        .ok()
+        .and_then(|maps| maps.get(&district).cloned())
+    {
+        return Ok(axum::Json(Value::clone(&cached)));
+    }
+    let mut client = state.clients.registry.clone();
+    let district_region = client
+        .get_region(request(
+            GetRegionRequest {
+                name: district.clone(),
+                view: RegionView::Basic as i32,
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    let kecamatan =
+        list_regions(&state, &district, RegionLevel::Kecamatan, RegionView::Full).await?;
+    let villages = list_regions(&state, &district, RegionLevel::Village, RegionView::Full).await?;
+    let mut attributions: Vec<&str> = villages
+        .iter()
+        .chain(&kecamatan)
+        .map(|r| r.boundary_attribution.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    attributions.sort_unstable();
+    attributions.dedup();
+    let value = Arc::new(json!({
+        "district": json::region(&district_region),
+        "kecamatan": kecamatan.iter().map(json::region).collect::<Vec<_>>(),
+        "villages": villages.iter().map(json::region).collect::<Vec<_>>(),
+        "attribution": attributions,
+    }));
+    if let Ok(mut maps) = state.maps.lock() {
+        maps.insert(district, Arc::clone(&value));
+    }
+    Ok(axum::Json(Value::clone(&value)))
+}
+
+async fn list_gaps(state: &AppState, parent: &str, level: RegionLevel) -> ApiResult<Vec<Value>> {
+    let mut client = state.clients.registry.clone();
+    let mut gaps = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let page = client
+            .list_enrollment_gaps(request(
+                ListEnrollmentGapsRequest {
+                    parent: parent.to_owned(),
+                    page_size: 1000,
+                    page_token,
+                    order_by: "name".to_owned(),
+                    level: level as i32,
+                },
+                READ_TIMEOUT,
+            ))
+            .await?
+            .into_inner();
+        gaps.extend(page.gaps.iter().map(json::gap));
+        if page.next_page_token.is_empty() {
+            return Ok(gaps);
+        }
+        page_token = page.next_page_token;
+    }
+    Err(ApiError::internal(format!(
+        "{parent} has more gaps than the dashboard can show"
+    )))
+}
+
+/// The district's gap with those of its kecamatan and villages.
+async fn gaps(
+    State(state): Shared,
+    Query(query): Query<RegionQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    let district = query.district();
+    let mut client = state.clients.registry.clone();
+    let district_gap = client
+        .get_enrollment_gap(request(
+            GetEnrollmentGapRequest {
+                region: district.clone(),
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    let (kecamatan, villages) = tokio::try_join!(
+        list_gaps(&state, &district, RegionLevel::Kecamatan),
+        list_gaps(&state, &district, RegionLevel::Village),
+    )?;
+    Ok(axum::Json(json!({
+        "district": json::gap(&district_gap),
+        "kecamatan": kecamatan,
+        "villages": villages,
+    })))
+}
+
+/// Relays the registry's WatchEnrollmentGaps stream as Server-Sent Events:
+/// a `gap` event with the district's gap now and after every change. The
+/// page refetches the kecamatan and villages when one arrives.
+async fn gaps_stream(
+    State(state): Shared,
+    Query(query): Query<RegionQuery>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let mut client = state.clients.registry.clone();
+    let updates = client
+        .watch_enrollment_gaps(WatchEnrollmentGapsRequest {
+            region: query.district(),
+        })
+        .await?
+        .into_inner();
+    let events = updates.map(|update| {
+        let event = match update {
+            Ok(gap) => Event::default().event("gap").json_data(json::gap(&gap)),
+            Err(status) => {
+                let error = ApiError::from(status);
+                Event::default()
+                    .event("failure")
+                    .json_data(json!({ "code": error.code, "message": error.message }))
+            }
+        };
+        // After a failure the stream ends and the browser reconnects.
+        Ok(event
+            .unwrap_or_else(|_| Event::default().event("failure"))
+            .retry(Duration::from_secs(5)))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+#[derive(Deserialize)]
+struct ListPlansQuery {
+    page_token: Option<String>,
+    region: Option<String>,
+}
+
+async fn list_plans(
+    State(state): Shared,
+    Query(query): Query<ListPlansQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut client = state.clients.planner.clone();
+    let page = client
+        .list_plans(request(
+            ListPlansRequest {
+                page_size: 100,
+                page_token: query.page_token.unwrap_or_default(),
+                region: query.region.unwrap_or_default(),
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json!({
+        "plans": page.plans.iter().map(json::plan).collect::<Vec<_>>(),
+        "next_page_token": page.next_page_token,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreatePlanBody {
+    #[serde(default)]
+    region: Option<String>,
+    parameters: Parameters,
+    #[serde(default)]
+    request_id: String,
+}
+
+async fn create_plan(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Value>> {
+    let form: CreatePlanBody = body(&bytes)?;
+    let mut client = state.clients.planner.clone();
+    let plan = client
+        .create_plan(request(
+            CreatePlanRequest {
+                region: form.region.unwrap_or_else(|| DEFAULT_DISTRICT.to_owned()),
+                parameters: Some(form.parameters.into()),
+                request_id: form.request_id,
+            },
+            SOLVE_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json::plan(&plan)))
+}
+
+async fn fetch_plan(state: &AppState, id: &str) -> ApiResult<Plan> {
+    let mut client = state.clients.planner.clone();
+    Ok(client
+        .get_plan(request(
+            GetPlanRequest {
+                name: plan_name(id)?,
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner())
+}
+
+async fn get_plan(State(state): Shared, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
+    Ok(axum::Json(json::plan(&fetch_plan(&state, &id).await?)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ReplanBody {
+    as_of_date: String,
+    request_id: String,
+}
+
+async fn replan_plan(
+    State(state): Shared,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<axum::Json<Value>> {
+    let form: ReplanBody = if bytes.is_empty() {
+        ReplanBody::default()
+    } else {
+        body(&bytes)?
+    };
+    let mut client = state.clients.planner.clone();
+    let plan = client
+        .replan_plan(request(
+            ReplanPlanRequest {
+                plan: plan_name(&id)?,
+                as_of_date: form.as_of_date,
+                request_id: form.request_id,
+            },
+            SOLVE_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json::plan(&plan)))
+}
+
+#[derive(Deserialize)]
+struct ProgressQuery {
+    /// The day to compare up to; default today.
+    as_of: Option<String>,
+}
+
+/// Points at most on the actual-progress line (one ledger sum each).
+const PROGRESS_POINTS: usize = 12;
+
+/// The plan's projection against the ledger: activations recorded since
+/// the plan's start, at up to a dozen of the plan's days up to `as_of`, and
+/// per village what the plan expected by then against what was recorded.
+async fn plan_progress(
+    State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<ProgressQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    let plan = fetch_plan(&state, &id).await?;
+    let as_of = query.as_of.filter(|d| !d.is_empty()).unwrap_or_else(|| {
+        chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string()
+    });
+    if chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").is_err() {
+        return Err(ApiError::invalid(
+            "as_of",
+            format!("{as_of:?} is not a YYYY-MM-DD date"),
+        ));
+    }
+    let start = plan
+        .parameters
+        .as_ref()
+        .map(|p| p.start_date.clone())
+        .filter(|d| !d.is_empty())
+        .or_else(|| plan.projection.first().map(|p| p.date.clone()))
+        .unwrap_or_default();
+    let at_start = plan
+        .summary
+        .as_ref()
+        .map_or(0, |s| s.ikd_activated_at_start);
+    // ISO dates compare as text.
+    let elapsed: Vec<_> = plan.projection.iter().filter(|p| p.date <= as_of).collect();
+    let step = elapsed.len().div_ceil(PROGRESS_POINTS).max(1);
+    let mut sampled: Vec<_> = elapsed.iter().step_by(step).copied().collect();
+    if let Some(last) = elapsed.last()
+        && sampled.last().map(|p| &p.date) != Some(&last.date)
+    {
+        sampled.push(last);
+    }
+    let mut client = state.clients.registry.clone();
+    let mut points = Vec::with_capacity(sampled.len());
+    for point in sampled {
+        let sum = client
+            .summarize_activations(request(
+                SummarizeActivationsRequest {
+                    parent: plan.region.clone(),
+                    start_date: start.clone(),
+                    end_date: point.date.clone(),
+                },
+                READ_TIMEOUT,
+            ))
+            .await?
+            .into_inner();
+        points.push(json!({
+            "date": point.date,
+            "working_day": point.working_day,
+            "planned_ikd_activated": point.ikd_activated,
+            "planned_mobile": point.mobile_activations,
+            "actual_ikd_activated": at_start + sum.total,
+            "actual_total": sum.total,
+        }));
+    }
+    let recorded = client
+        .summarize_activations(request(
+            SummarizeActivationsRequest {
+                parent: plan.region.clone(),
+                start_date: start.clone(),
+                end_date: as_of.clone(),
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    let mut villages: HashMap<String, (String, i64, i64, i64)> = HashMap::new();
+    for team in &plan.teams {
+        for day in team.days.iter().filter(|d| d.date <= as_of) {
+            for stop in &day.stops {
+                let entry = villages
+                    .entry(stop.region.clone())
+                    .or_insert_with(|| (stop.display_name.clone(), 0, 0, 0));
+                entry.1 += stop.expected_activations;
+            }
+        }
+    }
+    for village in &recorded.villages {
+        let entry = villages
+            .entry(village.region.clone())
+            .or_insert_with(|| (String::new(), 0, 0, 0));
+        entry.2 = village.mobile_team;
+        entry.3 = village.total;
+    }
+    let mut rows: Vec<Value> = villages
+        .into_iter()
+        .map(|(region, (name, planned, mobile, total))| {
+            json!({
+                "region": region,
+                "display_name": name,
+                "planned_mobile": planned,
+                "actual_mobile": mobile,
+                "actual_total": total,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a["region"].as_str().cmp(&b["region"].as_str()));
+    let planned_by_now = elapsed.last().map_or(at_start, |p| p.ikd_activated);
+    Ok(axum::Json(json!({
+        "plan": plan.name,
+        "start_date": start,
+        "as_of": as_of,
+        "ikd_activated_at_start": at_start,
+        "planned_ikd_activated": planned_by_now,
+        "actual_ikd_activated": at_start + recorded.total,
+        "recorded_since_start": recorded.total,
+        "points": points,
+        "villages": rows,
+    })))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    team: Option<i32>,
+    lang: Option<String>,
+}
+
+fn pick_team(plan: Plan, team: Option<i32>) -> ApiResult<Plan> {
+    match team {
+        None => Ok(plan),
+        Some(team) => export::only_team(&plan, team)
+            .ok_or_else(|| ApiError::invalid("team", format!("the plan has no team {team}"))),
+    }
+}
+
+fn download(
+    content_type: &'static str,
+    filename: String,
+    body: impl Into<axum::body::Body>,
+) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body.into(),
+    )
+        .into_response()
+}
+
+fn export_name(id: &str, team: Option<i32>, what: &str) -> String {
+    let safe: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    match team {
+        Some(team) => format!("jemput-{safe}-tim-{team}-{what}"),
+        None => format!("jemput-{safe}-{what}"),
+    }
+}
+
+async fn itinerary_csv(
+    State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let plan = pick_team(fetch_plan(&state, &id).await?, query.team)?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        export_name(&id, query.team, "itinerary.csv"),
+        export::itinerary_csv(&plan),
+    ))
+}
+
+/// Opens in the browser (not as a download) so it can be printed at once.
+async fn itinerary_html(
+    State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let plan = pick_team(fetch_plan(&state, &id).await?, query.team)?;
+    let lang = Lang::from_code(query.lang.as_deref().unwrap_or("id"));
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        export::itinerary_html(&plan, lang),
+    )
+        .into_response())
+}
+
+async fn routes_geojson(State(state): Shared, Path(id): Path<String>) -> ApiResult<Response> {
+    let plan = fetch_plan(&state, &id).await?;
+    let villages = list_regions(
+        &state,
+        &plan.region,
+        RegionLevel::Village,
+        RegionView::Basic,
+    )
+    .await?;
+    let parameters = plan.parameters.clone().unwrap_or_default();
+    let base = match (parameters.base_latitude, parameters.base_longitude) {
+        (Some(lat), Some(lon)) => (lat, lon),
+        _ => {
+            let mut client = state.clients.registry.clone();
+            let district = client
+                .get_region(request(
+                    GetRegionRequest {
+                        name: plan.region.clone(),
+                        view: RegionView::Basic as i32,
+                    },
+                    READ_TIMEOUT,
+                ))
+                .await?
+                .into_inner();
+            (district.latitude, district.longitude)
+        }
+    };
+    Ok(download(
+        "application/geo+json",
+        export_name(&id, None, "routes.geojson"),
+        export::routes_geojson(&plan, &villages, base),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenariosBody {
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    parameters: Parameters,
+    budgets_rupiah: Vec<i64>,
+    #[serde(default)]
+    teams: Vec<i32>,
+}
+
+async fn evaluate_budgets(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Value>> {
+    let form: ScenariosBody = body(&bytes)?;
+    let mut client = state.clients.planner.clone();
+    let response = client
+        .evaluate_budgets(request(
+            EvaluateBudgetsRequest {
+                region: form.region.unwrap_or_else(|| DEFAULT_DISTRICT.to_owned()),
+                parameters: Some(form.parameters.into()),
+                budgets_rupiah: form.budgets_rupiah,
+                teams: form.teams,
+            },
+            SOLVE_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    let scenarios: Vec<Scenario> = response.scenarios.iter().map(Scenario::from).collect();
+    Ok(axum::Json(json!({ "scenarios": scenarios })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioTable {
+    scenarios: Vec<Scenario>,
+}
+
+fn scenario_table(bytes: &Bytes) -> ApiResult<Vec<BudgetScenario>> {
+    let table: ScenarioTable = body(bytes)?;
+    Ok(table
+        .scenarios
+        .into_iter()
+        .map(BudgetScenario::from)
+        .collect())
+}
+
+/// The page posts back the table it shows, so exporting never solves again.
+async fn scenarios_csv(bytes: Bytes) -> ApiResult<Response> {
+    let scenarios = scenario_table(&bytes)?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "jemput-skenario-anggaran.csv".into(),
+        export::scenarios_csv(&scenarios),
+    ))
+}
+
+async fn scenarios_xlsx(bytes: Bytes) -> ApiResult<Response> {
+    let scenarios = scenario_table(&bytes)?;
+    let workbook =
+        export::scenarios_xlsx(&scenarios).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "jemput-skenario-anggaran.xlsx".into(),
+        workbook,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinimumBudgetBody {
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    parameters: Parameters,
+    deadline: String,
+}
+
+async fn find_minimum_budget(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Value>> {
+    let form: MinimumBudgetBody = body(&bytes)?;
+    let mut client = state.clients.planner.clone();
+    let response = client
+        .find_minimum_budget(request(
+            FindMinimumBudgetRequest {
+                region: form.region.unwrap_or_else(|| DEFAULT_DISTRICT.to_owned()),
+                parameters: Some(PlanParameters::from(form.parameters)),
+                deadline: form.deadline,
+            },
+            SOLVE_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json::minimum_budget(&response)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::{ErrorDetails, StatusExt};
+
+    #[test]
+    fn field_violations_reach_the_page() {
+        let mut details = ErrorDetails::new();
+        details.add_bad_request_violation("parameters.budget_rupiah", "must not be negative");
+        details.add_bad_request_violation("parameters.teams", "must be at least 1");
+        let status = tonic::Status::with_error_details(Code::InvalidArgument, "bad plan", details);
+        let error = ApiError::from(status);
+        assert_eq!(error.status, StatusCode::BAD_REQUEST);
+        assert_eq!(error.code, "INVALID_ARGUMENT");
+        assert_eq!(error.violations.len(), 2);
+        assert_eq!(error.violations[0]["field"], "parameters.budget_rupiah");
+    }
+
+    #[test]
+    fn a_backend_that_is_down_is_unavailable() {
+        let error = ApiError::from(tonic::Status::unavailable("connection refused"));
+        assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error.message, "connection refused");
+    }
+
+    #[test]
+    fn plan_ids_are_one_path_segment() {
+        assert_eq!(plan_name("abc").unwrap(), "plans/abc");
+        assert!(plan_name("../x/y").is_err());
+        assert!(plan_name("").is_err());
+    }
+
+    #[test]
+    fn export_names_keep_only_safe_characters() {
+        assert_eq!(
+            export_name("a\"b", Some(2), "itinerary.csv"),
+            "jemput-ab-tim-2-itinerary.csv"
+        );
+    }
+}

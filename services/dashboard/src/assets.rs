@@ -1,0 +1,112 @@
+//! The page's files, embedded in the binary at compile time so the
+//! dashboard runs offline from one executable.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+/// (path under `/assets/`, content type, body).
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/style.css"),
+    ),
+    ("app.js", JS, include_str!("../assets/app.js")),
+    ("api.js", JS, include_str!("../assets/api.js")),
+    ("i18n.js", JS, include_str!("../assets/i18n.js")),
+    ("map.js", JS, include_str!("../assets/map.js")),
+    ("charts.js", JS, include_str!("../assets/charts.js")),
+    ("gaps.js", JS, include_str!("../assets/gaps.js")),
+    ("plan.js", JS, include_str!("../assets/plan.js")),
+    ("scenarios.js", JS, include_str!("../assets/scenarios.js")),
+    ("plans.js", JS, include_str!("../assets/plans.js")),
+    ("errors.js", JS, include_str!("../assets/errors.js")),
+    ("ui.js", JS, include_str!("../assets/ui.js")),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../assets/favicon.svg"),
+    ),
+];
+
+const JS: &str = "text/javascript; charset=utf-8";
+const INDEX: &str = include_str!("../assets/index.html");
+
+pub(crate) fn router() -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/assets/{file}", get(asset))
+}
+
+async fn index() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        INDEX,
+    )
+        .into_response()
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        // no-cache still lets the browser revalidate; a new binary's assets
+        // are picked up on reload without version-stamped names.
+        Some((_, content_type, body)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_the_page_imports_is_embedded() {
+        let sources: Vec<&str> = ASSETS
+            .iter()
+            .map(|(_, _, body)| *body)
+            .chain([INDEX])
+            .collect();
+        for source in sources {
+            for part in source.split("./").skip(1) {
+                let Some(end) = part.find(".js") else {
+                    continue;
+                };
+                let name = format!("{}.js", &part[..end]);
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+                {
+                    assert!(
+                        ASSETS.iter().any(|(file, _, _)| *file == name),
+                        "{name} is imported but not embedded"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_is_loaded_from_the_internet() {
+        for (name, _, body) in ASSETS.iter().chain([&("index.html", "", INDEX)]) {
+            for scheme in ["http://", "https://", "//cdn"] {
+                let outside = body
+                    .match_indices(scheme)
+                    .any(|(at, _)| !body[at..].starts_with("http://www.w3.org/"));
+                assert!(!outside, "{name} refers to {scheme}");
+            }
+        }
+    }
+}

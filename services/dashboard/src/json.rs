@@ -1,0 +1,381 @@
+//! The one place protobuf messages become JSON for the page, and the page's
+//! forms become protobuf requests.
+//!
+//! Field names stay those of the proto (snake_case), so the contract reads
+//! the same on both sides; enums become their short lower-case names;
+//! optional fields the server left unset become `null`.
+
+use jemput_proto::optimizer::{
+    BudgetScenario, CostBreakdown, FindMinimumBudgetResponse, Plan, PlanParameters, PlanSummary,
+    ProjectionPoint, Stop, TeamDay, TeamPlan, TravelMatrix, UnvisitedVillage,
+};
+use jemput_proto::registry::{EnrollmentGap, Region, RegionLevel};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+fn level(value: i32) -> &'static str {
+    match RegionLevel::try_from(value) {
+        Ok(RegionLevel::District) => "district",
+        Ok(RegionLevel::Kecamatan) => "kecamatan",
+        Ok(RegionLevel::Village) => "village",
+        Ok(RegionLevel::Unspecified) | Err(_) => "unspecified",
+    }
+}
+
+fn timestamp(value: Option<&prost_types::Timestamp>) -> Value {
+    value
+        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
+        .map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
+}
+
+pub fn gap(g: &EnrollmentGap) -> Value {
+    json!({
+        "region": g.region,
+        "display_name": g.display_name,
+        "level": level(g.level),
+        "ktp_el_recorded": g.ktp_el_recorded,
+        "ikd_activated": g.ikd_activated,
+        "target_fraction": g.target_fraction,
+        "target_count": g.target_count,
+        "gap": g.gap,
+        "coverage": g.coverage,
+        "update_time": timestamp(g.update_time.as_ref()),
+        "target_source": g.target_source,
+    })
+}
+
+/// A region; the boundary is parsed so the page gets GeoJSON, not a string
+/// holding GeoJSON.
+pub fn region(r: &Region) -> Value {
+    let boundary = if r.boundary_geojson.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&r.boundary_geojson).unwrap_or(Value::Null)
+    };
+    json!({
+        "name": r.name,
+        "display_name": r.display_name,
+        "level": level(r.level),
+        "kind": r.kind,
+        "parent": r.parent,
+        "latitude": r.latitude,
+        "longitude": r.longitude,
+        "area_km2": r.area_km2,
+        "boundary": boundary,
+    })
+}
+
+/// The plan parameters as the page's form holds them: every field, unset
+/// ones as `null` (or empty lists).
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    pub budget_rupiah: i64,
+    pub teams: Option<i32>,
+    pub target_fraction: Option<f64>,
+    pub start_date: String,
+    pub deadline: String,
+    pub officers_per_team: Option<i32>,
+    pub workday_minutes: Option<i32>,
+    pub holidays: Vec<String>,
+    pub minutes_per_activation: Option<f64>,
+    pub road_factor: Option<f64>,
+    pub speed_kmh: Option<f64>,
+    pub reachable_share_kelurahan: Option<f64>,
+    pub reachable_share_desa: Option<f64>,
+    pub visit_yields: Vec<f64>,
+    pub min_days_between_visits: Option<i32>,
+    pub office_activations_per_day: Option<i32>,
+    pub per_diem_day_trip_rupiah: Option<i64>,
+    pub per_diem_overnight_rupiah: Option<i64>,
+    pub lodging_per_night_rupiah: Option<i64>,
+    pub vehicle_per_day_rupiah: Option<i64>,
+    pub fuel_per_km_rupiah: Option<i64>,
+    pub outreach_per_visit_rupiah: Option<i64>,
+    pub time_limit_seconds: Option<f64>,
+    pub base_latitude: Option<f64>,
+    pub base_longitude: Option<f64>,
+    pub allow_overnight: Option<bool>,
+    pub horizon_working_days: Option<i32>,
+}
+
+impl From<Parameters> for PlanParameters {
+    fn from(p: Parameters) -> Self {
+        PlanParameters {
+            budget_rupiah: p.budget_rupiah,
+            teams: p.teams,
+            target_fraction: p.target_fraction,
+            start_date: p.start_date,
+            deadline: p.deadline,
+            officers_per_team: p.officers_per_team,
+            workday_minutes: p.workday_minutes,
+            holidays: p.holidays,
+            minutes_per_activation: p.minutes_per_activation,
+            road_factor: p.road_factor,
+            speed_kmh: p.speed_kmh,
+            reachable_share_kelurahan: p.reachable_share_kelurahan,
+            reachable_share_desa: p.reachable_share_desa,
+            visit_yields: p.visit_yields,
+            min_days_between_visits: p.min_days_between_visits,
+            office_activations_per_day: p.office_activations_per_day,
+            per_diem_day_trip_rupiah: p.per_diem_day_trip_rupiah,
+            per_diem_overnight_rupiah: p.per_diem_overnight_rupiah,
+            lodging_per_night_rupiah: p.lodging_per_night_rupiah,
+            vehicle_per_day_rupiah: p.vehicle_per_day_rupiah,
+            fuel_per_km_rupiah: p.fuel_per_km_rupiah,
+            outreach_per_visit_rupiah: p.outreach_per_visit_rupiah,
+            time_limit_seconds: p.time_limit_seconds,
+            // A road matrix is a file-sized input for the CLI, not a form field.
+            travel_matrix: None,
+            base_latitude: p.base_latitude,
+            base_longitude: p.base_longitude,
+            allow_overnight: p.allow_overnight,
+            horizon_working_days: p.horizon_working_days,
+        }
+    }
+}
+
+impl From<&PlanParameters> for Parameters {
+    fn from(p: &PlanParameters) -> Self {
+        Parameters {
+            budget_rupiah: p.budget_rupiah,
+            teams: p.teams,
+            target_fraction: p.target_fraction,
+            start_date: p.start_date.clone(),
+            deadline: p.deadline.clone(),
+            officers_per_team: p.officers_per_team,
+            workday_minutes: p.workday_minutes,
+            holidays: p.holidays.clone(),
+            minutes_per_activation: p.minutes_per_activation,
+            road_factor: p.road_factor,
+            speed_kmh: p.speed_kmh,
+            reachable_share_kelurahan: p.reachable_share_kelurahan,
+            reachable_share_desa: p.reachable_share_desa,
+            visit_yields: p.visit_yields.clone(),
+            min_days_between_visits: p.min_days_between_visits,
+            office_activations_per_day: p.office_activations_per_day,
+            per_diem_day_trip_rupiah: p.per_diem_day_trip_rupiah,
+            per_diem_overnight_rupiah: p.per_diem_overnight_rupiah,
+            lodging_per_night_rupiah: p.lodging_per_night_rupiah,
+            vehicle_per_day_rupiah: p.vehicle_per_day_rupiah,
+            fuel_per_km_rupiah: p.fuel_per_km_rupiah,
+            outreach_per_visit_rupiah: p.outreach_per_visit_rupiah,
+            time_limit_seconds: p.time_limit_seconds,
+            base_latitude: p.base_latitude,
+            base_longitude: p.base_longitude,
+            allow_overnight: p.allow_overnight,
+            horizon_working_days: p.horizon_working_days,
+        }
+    }
+}
+
+fn travel_matrix_points(m: Option<&TravelMatrix>) -> usize {
+    m.map_or(0, |m| m.points.len())
+}
+
+fn cost(c: Option<&CostBreakdown>) -> Value {
+    let c = c.cloned().unwrap_or_default();
+    json!({
+        "per_diem_rupiah": c.per_diem_rupiah,
+        "lodging_rupiah": c.lodging_rupiah,
+        "vehicle_rupiah": c.vehicle_rupiah,
+        "fuel_rupiah": c.fuel_rupiah,
+        "outreach_rupiah": c.outreach_rupiah,
+    })
+}
+
+fn summary(s: &PlanSummary) -> Value {
+    json!({
+        "reaches_target": s.reaches_target,
+        "target_date": s.target_date,
+        "working_days": s.working_days,
+        "lower_bound_working_days": s.lower_bound_working_days,
+        "optimality_gap": s.optimality_gap,
+        "total_cost_rupiah": s.total_cost_rupiah,
+        "cost": cost(s.cost.as_ref()),
+        "mobile_activations": s.mobile_activations,
+        "office_activations": s.office_activations,
+        "coverage_at_end": s.coverage_at_end,
+        "minimum_budget_for_target_rupiah": s.minimum_budget_for_target_rupiah,
+        "ktp_el_recorded": s.ktp_el_recorded,
+        "ikd_activated_at_start": s.ikd_activated_at_start,
+        "target_count": s.target_count,
+        "gap_at_start": s.gap_at_start,
+        "binding_constraint": s.binding_constraint,
+        "message": s.message,
+        "solver": s.solver,
+        "solve_seconds": s.solve_seconds,
+        "office_only_working_days": s.office_only_working_days,
+    })
+}
+
+fn stop(s: &Stop) -> Value {
+    json!({
+        "region": s.region,
+        "display_name": s.display_name,
+        "arrive_minute": s.arrive_minute,
+        "depart_minute": s.depart_minute,
+        "expected_activations": s.expected_activations,
+        "visit_number": s.visit_number,
+    })
+}
+
+fn team_day(d: &TeamDay) -> Value {
+    json!({
+        "date": d.date,
+        "overnight": d.overnight,
+        "start": d.start,
+        "end": d.end,
+        "stops": d.stops.iter().map(stop).collect::<Vec<_>>(),
+        "travel_km": d.travel_km,
+        "travel_minutes": d.travel_minutes,
+        "cost_rupiah": d.cost_rupiah,
+        "expected_activations": d.expected_activations,
+        "used_minutes": d.used_minutes,
+    })
+}
+
+fn team(t: &TeamPlan) -> Value {
+    json!({
+        "team": t.team,
+        "display_name": t.display_name,
+        "days": t.days.iter().map(team_day).collect::<Vec<_>>(),
+        "cost_rupiah": t.cost_rupiah,
+        "expected_activations": t.expected_activations,
+    })
+}
+
+fn unvisited(u: &UnvisitedVillage) -> Value {
+    json!({ "region": u.region, "display_name": u.display_name, "reason": u.reason })
+}
+
+fn projection_point(p: &ProjectionPoint) -> Value {
+    json!({
+        "date": p.date,
+        "working_day": p.working_day,
+        "office_activations": p.office_activations,
+        "mobile_activations": p.mobile_activations,
+        "ikd_activated": p.ikd_activated,
+        "coverage": p.coverage,
+    })
+}
+
+pub fn plan(p: &Plan) -> Value {
+    let parameters = p
+        .parameters
+        .as_ref()
+        .map(Parameters::from)
+        .unwrap_or_default();
+    json!({
+        "name": p.name,
+        "id": p.name.strip_prefix("plans/").unwrap_or(&p.name),
+        "region": p.region,
+        "parameters": parameters,
+        "travel_matrix_points": travel_matrix_points(p.parameters.as_ref().and_then(|p| p.travel_matrix.as_ref())),
+        "summary": p.summary.as_ref().map(summary),
+        "teams": p.teams.iter().map(team).collect::<Vec<_>>(),
+        "unvisited": p.unvisited.iter().map(unvisited).collect::<Vec<_>>(),
+        "projection": p.projection.iter().map(projection_point).collect::<Vec<_>>(),
+        "create_time": timestamp(p.create_time.as_ref()),
+        "replanned_from": p.replanned_from,
+        "as_of_date": p.as_of_date,
+    })
+}
+
+/// A budget scenario, both ways: the page posts the table back to export it.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Scenario {
+    pub budget_rupiah: i64,
+    pub teams: i32,
+    pub reaches_target: bool,
+    pub working_days: i32,
+    pub target_date: String,
+    pub cost_rupiah: i64,
+    pub coverage_at_end: f64,
+    pub days_saved_per_extra_10_juta: f64,
+    pub lower_bound_working_days: i32,
+    pub binding_constraint: String,
+}
+
+impl From<&BudgetScenario> for Scenario {
+    fn from(s: &BudgetScenario) -> Self {
+        Scenario {
+            budget_rupiah: s.budget_rupiah,
+            teams: s.teams,
+            reaches_target: s.reaches_target,
+            working_days: s.working_days,
+            target_date: s.target_date.clone(),
+            cost_rupiah: s.cost_rupiah,
+            coverage_at_end: s.coverage_at_end,
+            days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
+            lower_bound_working_days: s.lower_bound_working_days,
+            binding_constraint: s.binding_constraint.clone(),
+        }
+    }
+}
+
+impl From<Scenario> for BudgetScenario {
+    fn from(s: Scenario) -> Self {
+        BudgetScenario {
+            budget_rupiah: s.budget_rupiah,
+            teams: s.teams,
+            reaches_target: s.reaches_target,
+            working_days: s.working_days,
+            target_date: s.target_date,
+            cost_rupiah: s.cost_rupiah,
+            coverage_at_end: s.coverage_at_end,
+            days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
+            lower_bound_working_days: s.lower_bound_working_days,
+            binding_constraint: s.binding_constraint,
+        }
+    }
+}
+
+pub fn minimum_budget(r: &FindMinimumBudgetResponse) -> Value {
+    json!({
+        "reachable": r.reachable,
+        "minimum_budget_rupiah": r.minimum_budget_rupiah,
+        "plan": r.plan.as_ref().map(plan),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_parameters_stay_unset_both_ways() {
+        let form: Parameters =
+            serde_json::from_value(json!({ "budget_rupiah": 250_000_000, "teams": 4 })).unwrap();
+        let proto = PlanParameters::from(form.clone());
+        assert_eq!(proto.budget_rupiah, 250_000_000);
+        assert_eq!(proto.teams, Some(4));
+        assert_eq!(proto.speed_kmh, None);
+        assert_eq!(Parameters::from(&proto), form);
+    }
+
+    #[test]
+    fn unknown_form_fields_are_refused() {
+        let result: Result<Parameters, _> = serde_json::from_value(json!({ "budjet": 1 }));
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn plans_carry_their_id_and_parsed_teams() {
+        let value = plan(&crate::export::tests::sample_plan());
+        assert_eq!(value["id"], "p1");
+        assert_eq!(value["teams"][1]["days"][0]["overnight"], true);
+        assert_eq!(value["summary"]["mobile_activations"], 500);
+    }
+
+    #[test]
+    fn boundaries_arrive_as_geojson() {
+        let region = Region {
+            name: "regions/17.02.09.1001".into(),
+            boundary_geojson: r#"{"type":"MultiPolygon","coordinates":[]}"#.into(),
+            ..Default::default()
+        };
+        assert_eq!(super::region(&region)["boundary"]["type"], "MultiPolygon");
+    }
+}
