@@ -1,0 +1,580 @@
+//! The edge between protobuf and the domain: every request is checked and
+//! turned into domain values here (collecting every field problem at once),
+//! and domain values are turned back into messages. Nothing past this module
+//! sees a `pb` type.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use jemput_proto::registry as pb;
+use prost::Message;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    domain::{Channel, Gap, Level, RegionCode, parse_date},
+    error::{RegistryError, Violations},
+    seed::BOUNDARY_ATTRIBUTION,
+    store::{Activation, ActivationBatch, CountsImport, RegionRecord, VillageCounts},
+};
+
+/// Page size when the client gives none.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest page served, whatever the client asks.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// The most reports (or village rows) one write may carry.
+pub const MAX_BATCH_ROWS: usize = 10_000;
+/// Longest accepted `request_id` and `team`: ids and names, not documents.
+const MAX_ID_CHARS: usize = 200;
+
+/// Parses a required region name, recording a violation on `field` if malformed.
+pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Option<RegionCode> {
+    let code = RegionCode::from_name(name);
+    if code.is_none() {
+        violations.add(
+            field,
+            format!("must be regions/ and a Kemendagri code such as 17.02, 17.02.09 or 17.02.09.1001; got {name:?}"),
+        );
+    }
+    code
+}
+
+/// A single region name as a whole request.
+pub fn region_name(name: &str, field: &str) -> Result<RegionCode, RegistryError> {
+    let mut violations = Violations::default();
+    let code = region_field(name, field, &mut violations);
+    violations.into_result()?;
+    code.ok_or_else(|| RegistryError::invalid(field, "missing"))
+}
+
+fn request_id_field(request_id: &str, violations: &mut Violations) {
+    if request_id.is_empty() {
+        violations.add("request_id", "is required, so a retry can be recognised");
+    } else if request_id.chars().count() > MAX_ID_CHARS {
+        violations.add("request_id", format!("must be at most {MAX_ID_CHARS} characters"));
+    }
+}
+
+/// Identifies a write's payload: the method and the canonical encoding of its
+/// request (prost encodes a message the same way every time).
+fn payload_sha256(method: &str, request: &impl Message) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_bytes());
+    hasher.update([0]);
+    hasher.update(request.encode_to_vec());
+    hasher.finalize().to_vec()
+}
+
+fn level_field(level: i32, field: &str, violations: &mut Violations) -> Option<Level> {
+    match pb::RegionLevel::try_from(level) {
+        Ok(pb::RegionLevel::Unspecified) => None,
+        Ok(pb::RegionLevel::District) => Some(Level::District),
+        Ok(pb::RegionLevel::Kecamatan) => Some(Level::Kecamatan),
+        Ok(pb::RegionLevel::Village) => Some(Level::Village),
+        Err(_) => {
+            violations.add(field, format!("unknown level {level}"));
+            None
+        }
+    }
+}
+
+fn view_field(view: i32, violations: &mut Violations) -> bool {
+    match pb::RegionView::try_from(view) {
+        Ok(pb::RegionView::Full) => true,
+        Ok(pb::RegionView::Unspecified | pb::RegionView::Basic) => false,
+        Err(_) => {
+            violations.add("view", format!("unknown view {view}"));
+            false
+        }
+    }
+}
+
+/// A checked `GetRegion` request.
+pub struct GetRegion {
+    pub region: RegionCode,
+    pub with_boundary: bool,
+}
+
+impl TryFrom<pb::GetRegionRequest> for GetRegion {
+    type Error = RegistryError;
+
+    fn try_from(request: pb::GetRegionRequest) -> Result<Self, Self::Error> {
+        let mut violations = Violations::default();
+        let region = region_field(&request.name, "name", &mut violations);
+        let with_boundary = view_field(request.view, &mut violations);
+        violations.into_result()?;
+        Ok(GetRegion {
+            region: region.ok_or_else(|| RegistryError::invalid("name", "missing"))?,
+            with_boundary,
+        })
+    }
+}
+
+/// Where a page starts and how long it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub size: usize,
+}
+
+/// Page tokens are opaque to clients: 16 hex digits of offset, then 16 of a
+/// check over the query and the offset, so a token from another query (or an
+/// edited one) is refused rather than silently paging something else.
+fn page_check(query: &str, offset: u64) -> u64 {
+    // FNV-1a: stable across builds and releases, unlike std's hasher.
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    query
+        .bytes()
+        .chain(offset.to_be_bytes())
+        .fold(OFFSET_BASIS, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(PRIME))
+}
+
+pub fn page_token(query: &str, offset: usize) -> String {
+    let offset = offset as u64;
+    format!("{offset:016x}{:016x}", page_check(query, offset))
+}
+
+fn page_field(page_size: i32, page_token: &str, query: &str, violations: &mut Violations) -> Page {
+    let size = match usize::try_from(page_size) {
+        Err(_) => {
+            violations.add("page_size", "must not be negative");
+            DEFAULT_PAGE_SIZE
+        }
+        Ok(0) => DEFAULT_PAGE_SIZE,
+        Ok(size) => size.min(MAX_PAGE_SIZE),
+    };
+    if page_token.is_empty() {
+        return Page { offset: 0, size };
+    }
+    let parsed = (page_token.len() == 32 && page_token.is_ascii())
+        .then(|| {
+            let offset = u64::from_str_radix(&page_token[..16], 16).ok()?;
+            let check = u64::from_str_radix(&page_token[16..], 16).ok()?;
+            (check == page_check(query, offset)).then_some(offset)
+        })
+        .flatten()
+        .and_then(|offset| usize::try_from(offset).ok());
+    match parsed {
+        Some(offset) => Page { offset, size },
+        None => {
+            violations.add(
+                "page_token",
+                "is not a next_page_token from this same query",
+            );
+            Page { offset: 0, size }
+        }
+    }
+}
+
+/// A checked `ListRegions` request.
+pub struct ListRegions {
+    pub parent: RegionCode,
+    /// `None` when the parent is a village and no level was asked for.
+    pub level: Option<Level>,
+    pub page: Page,
+    pub with_boundary: bool,
+    pub query: String,
+}
+
+/// The level to list below `parent`: the one asked for, or the children's.
+fn listed_level(parent: Option<&RegionCode>, level: Option<Level>, violations: &mut Violations) -> Option<Level> {
+    let parent_level = parent?.level();
+    match level {
+        None => parent_level.child(),
+        Some(level) if level > parent_level => Some(level),
+        Some(_) => {
+            violations.add("level", "must be below the parent's level");
+            None
+        }
+    }
+}
+
+impl TryFrom<pb::ListRegionsRequest> for ListRegions {
+    type Error = RegistryError;
+
+    fn try_from(request: pb::ListRegionsRequest) -> Result<Self, Self::Error> {
+        let mut violations = Violations::default();
+        let parent = region_field(&request.parent, "parent", &mut violations);
+        let asked = level_field(request.level, "level", &mut violations);
+        let level = listed_level(parent.as_ref(), asked, &mut violations);
+        let with_boundary = view_field(request.view, &mut violations);
+        let query = format!("ListRegions|{}|{}", request.parent, request.level);
+        let page = page_field(request.page_size, &request.page_token, &query, &mut violations);
+        violations.into_result()?;
+        Ok(ListRegions {
+            parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            level,
+            page,
+            with_boundary,
+            query,
+        })
+    }
+}
+
+/// How a list of gaps is ordered; ties always fall back to the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GapOrder {
+    GapDescending,
+    CoverageAscending,
+    Name,
+}
+
+impl GapOrder {
+    fn parse(order_by: &str) -> Option<GapOrder> {
+        let words: Vec<String> = order_by.split_whitespace().map(str::to_ascii_lowercase).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        match words.as_slice() {
+            [] | ["gap", "desc"] => Some(GapOrder::GapDescending),
+            ["coverage", "asc"] => Some(GapOrder::CoverageAscending),
+            ["name"] | ["name", "asc"] => Some(GapOrder::Name),
+            _ => None,
+        }
+    }
+
+    /// Sorts gaps in this order (they arrive sorted by name).
+    pub fn sort(self, gaps: &mut [Gap]) {
+        match self {
+            GapOrder::GapDescending => gaps.sort_by(|a, b| b.gap().cmp(&a.gap()).then_with(|| a.region.cmp(&b.region))),
+            GapOrder::CoverageAscending => {
+                gaps.sort_by(|a, b| a.coverage().total_cmp(&b.coverage()).then_with(|| a.region.cmp(&b.region)));
+            }
+            GapOrder::Name => gaps.sort_by(|a, b| a.region.cmp(&b.region)),
+        }
+    }
+}
+
+/// A checked `ListEnrollmentGaps` request.
+pub struct ListGaps {
+    pub parent: RegionCode,
+    pub level: Option<Level>,
+    pub page: Page,
+    pub order: GapOrder,
+    pub query: String,
+}
+
+impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
+    type Error = RegistryError;
+
+    fn try_from(request: pb::ListEnrollmentGapsRequest) -> Result<Self, Self::Error> {
+        let mut violations = Violations::default();
+        let parent = region_field(&request.parent, "parent", &mut violations);
+        let asked = level_field(request.level, "level", &mut violations);
+        let level = listed_level(parent.as_ref(), asked, &mut violations);
+        let order = GapOrder::parse(&request.order_by);
+        if order.is_none() {
+            violations.add(
+                "order_by",
+                format!("must be \"gap desc\", \"coverage asc\" or \"name\"; got {:?}", request.order_by),
+            );
+        }
+        let query = format!("ListEnrollmentGaps|{}|{}|{:?}", request.parent, request.level, order);
+        let page = page_field(request.page_size, &request.page_token, &query, &mut violations);
+        violations.into_result()?;
+        Ok(ListGaps {
+            parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            level,
+            page,
+            order: order.unwrap_or(GapOrder::GapDescending),
+            query,
+        })
+    }
+}
+
+fn batch_size_field(rows: usize, field: &str, violations: &mut Violations) {
+    if rows == 0 {
+        violations.add(field, "at least one is required");
+    } else if rows > MAX_BATCH_ROWS {
+        violations.add(field, format!("at most {MAX_BATCH_ROWS} per call"));
+    }
+}
+
+/// A village named by `field`: well-formed, at village level and held by the
+/// registry. Unknown villages inside a batch are field violations like any
+/// other, so one answer lists every problem in the batch.
+fn village_field(
+    name: &str,
+    field: &str,
+    known: &impl Fn(&RegionCode) -> bool,
+    violations: &mut Violations,
+) -> Option<RegionCode> {
+    let code = region_field(name, field, violations)?;
+    if code.level() != Level::Village {
+        violations.add(field, format!("{code} is not a village (desa/kelurahan)"));
+        None
+    } else if !known(&code) {
+        violations.add(field, format!("{code} does not exist"));
+        None
+    } else {
+        Some(code)
+    }
+}
+
+/// Checks a `RecordActivations` request against the known regions and `today`.
+pub fn activation_batch(
+    request: pb::RecordActivationsRequest,
+    known: impl Fn(&RegionCode) -> bool,
+    today: NaiveDate,
+) -> Result<ActivationBatch, RegistryError> {
+    let payload_sha256 = payload_sha256("RecordActivations", &request);
+    let mut violations = Violations::default();
+    request_id_field(&request.request_id, &mut violations);
+    batch_size_field(request.reports.len(), "reports", &mut violations);
+    let mut reports = Vec::with_capacity(request.reports.len());
+    for (i, report) in request.reports.into_iter().enumerate() {
+        let field = |name: &str| format!("reports[{i}].{name}");
+        let village = village_field(&report.region, &field("region"), &known, &mut violations);
+        if report.count <= 0 {
+            violations.add(field("count"), format!("must be positive; got {}", report.count));
+        }
+        let date = parse_date(&report.activation_date);
+        match date {
+            None => violations.add(
+                field("activation_date"),
+                format!("must be a date as YYYY-MM-DD; got {:?}", report.activation_date),
+            ),
+            Some(date) if date > today => violations.add(
+                field("activation_date"),
+                format!("{date} is in the future (today is {today})"),
+            ),
+            Some(_) => {}
+        }
+        let channel = match pb::Channel::try_from(report.channel) {
+            Ok(pb::Channel::Office) => Some(Channel::Office),
+            Ok(pb::Channel::MobileTeam) => Some(Channel::MobileTeam),
+            Ok(pb::Channel::Unspecified) | Err(_) => {
+                violations.add(field("channel"), "must be CHANNEL_OFFICE or CHANNEL_MOBILE_TEAM");
+                None
+            }
+        };
+        if report.team.chars().count() > MAX_ID_CHARS {
+            violations.add(field("team"), format!("must be at most {MAX_ID_CHARS} characters"));
+        }
+        if let (Some(village), Some(date), Some(channel)) = (village, date, channel) {
+            reports.push(Activation {
+                village,
+                count: report.count,
+                date,
+                channel,
+                team: report.team,
+            });
+        }
+    }
+    violations.into_result()?;
+    Ok(ActivationBatch {
+        request_id: request.request_id,
+        payload_sha256,
+        reports,
+    })
+}
+
+/// Checks an `ImportRegions` request: every bad row is reported.
+pub fn counts_import(
+    request: pb::ImportRegionsRequest,
+    known: impl Fn(&RegionCode) -> bool,
+) -> Result<CountsImport, RegistryError> {
+    let payload_sha256 = payload_sha256("ImportRegions", &request);
+    let mut violations = Violations::default();
+    request_id_field(&request.request_id, &mut violations);
+    batch_size_field(request.counts.len(), "counts", &mut violations);
+    let mut first_row: HashMap<RegionCode, usize> = HashMap::new();
+    let mut counts = Vec::with_capacity(request.counts.len());
+    for (i, row) in request.counts.into_iter().enumerate() {
+        let field = |name: &str| format!("counts[{i}].{name}");
+        let village = village_field(&row.region, &field("region"), &known, &mut violations);
+        if let Some(village) = &village {
+            if let Some(first) = first_row.insert(village.clone(), i) {
+                violations.add(field("region"), format!("{village} is already listed at counts[{first}]"));
+            }
+        }
+        if row.ktp_el_recorded < 0 {
+            violations.add(field("ktp_el_recorded"), "must not be negative");
+        }
+        if row.ikd_activated < 0 {
+            violations.add(field("ikd_activated"), "must not be negative");
+        } else if row.ikd_activated > row.ktp_el_recorded {
+            violations.add(
+                field("ikd_activated"),
+                format!(
+                    "{} activated IKD is more than the {} recorded KTP-el",
+                    row.ikd_activated, row.ktp_el_recorded
+                ),
+            );
+        }
+        if let Some(village) = village {
+            counts.push(VillageCounts {
+                village,
+                ktp_el_recorded: row.ktp_el_recorded,
+                ikd_activated: row.ikd_activated,
+            });
+        }
+    }
+    violations.into_result()?;
+    Ok(CountsImport {
+        request_id: request.request_id,
+        payload_sha256,
+        counts,
+        validate_only: request.validate_only,
+    })
+}
+
+/// A checked `SummarizeActivations` request.
+pub struct Summarize {
+    pub parent: RegionCode,
+    pub start: Option<NaiveDate>,
+    pub end: NaiveDate,
+}
+
+pub fn summarize(request: &pb::SummarizeActivationsRequest, today: NaiveDate) -> Result<Summarize, RegistryError> {
+    let mut violations = Violations::default();
+    let parent = region_field(&request.parent, "parent", &mut violations);
+    if parent.as_ref().is_some_and(|p| p.level() == Level::Village) {
+        violations.add("parent", "must be a district or kecamatan");
+    }
+    let mut date = |text: &str, field: &str| -> Option<NaiveDate> {
+        if text.is_empty() {
+            return None;
+        }
+        let date = parse_date(text);
+        if date.is_none() {
+            violations.add(field, format!("must be a date as YYYY-MM-DD; got {text:?}"));
+        }
+        date
+    };
+    let start = date(&request.start_date, "start_date");
+    let end = date(&request.end_date, "end_date").unwrap_or(today);
+    if start.is_some_and(|start| start > end) {
+        violations.add("start_date", format!("is after the end of the range ({end})"));
+    }
+    violations.into_result()?;
+    Ok(Summarize {
+        parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+        start,
+        end,
+    })
+}
+
+/// A checked `SetTarget` request.
+pub struct SetTarget {
+    pub region: RegionCode,
+    pub fraction: f64,
+}
+
+impl TryFrom<pb::SetTargetRequest> for SetTarget {
+    type Error = RegistryError;
+
+    fn try_from(request: pb::SetTargetRequest) -> Result<Self, Self::Error> {
+        let mut violations = Violations::default();
+        let region = region_field(&request.region, "region", &mut violations);
+        let fraction = request.target_fraction;
+        // Written so that NaN fails too.
+        if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
+            violations.add("target_fraction", format!("must be in (0, 1]; got {fraction}"));
+        }
+        violations.into_result()?;
+        Ok(SetTarget {
+            region: region.ok_or_else(|| RegistryError::invalid("region", "missing"))?,
+            fraction,
+        })
+    }
+}
+
+fn level_to_pb(level: Level) -> pb::RegionLevel {
+    match level {
+        Level::District => pb::RegionLevel::District,
+        Level::Kecamatan => pb::RegionLevel::Kecamatan,
+        Level::Village => pb::RegionLevel::Village,
+    }
+}
+
+fn timestamp(micros: i64) -> prost_types::Timestamp {
+    const MICROS_PER_SECOND: i64 = 1_000_000;
+    prost_types::Timestamp {
+        seconds: micros.div_euclid(MICROS_PER_SECOND),
+        // Below one second, so it fits.
+        nanos: (micros.rem_euclid(MICROS_PER_SECOND) * 1000) as i32,
+    }
+}
+
+impl From<&Gap> for pb::EnrollmentGap {
+    fn from(gap: &Gap) -> Self {
+        pb::EnrollmentGap {
+            region: gap.region.name(),
+            display_name: gap.display_name.clone(),
+            ktp_el_recorded: gap.ktp_el_recorded,
+            ikd_activated: gap.ikd_activated,
+            target_fraction: gap.target_fraction(),
+            target_count: gap.target_count(),
+            gap: gap.gap(),
+            coverage: gap.coverage(),
+            update_time: Some(timestamp(gap.update_micros())),
+            level: level_to_pb(gap.region.level()).into(),
+            target_source: gap.target.as_ref().map(|t| t.source.name()).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<RegionRecord> for pb::Region {
+    fn from(region: RegionRecord) -> Self {
+        let boundary_attribution = match &region.boundary_geojson {
+            Some(_) => BOUNDARY_ATTRIBUTION.to_owned(),
+            None => String::new(),
+        };
+        pb::Region {
+            name: region.code.name(),
+            display_name: region.display_name,
+            level: level_to_pb(region.code.level()).into(),
+            kind: region.kind,
+            parent: region.code.parent().map(|p| p.name()).unwrap_or_default(),
+            latitude: region.latitude,
+            longitude: region.longitude,
+            area_km2: region.area_km2,
+            boundary_geojson: region.boundary_geojson.unwrap_or_default(),
+            boundary_attribution,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_tokens_round_trip_and_belong_to_their_query() {
+        let mut violations = Violations::default();
+        let token = page_token("q1", 200);
+        assert_eq!(page_field(50, &token, "q1", &mut violations), Page { offset: 200, size: 50 });
+        assert!(violations.is_empty());
+        page_field(50, &token, "q2", &mut violations);
+        page_field(50, "garbage", "q1", &mut violations);
+        page_field(50, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "q1", &mut violations);
+        page_field(50, "é0000000000000000000000000000000", "q1", &mut violations);
+        assert_eq!(violations.iter().filter(|v| v.field == "page_token").count(), 4);
+    }
+
+    #[test]
+    fn page_sizes_are_clamped() {
+        let mut violations = Violations::default();
+        assert_eq!(page_field(0, "", "q", &mut violations).size, DEFAULT_PAGE_SIZE);
+        assert_eq!(page_field(5000, "", "q", &mut violations).size, MAX_PAGE_SIZE);
+        assert!(violations.is_empty());
+        page_field(-1, "", "q", &mut violations);
+        assert_eq!(violations.iter().next().map(|v| v.field.as_str()), Some("page_size"));
+    }
+
+    #[test]
+    fn order_by_accepts_the_documented_orders_only() {
+        assert_eq!(GapOrder::parse(""), Some(GapOrder::GapDescending));
+        assert_eq!(GapOrder::parse(" gap  DESC "), Some(GapOrder::GapDescending));
+        assert_eq!(GapOrder::parse("coverage asc"), Some(GapOrder::CoverageAscending));
+        assert_eq!(GapOrder::parse("name"), Some(GapOrder::Name));
+        assert_eq!(GapOrder::parse("name asc"), Some(GapOrder::Name));
+        assert_eq!(GapOrder::parse("gap"), None);
+        assert_eq!(GapOrder::parse("name desc"), None);
+    }
+
+    #[test]
+    fn timestamps_split_micros() {
+        let t = timestamp(1_700_000_000_123_456);
+        assert_eq!((t.seconds, t.nanos), (1_700_000_000, 123_456_000));
+    }
+}

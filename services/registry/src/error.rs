@@ -1,0 +1,191 @@
+//! The registry's one error type, and the one place that decides which gRPC
+//! status each kind of failure becomes.
+
+use std::fmt;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::domain::RegionCode;
+
+/// One problem with one field of a request, e.g. `reports[3].count`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub description: String,
+}
+
+/// Every problem found in a request, so a client can fix them all at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Violations(Vec<FieldViolation>);
+
+impl Violations {
+    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+        self.0.push(FieldViolation {
+            field: field.into(),
+            description: description.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` if nothing was found, else the violations as invalid input.
+    pub fn into_result(self) -> Result<(), RegistryError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(RegistryError::InvalidArgument(self))
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldViolation> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, violation) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", violation.field, violation.description)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in the registry.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The request itself is wrong; each violation names a field.
+    #[error("invalid request: {0}")]
+    InvalidArgument(Violations),
+    /// A well-formed region name that the registry does not hold.
+    #[error("{0} does not exist")]
+    NotFound(RegionCode),
+    /// A retry must carry exactly the request it retries.
+    #[error("request_id {0:?} was already used for a different batch")]
+    RequestIdReused(String),
+    /// A valid batch that would take villages above their recorded KTP-el
+    /// (nobody can activate an IKD without one). Each violation names the
+    /// report at which the village went over.
+    #[error("batch would take villages above their recorded KTP-el: {0}")]
+    AboveRecorded(Violations),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("the stored answer to request {request_id:?} cannot be read: {source}")]
+    StoredResponse {
+        request_id: String,
+        source: serde_json::Error,
+    },
+    #[error("seed data: {0}")]
+    Seed(String),
+    /// Something in the database that the registry itself never writes.
+    #[error("inconsistent database: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL (use sqlite://PATH or postgres://..): {0}")]
+    UnsupportedDatabaseUrl(String),
+    #[error("no data directory: set JEMPUT_DATA_DIR, XDG_DATA_HOME or HOME")]
+    NoDataDirectory,
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("gRPC server: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection service: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+impl RegistryError {
+    /// A single field violation.
+    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
+        let mut violations = Violations::default();
+        violations.add(field, description);
+        RegistryError::InvalidArgument(violations)
+    }
+}
+
+/// Server-side failures are logged in full but reported without detail: the
+/// client cannot act on a SQL error, and it may reveal the schema.
+fn internal(error: &RegistryError) -> Status {
+    tracing::error!(%error, "internal error");
+    Status::internal("internal error in the registry")
+}
+
+impl From<RegistryError> for Status {
+    fn from(error: RegistryError) -> Status {
+        match &error {
+            RegistryError::InvalidArgument(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in violations.iter() {
+                    details.add_bad_request_violation(&v.field, &v.description);
+                }
+                Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
+            }
+            RegistryError::NotFound(_) => Status::not_found(error.to_string()),
+            RegistryError::RequestIdReused(_) => {
+                let details = ErrorDetails::with_bad_request_violation(
+                    "request_id",
+                    "already used for a different batch",
+                );
+                Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
+            }
+            RegistryError::AboveRecorded(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in violations.iter() {
+                    details.add_precondition_failure_violation(
+                        "ABOVE_KTP_EL_RECORDED",
+                        &v.field,
+                        &v.description,
+                    );
+                }
+                Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
+            }
+            // A busy pool is worth retrying; anything else from the database is ours.
+            RegistryError::Database(sqlx::Error::PoolTimedOut) => {
+                Status::unavailable("the registry database is busy; retry")
+            }
+            RegistryError::Database(_)
+            | RegistryError::Migration(_)
+            | RegistryError::StoredResponse { .. }
+            | RegistryError::Seed(_)
+            | RegistryError::Corrupt(_)
+            | RegistryError::UnsupportedDatabaseUrl(_)
+            | RegistryError::NoDataDirectory
+            | RegistryError::Io(_)
+            | RegistryError::Transport(_)
+            | RegistryError::Reflection(_) => internal(&error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_violation_reaches_the_status() {
+        let mut violations = Violations::default();
+        violations.add("reports[0].count", "must be positive");
+        violations.add("reports[2].region", "must be a village");
+        let status = Status::from(RegistryError::InvalidArgument(violations));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let fields: Vec<String> = status
+            .get_error_details()
+            .bad_request()
+            .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, ["reports[0].count", "reports[2].region"]);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let status = Status::from(RegistryError::Seed("secret path".into()));
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("secret"));
+    }
+}

@@ -1,0 +1,210 @@
+//! `jemput.registry.v1.RegistryService`: each method checks its request at
+//! the edge (`convert`), asks the `Store`, and answers; plus the gap
+//! watchers, which follow the store's change feed.
+
+use jemput_proto::registry::{self as pb, registry_service_server::RegistryService};
+use tokio::sync::{broadcast::error::RecvError, mpsc, watch};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::{
+    convert::{self, GetRegion, ListGaps, ListRegions, SetTarget, page_token},
+    domain::{Gap, today_in_district},
+    store::Store,
+};
+
+/// Gaps queued for one watcher before the sender waits for the client.
+const WATCH_BUFFER: usize = 4;
+
+/// The gRPC face of a `Store`.
+pub struct Registry {
+    store: Store,
+    /// Turns true when the server begins shutting down, so open watch
+    /// streams end and the server can drain.
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Registry {
+    pub fn new(store: Store, shutdown: watch::Receiver<bool>) -> Self {
+        Registry { store, shutdown }
+    }
+}
+
+/// The next page token, if anything follows a page that was fetched with
+/// one extra row to find out.
+fn next_page<T>(rows: &mut Vec<T>, query: &str, page: convert::Page) -> String {
+    if rows.len() > page.size {
+        rows.truncate(page.size);
+        page_token(query, page.offset + page.size)
+    } else {
+        String::new()
+    }
+}
+
+#[tonic::async_trait]
+impl RegistryService for Registry {
+    async fn get_region(&self, request: Request<pb::GetRegionRequest>) -> Result<Response<pb::Region>, Status> {
+        let GetRegion { region, with_boundary } = request.into_inner().try_into()?;
+        let record = self.store.region(&region, with_boundary).await?;
+        Ok(Response::new(record.into()))
+    }
+
+    async fn list_regions(
+        &self,
+        request: Request<pb::ListRegionsRequest>,
+    ) -> Result<Response<pb::ListRegionsResponse>, Status> {
+        let list: ListRegions = request.into_inner().try_into()?;
+        let mut records = match list.level {
+            Some(level) => {
+                self.store
+                    .regions_within(&list.parent, level, list.page.offset, list.page.size + 1, list.with_boundary)
+                    .await?
+            }
+            // A village has no children, but it must still exist.
+            None => self.store.region(&list.parent, false).await.map(|_| Vec::new())?,
+        };
+        let next_page_token = next_page(&mut records, &list.query, list.page);
+        Ok(Response::new(pb::ListRegionsResponse {
+            regions: records.into_iter().map(pb::Region::from).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn get_enrollment_gap(
+        &self,
+        request: Request<pb::GetEnrollmentGapRequest>,
+    ) -> Result<Response<pb::EnrollmentGap>, Status> {
+        let region = convert::region_name(&request.into_inner().region, "region")?;
+        let gap = self.store.gap(&region).await?;
+        Ok(Response::new((&gap).into()))
+    }
+
+    async fn list_enrollment_gaps(
+        &self,
+        request: Request<pb::ListEnrollmentGapsRequest>,
+    ) -> Result<Response<pb::ListEnrollmentGapsResponse>, Status> {
+        let list: ListGaps = request.into_inner().try_into()?;
+        // Gaps depend on inherited targets and rounding, so they are ordered
+        // here rather than in SQL; a district has at most a few hundred
+        // regions at any level, so reading them all per page is cheap.
+        let mut gaps = match list.level {
+            Some(level) => self.store.gaps_within(&list.parent, level).await?,
+            None => self.store.gap(&list.parent).await.map(|_| Vec::new())?,
+        };
+        list.order.sort(&mut gaps);
+        let mut page: Vec<Gap> = gaps.into_iter().skip(list.page.offset).take(list.page.size + 1).collect();
+        let next_page_token = next_page(&mut page, &list.query, list.page);
+        Ok(Response::new(pb::ListEnrollmentGapsResponse {
+            gaps: page.iter().map(pb::EnrollmentGap::from).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn record_activations(
+        &self,
+        request: Request<pb::RecordActivationsRequest>,
+    ) -> Result<Response<pb::RecordActivationsResponse>, Status> {
+        let batch = convert::activation_batch(request.into_inner(), |c| self.store.knows(c), today_in_district())?;
+        let recorded = self.store.record_activations(&batch).await?;
+        Ok(Response::new(pb::RecordActivationsResponse {
+            // At most MAX_BATCH_ROWS, far below i32::MAX.
+            accepted: i32::try_from(recorded.accepted).unwrap_or(i32::MAX),
+            activations: recorded.activations,
+            batch: recorded.batch,
+            district_gap: Some((&recorded.district_gap).into()),
+        }))
+    }
+
+    async fn summarize_activations(
+        &self,
+        request: Request<pb::SummarizeActivationsRequest>,
+    ) -> Result<Response<pb::SummarizeActivationsResponse>, Status> {
+        let query = convert::summarize(&request.into_inner(), today_in_district())?;
+        let villages = self.store.summarize(&query.parent, query.start, query.end).await?;
+        Ok(Response::new(pb::SummarizeActivationsResponse {
+            total: villages.iter().map(|(_, sums)| sums.total()).sum(),
+            villages: villages
+                .into_iter()
+                .map(|(code, sums)| pb::VillageActivations {
+                    region: code.name(),
+                    office: sums.office,
+                    mobile_team: sums.mobile_team,
+                    total: sums.total(),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn set_target(&self, request: Request<pb::SetTargetRequest>) -> Result<Response<pb::EnrollmentGap>, Status> {
+        let SetTarget { region, fraction } = request.into_inner().try_into()?;
+        let gap = self.store.set_target(&region, fraction).await?;
+        Ok(Response::new((&gap).into()))
+    }
+
+    async fn import_regions(
+        &self,
+        request: Request<pb::ImportRegionsRequest>,
+    ) -> Result<Response<pb::ImportRegionsResponse>, Status> {
+        let import = convert::counts_import(request.into_inner(), |c| self.store.knows(c))?;
+        let imported = self.store.import_counts(&import).await?;
+        Ok(Response::new(pb::ImportRegionsResponse {
+            updated: i32::try_from(imported.updated).unwrap_or(i32::MAX),
+            district_gap: Some((&imported.district_gap).into()),
+        }))
+    }
+
+    type WatchEnrollmentGapsStream = ReceiverStream<Result<pb::EnrollmentGap, Status>>;
+
+    async fn watch_enrollment_gaps(
+        &self,
+        request: Request<pb::WatchEnrollmentGapsRequest>,
+    ) -> Result<Response<Self::WatchEnrollmentGapsStream>, Status> {
+        let region = convert::region_name(&request.into_inner().region, "region")?;
+        // Subscribe before reading, so no change between the two is missed.
+        let mut changes = self.store.subscribe();
+        let first = self.store.gap(&region).await?;
+        let (sender, receiver) = mpsc::channel(WATCH_BUFFER);
+        let store = self.store.clone();
+        let mut shutdown = self.shutdown.clone();
+        // Changes come from this process's commits only. Several replicas on
+        // one PostgreSQL database would need LISTEN/NOTIFY to hear each
+        // other's writes; that is not built.
+        tokio::spawn(async move {
+            let mut last = first;
+            if sender.send(Ok((&last).into())).await.is_err() {
+                return;
+            }
+            loop {
+                let relevant = tokio::select! {
+                    () = sender.closed() => return,
+                    _ = shutdown.wait_for(|stopping| *stopping) => return,
+                    change = changes.recv() => match change {
+                        Ok(change) => change.affects(&region),
+                        // Missed changes cannot be replayed, but the current
+                        // value can be: re-read it.
+                        Err(RecvError::Lagged(_)) => true,
+                        Err(RecvError::Closed) => return,
+                    },
+                };
+                if !relevant {
+                    continue;
+                }
+                let gap = match store.gap(&region).await {
+                    Ok(gap) => gap,
+                    Err(error) => {
+                        let _ = sender.send(Err(Status::from(error))).await;
+                        return;
+                    }
+                };
+                if gap != last {
+                    if sender.send(Ok((&gap).into())).await.is_err() {
+                        return;
+                    }
+                    last = gap;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(receiver)))
+    }
+}
+

@@ -1,0 +1,778 @@
+//! Persistence of regions, counts, targets, the activation ledger and the
+//! batches that make writes idempotent, on an embedded SQLite file or on
+//! PostgreSQL.
+//!
+//! Both engines run the same SQL through sqlx's `Any` driver: the queries
+//! here use only what both dialects agree on (`$1` placeholders, `LIKE`,
+//! `ON CONFLICT .. DO NOTHING`, `RETURNING`, `CAST(.. AS BIGINT)`), and all
+//! stored values are integers, floats, text or bytes, which `Any` carries
+//! unchanged. Only three things differ per engine and are chosen in one
+//! place each: the migrations, how a pool is opened, and how a write
+//! transaction begins.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::PathBuf,
+    str::FromStr,
+    sync::Arc,
+    time::Duration,
+};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use sqlx::{
+    Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction,
+    any::{AnyConnectOptions, AnyPoolOptions, AnyRow},
+    migrate::Migrator,
+    sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode},
+};
+use tokio::sync::{Mutex, MutexGuard, broadcast};
+
+use crate::{
+    domain::{Channel, Gap, Level, RegionCode, Target, now_micros},
+    error::{RegistryError, Violations},
+    seed,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long a SQLite connection waits for another process's write lock.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Per-connection settings: the busy timeout again (`Any` opens connections
+/// from the URL alone, so the typed option above does not reach them), and
+/// NORMAL sync, which is safe under WAL and much faster than FULL.
+const SQLITE_CONNECTION_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// Enough watchers can fall this far behind before they are told they lagged.
+const CHANGE_CHANNEL_CAPACITY: usize = 256;
+/// Rows per multi-row `INSERT`; 7 columns × 500 stays well under both
+/// engines' limits on bound parameters.
+const LEDGER_INSERT_CHUNK: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// What changed in a committed write, for the gap watchers.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// The counts of these villages changed.
+    Counts(Arc<[RegionCode]>),
+    /// The target of this region changed.
+    Target(RegionCode),
+}
+
+impl Change {
+    /// Whether the gap of `region` may have changed.
+    pub fn affects(&self, region: &RegionCode) -> bool {
+        match self {
+            Change::Counts(villages) => villages.iter().any(|v| region.contains(v)),
+            Change::Target(target_region) => target_region.contains(region),
+        }
+    }
+}
+
+/// A region as stored, without its counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionRecord {
+    pub code: RegionCode,
+    pub display_name: String,
+    pub kind: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub area_km2: f64,
+    /// Only when asked for.
+    pub boundary_geojson: Option<String>,
+}
+
+/// Activations done in one village on one day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activation {
+    pub village: RegionCode,
+    pub count: i64,
+    pub date: NaiveDate,
+    pub channel: Channel,
+    pub team: String,
+}
+
+/// A validated `RecordActivations` call.
+#[derive(Clone, Debug)]
+pub struct ActivationBatch {
+    pub request_id: String,
+    /// Identifies the payload, so a retry can be told from a reuse of the id.
+    pub payload_sha256: Vec<u8>,
+    pub reports: Vec<Activation>,
+}
+
+/// The answer to a `RecordActivations` call, stored for retries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub accepted: usize,
+    pub activations: i64,
+    pub batch: i64,
+    pub district_gap: Gap,
+}
+
+/// New counts for one village.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VillageCounts {
+    pub village: RegionCode,
+    pub ktp_el_recorded: i64,
+    pub ikd_activated: i64,
+}
+
+/// A validated `ImportRegions` call.
+#[derive(Clone, Debug)]
+pub struct CountsImport {
+    pub request_id: String,
+    pub payload_sha256: Vec<u8>,
+    pub counts: Vec<VillageCounts>,
+    pub validate_only: bool,
+}
+
+/// The answer to an `ImportRegions` call, stored for retries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    pub updated: usize,
+    pub district_gap: Gap,
+}
+
+/// Ledger sums of one village over a date range.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VillageActivations {
+    pub office: i64,
+    pub mobile_team: i64,
+}
+
+impl VillageActivations {
+    pub fn total(&self) -> i64 {
+        self.office + self.mobile_team
+    }
+}
+
+/// A handle on the registry's database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: AnyPool,
+    engine: Engine,
+    /// Every region code. The tree is fixed once seeded (imports replace
+    /// counts, never regions), so requests are checked against memory.
+    regions: BTreeSet<RegionCode>,
+    changes: broadcast::Sender<Change>,
+    /// SQLite has one writer at a time. Queueing this process's writers here
+    /// is fairer and cheaper than letting them spin in SQLite's busy handler;
+    /// `BEGIN IMMEDIATE` still guards against other processes.
+    sqlite_writer: Mutex<()>,
+}
+
+/// An open write transaction, holding this process's SQLite write turn.
+struct Write<'s> {
+    tx: Transaction<'static, Any>,
+    _turn: Option<MutexGuard<'s, ()>>,
+}
+
+/// Whether a request id is new (and now claimed, with this batch number) or
+/// a retry of a batch already applied.
+enum Claim<T> {
+    Fresh(i64),
+    Replay(T),
+}
+
+/// Default embedded database URL: a SQLite file at `$JEMPUT_DATA_DIR/jemput.db`,
+/// else `$XDG_DATA_HOME/jemput/jemput.db`, else
+/// `$HOME/.local/share/jemput/jemput.db`. Creates the directory.
+pub fn default_database_url() -> Result<String, RegistryError> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let dir = var("JEMPUT_DATA_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("jemput")))
+        .or_else(|| var("HOME").map(|d| d.join(".local/share/jemput")))
+        .ok_or(RegistryError::NoDataDirectory)?;
+    std::fs::create_dir_all(&dir)?;
+    Ok(format!("sqlite://{}", dir.join("jemput.db").display()))
+}
+
+fn row_to_region(row: &AnyRow) -> Result<RegionRecord, RegistryError> {
+    Ok(RegionRecord {
+        code: stored_code(row.try_get("code")?)?,
+        display_name: row.try_get("display_name")?,
+        kind: row.try_get("kind")?,
+        latitude: row.try_get("latitude")?,
+        longitude: row.try_get("longitude")?,
+        area_km2: row.try_get("area_km2")?,
+        boundary_geojson: row.try_get("boundary_geojson")?,
+    })
+}
+
+fn stored_code(code: String) -> Result<RegionCode, RegistryError> {
+    RegionCode::from_code(&code).ok_or_else(|| RegistryError::Corrupt(format!("malformed region code {code:?}")))
+}
+
+fn region_columns(with_boundary: bool) -> &'static str {
+    if with_boundary {
+        "code, display_name, kind, latitude, longitude, area_km2, boundary_geojson"
+    } else {
+        "code, display_name, kind, latitude, longitude, area_km2, NULL AS boundary_geojson"
+    }
+}
+
+/// Totals of each selected region `r`, summed over its villages `v`.
+const GAP_TOTALS: &str = "\
+    SELECT r.code, r.display_name, \
+        CAST(COALESCE(SUM(v.ktp_el_recorded), 0) AS BIGINT) AS recorded, \
+        CAST(COALESCE(SUM(v.ikd_activated), 0) AS BIGINT) AS activated, \
+        CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated \
+    FROM regions r \
+    LEFT JOIN regions v ON v.level = 3 AND (v.code = r.code OR v.code LIKE r.code || '.%')";
+
+/// Reads the totals selected by `query` and attaches the applicable targets.
+async fn gaps<'q>(
+    conn: &mut AnyConnection,
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<Vec<Gap>, RegistryError> {
+    let rows = query.fetch_all(&mut *conn).await?;
+    // Few regions carry a target of their own, so read them all and resolve
+    // inheritance here rather than in SQL.
+    let targets: BTreeMap<RegionCode, (f64, i64)> = sqlx::query(
+        "SELECT code, target_fraction, target_update_micros FROM regions \
+         WHERE target_fraction IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            stored_code(row.try_get("code")?)?,
+            (row.try_get("target_fraction")?, row.try_get("target_update_micros")?),
+        ))
+    })
+    .collect::<Result<_, RegistryError>>()?;
+    rows.iter()
+        .map(|row| {
+            let region = stored_code(row.try_get("code")?)?;
+            let target = region.self_and_ancestors().find_map(|source| {
+                targets.get(&source).map(|&(fraction, update_micros)| Target {
+                    fraction,
+                    source,
+                    update_micros,
+                })
+            });
+            Ok(Gap {
+                display_name: row.try_get("display_name")?,
+                ktp_el_recorded: row.try_get("recorded")?,
+                ikd_activated: row.try_get("activated")?,
+                counts_update_micros: row.try_get("updated")?,
+                target,
+                region,
+            })
+        })
+        .collect()
+}
+
+async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, RegistryError> {
+    let sql = format!("{GAP_TOTALS} WHERE r.code = $1 GROUP BY r.code, r.display_name");
+    gaps(conn, sqlx::query(&sql).bind(region.as_str()))
+        .await?
+        .pop()
+        .ok_or_else(|| RegistryError::NotFound(region.clone()))
+}
+
+/// `($1, $2, $3), ($4, $5, $6)` for 2 rows of 3 columns.
+fn values_placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let params: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn begin_write<'s>(
+    pool: &AnyPool,
+    engine: Engine,
+    sqlite_writer: &'s Mutex<()>,
+) -> Result<Write<'s>, RegistryError> {
+    Ok(match engine {
+        Engine::Sqlite => {
+            let turn = sqlite_writer.lock().await;
+            // IMMEDIATE takes the write lock now, so two writers never both
+            // read and then fail to upgrade (SQLITE_BUSY mid-transaction).
+            let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            Write { tx, _turn: Some(turn) }
+        }
+        Engine::Postgres => Write {
+            tx: pool.begin().await?,
+            _turn: None,
+        },
+    })
+}
+
+/// Loads the Rejang Lebong reference data into an empty database.
+async fn seed_if_empty(mut write: Write<'_>) -> Result<(), RegistryError> {
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions")
+        .fetch_one(&mut *write.tx)
+        .await?;
+    if existing > 0 {
+        write.tx.rollback().await?;
+        return Ok(());
+    }
+    let now = now_micros();
+    for region in seed::rejang_lebong()? {
+        // Two replicas starting on one empty PostgreSQL both get here; the
+        // second one's rows are simply already there.
+        sqlx::query(
+            "INSERT INTO regions (code, display_name, level, kind, parent_code, latitude, longitude, \
+                 area_km2, boundary_geojson, target_fraction, target_update_micros, \
+                 ktp_el_recorded, ikd_activated, update_micros) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(region.code.as_str())
+        .bind(&region.display_name)
+        .bind(region.code.level().to_db())
+        .bind(&region.kind)
+        .bind(region.code.parent().map(String::from))
+        .bind(region.latitude)
+        .bind(region.longitude)
+        .bind(region.area_km2)
+        .bind(&region.boundary_geojson)
+        .bind(region.target_fraction)
+        .bind(region.target_fraction.map(|_| now))
+        .bind(region.ktp_el_recorded)
+        .bind(region.ikd_activated)
+        .bind(now)
+        .execute(&mut *write.tx)
+        .await?;
+    }
+    write.tx.commit().await?;
+    tracing::info!("seeded an empty database with Kabupaten Rejang Lebong");
+    Ok(())
+    }
+
+impl Store {
+    /// Connects, runs migrations, seeds Rejang Lebong if the database is empty.
+    ///
+    /// `database_url` is `sqlite://PATH` (the file is created if missing) or
+    /// `postgres://..`; for PostgreSQL, sqlx's `options` parameter can pick a
+    /// schema, e.g. `?options[search_path]=jemput`.
+    pub async fn open(database_url: &str) -> Result<Store, RegistryError> {
+        let engine = Engine::of_url(database_url)
+            .ok_or_else(|| RegistryError::UnsupportedDatabaseUrl(database_url.to_owned()))?;
+        sqlx::any::install_default_drivers();
+        let options = AnyConnectOptions::from_str(database_url)?;
+        let pool = match engine {
+            Engine::Sqlite => {
+                // WAL lets readers go on while one connection writes, and it is
+                // a property of the file: set it once, on one connection,
+                // before the pool opens (it needs an exclusive lock).
+                let sqlite = SqliteConnectOptions::from_str(database_url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
+                SqliteConnection::connect_with(&sqlite).await?.close().await?;
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_CONNECTION_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Engine::Postgres => AnyPoolOptions::new().max_connections(10).connect_with(options).await?,
+        };
+        engine.migrator().run(&pool).await?;
+        let sqlite_writer = Mutex::new(());
+        seed_if_empty(begin_write(&pool, engine, &sqlite_writer).await?).await?;
+        let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM regions")
+            .fetch_all(&pool)
+            .await?;
+        let regions = codes.into_iter().map(stored_code).collect::<Result<_, _>>()?;
+        let (changes, _) = broadcast::channel(CHANGE_CHANNEL_CAPACITY);
+        Ok(Store {
+            inner: Arc::new(Inner {
+                pool,
+                engine,
+                regions,
+                changes,
+                sqlite_writer,
+            }),
+        })
+    }
+
+    async fn begin_write(&self) -> Result<Write<'_>, RegistryError> {
+        begin_write(&self.inner.pool, self.inner.engine, &self.inner.sqlite_writer).await
+    }
+
+    /// Whether the registry holds this region.
+    pub fn knows(&self, code: &RegionCode) -> bool {
+        self.inner.regions.contains(code)
+    }
+
+    fn require(&self, code: &RegionCode) -> Result<(), RegistryError> {
+        if self.knows(code) {
+            Ok(())
+        } else {
+            Err(RegistryError::NotFound(code.clone()))
+        }
+    }
+
+    /// Every change committed from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.inner.changes.subscribe()
+    }
+
+    fn publish(&self, change: Change) {
+        // Nobody watching is not an error.
+        let _ = self.inner.changes.send(change);
+    }
+
+    pub async fn region(&self, code: &RegionCode, with_boundary: bool) -> Result<RegionRecord, RegistryError> {
+        self.require(code)?;
+        let sql = format!("SELECT {} FROM regions WHERE code = $1", region_columns(with_boundary));
+        let row = sqlx::query(&sql)
+            .bind(code.as_str())
+            .fetch_optional(&self.inner.pool)
+            .await?
+            .ok_or_else(|| RegistryError::NotFound(code.clone()))?;
+        row_to_region(&row)
+    }
+
+    /// The regions at `level` inside `parent`, by code, from `offset`.
+    pub async fn regions_within(
+        &self,
+        parent: &RegionCode,
+        level: Level,
+        offset: usize,
+        limit: usize,
+        with_boundary: bool,
+    ) -> Result<Vec<RegionRecord>, RegistryError> {
+        self.require(parent)?;
+        let sql = format!(
+            "SELECT {} FROM regions WHERE level = $1 AND code LIKE $2 ORDER BY code LIMIT $3 OFFSET $4",
+            region_columns(with_boundary)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(level.to_db())
+            .bind(parent.descendants_pattern())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.inner.pool)
+            .await?;
+        rows.iter().map(row_to_region).collect()
+    }
+
+    pub async fn gap(&self, region: &RegionCode) -> Result<Gap, RegistryError> {
+        self.require(region)?;
+        let mut conn = self.inner.pool.acquire().await?;
+        gap_of(&mut conn, region).await
+    }
+
+    /// The gaps of every region at `level` inside `parent`, in code order.
+    pub async fn gaps_within(&self, parent: &RegionCode, level: Level) -> Result<Vec<Gap>, RegistryError> {
+        self.require(parent)?;
+        let sql = format!(
+            "{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 \
+             GROUP BY r.code, r.display_name ORDER BY r.code"
+        );
+        let mut conn = self.inner.pool.acquire().await?;
+        let query = sqlx::query(&sql)
+            .bind(level.to_db())
+            .bind(parent.descendants_pattern());
+        gaps(&mut conn, query).await
+    }
+
+    /// Claims `request_id` for a new batch, or finds the answer it already had.
+    async fn claim<T: DeserializeOwned>(
+        conn: &mut AnyConnection,
+        request_id: &str,
+        payload_sha256: &[u8],
+    ) -> Result<Claim<T>, RegistryError> {
+        // On PostgreSQL a concurrent first attempt with the same id makes this
+        // wait until that one commits (then: conflict) or rolls back (then: ours).
+        let batch: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO batches (request_id, payload_sha256, response, created_micros) \
+             VALUES ($1, $2, '', $3) ON CONFLICT (request_id) DO NOTHING RETURNING batch",
+        )
+        .bind(request_id)
+        .bind(payload_sha256)
+        .bind(now_micros())
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(batch) = batch {
+            return Ok(Claim::Fresh(batch));
+        }
+        let row = sqlx::query("SELECT payload_sha256, response FROM batches WHERE request_id = $1")
+            .bind(request_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let stored_sha256: Vec<u8> = row.try_get("payload_sha256")?;
+        if stored_sha256 != payload_sha256 {
+            return Err(RegistryError::RequestIdReused(request_id.to_owned()));
+        }
+        let response: String = row.try_get("response")?;
+        serde_json::from_str(&response)
+            .map(Claim::Replay)
+            .map_err(|source| RegistryError::StoredResponse {
+                request_id: request_id.to_owned(),
+                source,
+            })
+    }
+
+    /// Stores the answer to a fresh batch and commits it.
+    async fn finish<T: Serialize>(write: Write<'_>, batch: i64, outcome: &T) -> Result<(), RegistryError> {
+        let Write { mut tx, _turn } = write;
+        let response = serde_json::to_string(outcome).map_err(|source| RegistryError::StoredResponse {
+            request_id: format!("batch {batch}"),
+            source,
+        })?;
+        sqlx::query("UPDATE batches SET response = $1 WHERE batch = $2")
+            .bind(response)
+            .bind(batch)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Appends a batch to the ledger and adds it to the villages' counts, all
+    /// or nothing. A retry of an applied batch gets the stored answer.
+    pub async fn record_activations(&self, batch: &ActivationBatch) -> Result<Recorded, RegistryError> {
+        let Some(first) = batch.reports.first() else {
+            return Err(RegistryError::invalid("reports", "at least one report is required"));
+        };
+        let district = first.village.district();
+        let mut added: BTreeMap<&RegionCode, i64> = BTreeMap::new();
+        for report in &batch.reports {
+            self.require(&report.village)?;
+            *added.entry(&report.village).or_default() += report.count;
+        }
+
+        let mut write = self.begin_write().await?;
+        let batch_number = match Self::claim(&mut write.tx, &batch.request_id, &batch.payload_sha256).await? {
+            Claim::Fresh(number) => number,
+            Claim::Replay(recorded) => {
+                write.tx.rollback().await?;
+                return Ok(recorded);
+            }
+        };
+        let now = now_micros();
+        // Villages in code order, so concurrent PostgreSQL batches lock rows
+        // in one order and cannot deadlock. The condition makes the cap hold
+        // however many writers race.
+        let mut over = Vec::new();
+        for (&village, &count) in &added {
+            let result = sqlx::query(
+                "UPDATE regions SET ikd_activated = ikd_activated + $1, update_micros = $2 \
+                 WHERE code = $3 AND level = 3 AND ikd_activated + $1 <= ktp_el_recorded",
+            )
+            .bind(count)
+            .bind(now)
+            .bind(village.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+            if result.rows_affected() == 0 {
+                over.push(village);
+            }
+        }
+        if !over.is_empty() {
+            let violations = explain_overflow(&mut write.tx, batch, &over).await?;
+            write.tx.rollback().await?;
+            return Err(RegistryError::AboveRecorded(violations));
+        }
+        for chunk in batch.reports.chunks(LEDGER_INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO activations (batch, region_code, count, activation_date, channel, team, recorded_micros) \
+                 VALUES {}",
+                values_placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for report in chunk {
+                query = query
+                    .bind(batch_number)
+                    .bind(report.village.as_str())
+                    .bind(report.count)
+                    .bind(report.date.format("%Y-%m-%d").to_string())
+                    .bind(report.channel.to_db())
+                    .bind(&report.team)
+                    .bind(now);
+            }
+            query.execute(&mut *write.tx).await?;
+        }
+        let recorded = Recorded {
+            accepted: batch.reports.len(),
+            activations: batch.reports.iter().map(|r| r.count).sum(),
+            batch: batch_number,
+            district_gap: gap_of(&mut write.tx, &district).await?,
+        };
+        Self::finish(write, batch_number, &recorded).await?;
+        self.publish(Change::Counts(added.into_keys().cloned().collect()));
+        Ok(recorded)
+    }
+
+    /// Sets a region's target fraction; returns its new gap.
+    pub async fn set_target(&self, region: &RegionCode, fraction: f64) -> Result<Gap, RegistryError> {
+        self.require(region)?;
+        let mut write = self.begin_write().await?;
+        sqlx::query("UPDATE regions SET target_fraction = $1, target_update_micros = $2 WHERE code = $3")
+            .bind(fraction)
+            .bind(now_micros())
+            .bind(region.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+        let gap = gap_of(&mut write.tx, region).await?;
+        write.tx.commit().await?;
+        self.publish(Change::Target(region.clone()));
+        Ok(gap)
+    }
+
+    /// Replaces the counts of the listed villages, all or nothing. With
+    /// `validate_only` it works out the answer and then rolls back.
+    pub async fn import_counts(&self, import: &CountsImport) -> Result<Imported, RegistryError> {
+        let Some(first) = import.counts.first() else {
+            return Err(RegistryError::invalid("counts", "at least one village is required"));
+        };
+        let district = first.village.district();
+        for row in &import.counts {
+            self.require(&row.village)?;
+        }
+        let mut write = self.begin_write().await?;
+        let batch_number = if import.validate_only {
+            None
+        } else {
+            match Self::claim(&mut write.tx, &import.request_id, &import.payload_sha256).await? {
+                Claim::Fresh(number) => Some(number),
+                Claim::Replay(imported) => {
+                    write.tx.rollback().await?;
+                    return Ok(imported);
+                }
+            }
+        };
+        let now = now_micros();
+        let mut sorted: Vec<&VillageCounts> = import.counts.iter().collect();
+        sorted.sort_by(|a, b| a.village.cmp(&b.village));
+        for row in sorted {
+            sqlx::query(
+                "UPDATE regions SET ktp_el_recorded = $1, ikd_activated = $2, update_micros = $3 \
+                 WHERE code = $4 AND level = 3",
+            )
+            .bind(row.ktp_el_recorded)
+            .bind(row.ikd_activated)
+            .bind(now)
+            .bind(row.village.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        let imported = Imported {
+            updated: import.counts.len(),
+            district_gap: gap_of(&mut write.tx, &district).await?,
+        };
+        match batch_number {
+            None => write.tx.rollback().await?,
+            Some(batch) => {
+                Self::finish(write, batch, &imported).await?;
+                self.publish(Change::Counts(import.counts.iter().map(|c| c.village.clone()).collect()));
+            }
+        }
+        Ok(imported)
+    }
+
+    /// Ledger sums per village inside `parent`, for activation dates in
+    /// `[start, end]`, in code order; villages without any are left out.
+    pub async fn summarize(
+        &self,
+        parent: &RegionCode,
+        start: Option<NaiveDate>,
+        end: NaiveDate,
+    ) -> Result<Vec<(RegionCode, VillageActivations)>, RegistryError> {
+        self.require(parent)?;
+        // ISO dates order as text, on both engines.
+        let start = start.map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
+        let rows = sqlx::query(
+            "SELECT region_code, channel, CAST(SUM(count) AS BIGINT) AS total FROM activations \
+             WHERE region_code LIKE $1 AND activation_date >= $2 AND activation_date <= $3 \
+             GROUP BY region_code, channel ORDER BY region_code",
+        )
+        .bind(parent.descendants_pattern())
+        .bind(start)
+        .bind(end.format("%Y-%m-%d").to_string())
+        .fetch_all(&self.inner.pool)
+        .await?;
+        let mut villages: BTreeMap<RegionCode, VillageActivations> = BTreeMap::new();
+        for row in rows {
+            let sums = villages.entry(stored_code(row.try_get("region_code")?)?).or_default();
+            let total: i64 = row.try_get("total")?;
+            let channel: String = row.try_get("channel")?;
+            match Channel::from_db(&channel) {
+                Some(Channel::Office) => sums.office += total,
+                Some(Channel::MobileTeam) => sums.mobile_team += total,
+                None => {
+                    return Err(RegistryError::Corrupt(format!("unknown channel {channel:?} in the ledger")));
+                }
+            }
+        }
+        Ok(villages.into_iter().collect())
+    }
+}
+
+/// Names, for each village the batch would overfill, the report at which
+/// it goes over (counting the batch's own earlier reports).
+async fn explain_overflow(
+    conn: &mut AnyConnection,
+    batch: &ActivationBatch,
+    over: &[&RegionCode],
+) -> Result<Violations, RegistryError> {
+    let mut violations = Violations::default();
+    for &village in over {
+        let row = sqlx::query("SELECT ktp_el_recorded, ikd_activated FROM regions WHERE code = $1")
+            .bind(village.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+        let recorded: i64 = row.try_get("ktp_el_recorded")?;
+        let mut running: i64 = row.try_get("ikd_activated")?;
+        for (i, report) in batch.reports.iter().enumerate() {
+            if &report.village != village {
+                continue;
+            }
+            running += report.count;
+            if running > recorded {
+                violations.add(
+                    format!("reports[{i}].count"),
+                    format!(
+                        "would bring {village} to {running} activated IKD, above its {recorded} recorded KTP-el"
+                    ),
+                );
+                break;
+            }
+        }
+    }
+    Ok(violations)
+}
