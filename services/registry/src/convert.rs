@@ -3,7 +3,7 @@
 //! and domain values are turned back into messages. Nothing past this module
 //! sees a `pb` type.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
 use chrono::NaiveDate;
 use jemput_proto::registry as pb;
@@ -50,7 +50,10 @@ fn request_id_field(request_id: &str, violations: &mut Violations) {
     if request_id.is_empty() {
         violations.add("request_id", "is required, so a retry can be recognised");
     } else if request_id.chars().count() > MAX_ID_CHARS {
-        violations.add("request_id", format!("must be at most {MAX_ID_CHARS} characters"));
+        violations.add(
+            "request_id",
+            format!("must be at most {MAX_ID_CHARS} characters"),
+        );
     }
 }
 
@@ -126,7 +129,9 @@ fn page_check(query: &str, offset: u64) -> u64 {
     query
         .bytes()
         .chain(offset.to_be_bytes())
-        .fold(OFFSET_BASIS, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(PRIME))
+        .fold(OFFSET_BASIS, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+        })
 }
 
 pub fn page_token(query: &str, offset: usize) -> String {
@@ -177,7 +182,11 @@ pub struct ListRegions {
 }
 
 /// The level to list below `parent`: the one asked for, or the children's.
-fn listed_level(parent: Option<&RegionCode>, level: Option<Level>, violations: &mut Violations) -> Option<Level> {
+fn listed_level(
+    parent: Option<&RegionCode>,
+    level: Option<Level>,
+    violations: &mut Violations,
+) -> Option<Level> {
     let parent_level = parent?.level();
     match level {
         None => parent_level.child(),
@@ -199,7 +208,12 @@ impl TryFrom<pb::ListRegionsRequest> for ListRegions {
         let level = listed_level(parent.as_ref(), asked, &mut violations);
         let with_boundary = view_field(request.view, &mut violations);
         let query = format!("ListRegions|{}|{}", request.parent, request.level);
-        let page = page_field(request.page_size, &request.page_token, &query, &mut violations);
+        let page = page_field(
+            request.page_size,
+            &request.page_token,
+            &query,
+            &mut violations,
+        );
         violations.into_result()?;
         Ok(ListRegions {
             parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
@@ -221,7 +235,10 @@ pub enum GapOrder {
 
 impl GapOrder {
     fn parse(order_by: &str) -> Option<GapOrder> {
-        let words: Vec<String> = order_by.split_whitespace().map(str::to_ascii_lowercase).collect();
+        let words: Vec<String> = order_by
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         match words.as_slice() {
             [] | ["gap", "desc"] => Some(GapOrder::GapDescending),
@@ -234,9 +251,15 @@ impl GapOrder {
     /// Sorts gaps in this order (they arrive sorted by name).
     pub fn sort(self, gaps: &mut [Gap]) {
         match self {
-            GapOrder::GapDescending => gaps.sort_by(|a, b| b.gap().cmp(&a.gap()).then_with(|| a.region.cmp(&b.region))),
+            GapOrder::GapDescending => {
+                gaps.sort_by(|a, b| b.gap().cmp(&a.gap()).then_with(|| a.region.cmp(&b.region)))
+            }
             GapOrder::CoverageAscending => {
-                gaps.sort_by(|a, b| a.coverage().total_cmp(&b.coverage()).then_with(|| a.region.cmp(&b.region)));
+                gaps.sort_by(|a, b| {
+                    a.coverage()
+                        .total_cmp(&b.coverage())
+                        .then_with(|| a.region.cmp(&b.region))
+                });
             }
             GapOrder::Name => gaps.sort_by(|a, b| a.region.cmp(&b.region)),
         }
@@ -264,11 +287,22 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
         if order.is_none() {
             violations.add(
                 "order_by",
-                format!("must be \"gap desc\", \"coverage asc\" or \"name\"; got {:?}", request.order_by),
+                format!(
+                    "must be \"gap desc\", \"coverage asc\" or \"name\"; got {:?}",
+                    request.order_by
+                ),
             );
         }
-        let query = format!("ListEnrollmentGaps|{}|{}|{:?}", request.parent, request.level, order);
-        let page = page_field(request.page_size, &request.page_token, &query, &mut violations);
+        let query = format!(
+            "ListEnrollmentGaps|{}|{}|{:?}",
+            request.parent, request.level, order
+        );
+        let page = page_field(
+            request.page_size,
+            &request.page_token,
+            &query,
+            &mut violations,
+        );
         violations.into_result()?;
         Ok(ListGaps {
             parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
@@ -324,13 +358,19 @@ pub fn activation_batch(
         let field = |name: &str| format!("reports[{i}].{name}");
         let village = village_field(&report.region, &field("region"), &known, &mut violations);
         if report.count <= 0 {
-            violations.add(field("count"), format!("must be positive; got {}", report.count));
+            violations.add(
+                field("count"),
+                format!("must be positive; got {}", report.count),
+            );
         }
         let date = parse_date(&report.activation_date);
         match date {
             None => violations.add(
                 field("activation_date"),
-                format!("must be a date as YYYY-MM-DD; got {:?}", report.activation_date),
+                format!(
+                    "must be a date as YYYY-MM-DD; got {:?}",
+                    report.activation_date
+                ),
             ),
             Some(date) if date > today => violations.add(
                 field("activation_date"),
@@ -342,12 +382,18 @@ pub fn activation_batch(
             Ok(pb::Channel::Office) => Some(Channel::Office),
             Ok(pb::Channel::MobileTeam) => Some(Channel::MobileTeam),
             Ok(pb::Channel::Unspecified) | Err(_) => {
-                violations.add(field("channel"), "must be CHANNEL_OFFICE or CHANNEL_MOBILE_TEAM");
+                violations.add(
+                    field("channel"),
+                    "must be CHANNEL_OFFICE or CHANNEL_MOBILE_TEAM",
+                );
                 None
             }
         };
         if report.team.chars().count() > MAX_ID_CHARS {
-            violations.add(field("team"), format!("must be at most {MAX_ID_CHARS} characters"));
+            violations.add(
+                field("team"),
+                format!("must be at most {MAX_ID_CHARS} characters"),
+            );
         }
         if let (Some(village), Some(date), Some(channel)) = (village, date, channel) {
             reports.push(Activation {
@@ -382,8 +428,14 @@ pub fn counts_import(
         let field = |name: &str| format!("counts[{i}].{name}");
         let village = village_field(&row.region, &field("region"), &known, &mut violations);
         if let Some(village) = &village {
-            if let Some(first) = first_row.insert(village.clone(), i) {
-                violations.add(field("region"), format!("{village} is already listed at counts[{first}]"));
+            match first_row.entry(village.clone()) {
+                Entry::Occupied(first) => violations.add(
+                    field("region"),
+                    format!("{village} is already listed at counts[{}]", first.get()),
+                ),
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
             }
         }
         if row.ktp_el_recorded < 0 {
@@ -391,7 +443,7 @@ pub fn counts_import(
         }
         if row.ikd_activated < 0 {
             violations.add(field("ikd_activated"), "must not be negative");
-        } else if row.ikd_activated > row.ktp_el_recorded {
+        } else if row.ktp_el_recorded >= 0 && row.ikd_activated > row.ktp_el_recorded {
             violations.add(
                 field("ikd_activated"),
                 format!(
@@ -424,7 +476,10 @@ pub struct Summarize {
     pub end: NaiveDate,
 }
 
-pub fn summarize(request: &pb::SummarizeActivationsRequest, today: NaiveDate) -> Result<Summarize, RegistryError> {
+pub fn summarize(
+    request: &pb::SummarizeActivationsRequest,
+    today: NaiveDate,
+) -> Result<Summarize, RegistryError> {
     let mut violations = Violations::default();
     let parent = region_field(&request.parent, "parent", &mut violations);
     if parent.as_ref().is_some_and(|p| p.level() == Level::Village) {
@@ -443,7 +498,10 @@ pub fn summarize(request: &pb::SummarizeActivationsRequest, today: NaiveDate) ->
     let start = date(&request.start_date, "start_date");
     let end = date(&request.end_date, "end_date").unwrap_or(today);
     if start.is_some_and(|start| start > end) {
-        violations.add("start_date", format!("is after the end of the range ({end})"));
+        violations.add(
+            "start_date",
+            format!("is after the end of the range ({end})"),
+        );
     }
     violations.into_result()?;
     Ok(Summarize {
@@ -468,7 +526,10 @@ impl TryFrom<pb::SetTargetRequest> for SetTarget {
         let fraction = request.target_fraction;
         // Written so that NaN fails too.
         if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
-            violations.add("target_fraction", format!("must be in (0, 1]; got {fraction}"));
+            violations.add(
+                "target_fraction",
+                format!("must be in (0, 1]; got {fraction}"),
+            );
         }
         violations.into_result()?;
         Ok(SetTarget {
@@ -508,7 +569,11 @@ impl From<&Gap> for pb::EnrollmentGap {
             coverage: gap.coverage(),
             update_time: Some(timestamp(gap.update_micros())),
             level: level_to_pb(gap.region.level()).into(),
-            target_source: gap.target.as_ref().map(|t| t.source.name()).unwrap_or_default(),
+            target_source: gap
+                .target
+                .as_ref()
+                .map(|t| t.source.name())
+                .unwrap_or_default(),
         }
     }
 }
@@ -542,30 +607,67 @@ mod tests {
     fn page_tokens_round_trip_and_belong_to_their_query() {
         let mut violations = Violations::default();
         let token = page_token("q1", 200);
-        assert_eq!(page_field(50, &token, "q1", &mut violations), Page { offset: 200, size: 50 });
+        assert_eq!(
+            page_field(50, &token, "q1", &mut violations),
+            Page {
+                offset: 200,
+                size: 50
+            }
+        );
         assert!(violations.is_empty());
         page_field(50, &token, "q2", &mut violations);
         page_field(50, "garbage", "q1", &mut violations);
-        page_field(50, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "q1", &mut violations);
-        page_field(50, "é0000000000000000000000000000000", "q1", &mut violations);
-        assert_eq!(violations.iter().filter(|v| v.field == "page_token").count(), 4);
+        page_field(
+            50,
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            "q1",
+            &mut violations,
+        );
+        page_field(
+            50,
+            "é0000000000000000000000000000000",
+            "q1",
+            &mut violations,
+        );
+        assert_eq!(
+            violations
+                .iter()
+                .filter(|v| v.field == "page_token")
+                .count(),
+            4
+        );
     }
 
     #[test]
     fn page_sizes_are_clamped() {
         let mut violations = Violations::default();
-        assert_eq!(page_field(0, "", "q", &mut violations).size, DEFAULT_PAGE_SIZE);
-        assert_eq!(page_field(5000, "", "q", &mut violations).size, MAX_PAGE_SIZE);
+        assert_eq!(
+            page_field(0, "", "q", &mut violations).size,
+            DEFAULT_PAGE_SIZE
+        );
+        assert_eq!(
+            page_field(5000, "", "q", &mut violations).size,
+            MAX_PAGE_SIZE
+        );
         assert!(violations.is_empty());
         page_field(-1, "", "q", &mut violations);
-        assert_eq!(violations.iter().next().map(|v| v.field.as_str()), Some("page_size"));
+        assert_eq!(
+            violations.iter().next().map(|v| v.field.as_str()),
+            Some("page_size")
+        );
     }
 
     #[test]
     fn order_by_accepts_the_documented_orders_only() {
         assert_eq!(GapOrder::parse(""), Some(GapOrder::GapDescending));
-        assert_eq!(GapOrder::parse(" gap  DESC "), Some(GapOrder::GapDescending));
-        assert_eq!(GapOrder::parse("coverage asc"), Some(GapOrder::CoverageAscending));
+        assert_eq!(
+            GapOrder::parse(" gap  DESC "),
+            Some(GapOrder::GapDescending)
+        );
+        assert_eq!(
+            GapOrder::parse("coverage asc"),
+            Some(GapOrder::CoverageAscending)
+        );
         assert_eq!(GapOrder::parse("name"), Some(GapOrder::Name));
         assert_eq!(GapOrder::parse("name asc"), Some(GapOrder::Name));
         assert_eq!(GapOrder::parse("gap"), None);

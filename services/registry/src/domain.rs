@@ -28,10 +28,9 @@ impl RegionCode {
         const WIDTHS: [usize; 4] = [2, 2, 2, 4];
         let parts: Vec<&str> = code.split('.').collect();
         let well_formed = (2..=WIDTHS.len()).contains(&parts.len())
-            && parts
-                .iter()
-                .zip(WIDTHS)
-                .all(|(part, width)| part.len() == width && part.bytes().all(|b| b.is_ascii_digit()));
+            && parts.iter().zip(WIDTHS).all(|(part, width)| {
+                part.len() == width && part.bytes().all(|b| b.is_ascii_digit())
+            });
         well_formed.then(|| Self(code.to_owned()))
     }
 
@@ -254,8 +253,14 @@ mod tests {
 
     #[test]
     fn parses_names_of_every_level() {
-        assert_eq!(RegionCode::from_name("regions/17.02").map(|c| c.level()), Some(Level::District));
-        assert_eq!(RegionCode::from_name("regions/17.02.09").map(|c| c.level()), Some(Level::Kecamatan));
+        assert_eq!(
+            RegionCode::from_name("regions/17.02").map(|c| c.level()),
+            Some(Level::District)
+        );
+        assert_eq!(
+            RegionCode::from_name("regions/17.02.09").map(|c| c.level()),
+            Some(Level::Kecamatan)
+        );
         assert_eq!(
             RegionCode::from_name("regions/17.02.09.1001").map(|c| c.level()),
             Some(Level::Village)

@@ -13,7 +13,11 @@ use tracing_subscriber::EnvFilter;
 #[command(version)]
 struct Args {
     /// Address to listen on.
-    #[arg(long, env = "JEMPUT_REGISTRY_LISTEN", default_value = "127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "JEMPUT_REGISTRY_LISTEN",
+        default_value = "127.0.0.1:50051"
+    )]
     listen: SocketAddr,
     /// sqlite://PATH or postgres://..; defaults to a SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL")]
@@ -46,7 +50,9 @@ async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> Result<(), RegistryError> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let args = Args::parse();
     let database_url = match args.database_url {

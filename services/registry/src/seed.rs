@@ -100,8 +100,8 @@ fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<
 pub fn rejang_lebong() -> Result<Vec<SeedRegion>, RegistryError> {
     let kecamatan: Vec<KecamatanRow> = read_csv("kecamatan.csv", KECAMATAN_CSV)?;
     let villages: Vec<VillageRow> = read_csv("villages.csv", VILLAGES_CSV)?;
-    let boundaries: FeatureCollection =
-        serde_json::from_str(BOUNDARIES_GEOJSON).map_err(|e| seed_error("boundaries.geojson", e))?;
+    let boundaries: FeatureCollection = serde_json::from_str(BOUNDARIES_GEOJSON)
+        .map_err(|e| seed_error("boundaries.geojson", e))?;
     let mut boundary_by_code: HashMap<String, String> = boundaries
         .features
         .into_iter()
@@ -153,9 +153,14 @@ pub fn rejang_lebong() -> Result<Vec<SeedRegion>, RegistryError> {
     }
     for row in villages {
         let village = code(&row.code)?;
-        let parent_listed = village.parent().is_some_and(|p| p.as_str() == row.kecamatan_code);
+        let parent_listed = village
+            .parent()
+            .is_some_and(|p| p.as_str() == row.kecamatan_code);
         if village.level() != Level::Village || !parent_listed {
-            return Err(seed_error("villages.csv: bad village or kecamatan code", &row.code));
+            return Err(seed_error(
+                "villages.csv: bad village or kecamatan code",
+                &row.code,
+            ));
         }
         if !matches!(row.kind.as_str(), "desa" | "kelurahan") {
             return Err(seed_error("villages.csv: kind", &row.kind));
@@ -189,9 +194,19 @@ mod tests {
             .collect();
         assert_eq!(regions.len(), 1 + 15 + 156);
         assert_eq!(villages.len(), 156);
-        assert_eq!(villages.iter().map(|v| v.ktp_el_recorded).sum::<i64>(), 202_820);
-        assert_eq!(villages.iter().map(|v| v.ikd_activated).sum::<i64>(), 10_425);
+        assert_eq!(
+            villages.iter().map(|v| v.ktp_el_recorded).sum::<i64>(),
+            202_820
+        );
+        assert_eq!(
+            villages.iter().map(|v| v.ikd_activated).sum::<i64>(),
+            10_425
+        );
         assert!(villages.iter().all(|v| v.boundary_geojson.is_some()));
-        assert!(villages.iter().all(|v| v.ikd_activated <= v.ktp_el_recorded));
+        assert!(
+            villages
+                .iter()
+                .all(|v| v.ikd_activated <= v.ktp_el_recorded)
+        );
     }
 }

@@ -43,8 +43,14 @@ fn next_page<T>(rows: &mut Vec<T>, query: &str, page: convert::Page) -> String {
 
 #[tonic::async_trait]
 impl RegistryService for Registry {
-    async fn get_region(&self, request: Request<pb::GetRegionRequest>) -> Result<Response<pb::Region>, Status> {
-        let GetRegion { region, with_boundary } = request.into_inner().try_into()?;
+    async fn get_region(
+        &self,
+        request: Request<pb::GetRegionRequest>,
+    ) -> Result<Response<pb::Region>, Status> {
+        let GetRegion {
+            region,
+            with_boundary,
+        } = request.into_inner().try_into()?;
         let record = self.store.region(&region, with_boundary).await?;
         Ok(Response::new(record.into()))
     }
@@ -57,11 +63,21 @@ impl RegistryService for Registry {
         let mut records = match list.level {
             Some(level) => {
                 self.store
-                    .regions_within(&list.parent, level, list.page.offset, list.page.size + 1, list.with_boundary)
+                    .regions_within(
+                        &list.parent,
+                        level,
+                        list.page.offset,
+                        list.page.size + 1,
+                        list.with_boundary,
+                    )
                     .await?
             }
             // A village has no children, but it must still exist.
-            None => self.store.region(&list.parent, false).await.map(|_| Vec::new())?,
+            None => self
+                .store
+                .region(&list.parent, false)
+                .await
+                .map(|_| Vec::new())?,
         };
         let next_page_token = next_page(&mut records, &list.query, list.page);
         Ok(Response::new(pb::ListRegionsResponse {
@@ -92,7 +108,11 @@ impl RegistryService for Registry {
             None => self.store.gap(&list.parent).await.map(|_| Vec::new())?,
         };
         list.order.sort(&mut gaps);
-        let mut page: Vec<Gap> = gaps.into_iter().skip(list.page.offset).take(list.page.size + 1).collect();
+        let mut page: Vec<Gap> = gaps
+            .into_iter()
+            .skip(list.page.offset)
+            .take(list.page.size + 1)
+            .collect();
         let next_page_token = next_page(&mut page, &list.query, list.page);
         Ok(Response::new(pb::ListEnrollmentGapsResponse {
             gaps: page.iter().map(pb::EnrollmentGap::from).collect(),
@@ -104,7 +124,11 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::RecordActivationsRequest>,
     ) -> Result<Response<pb::RecordActivationsResponse>, Status> {
-        let batch = convert::activation_batch(request.into_inner(), |c| self.store.knows(c), today_in_district())?;
+        let batch = convert::activation_batch(
+            request.into_inner(),
+            |c| self.store.knows(c),
+            today_in_district(),
+        )?;
         let recorded = self.store.record_activations(&batch).await?;
         Ok(Response::new(pb::RecordActivationsResponse {
             // At most MAX_BATCH_ROWS, far below i32::MAX.
@@ -120,7 +144,10 @@ impl RegistryService for Registry {
         request: Request<pb::SummarizeActivationsRequest>,
     ) -> Result<Response<pb::SummarizeActivationsResponse>, Status> {
         let query = convert::summarize(&request.into_inner(), today_in_district())?;
-        let villages = self.store.summarize(&query.parent, query.start, query.end).await?;
+        let villages = self
+            .store
+            .summarize(&query.parent, query.start, query.end)
+            .await?;
         Ok(Response::new(pb::SummarizeActivationsResponse {
             total: villages.iter().map(|(_, sums)| sums.total()).sum(),
             villages: villages
@@ -135,7 +162,10 @@ impl RegistryService for Registry {
         }))
     }
 
-    async fn set_target(&self, request: Request<pb::SetTargetRequest>) -> Result<Response<pb::EnrollmentGap>, Status> {
+    async fn set_target(
+        &self,
+        request: Request<pb::SetTargetRequest>,
+    ) -> Result<Response<pb::EnrollmentGap>, Status> {
         let SetTarget { region, fraction } = request.into_inner().try_into()?;
         let gap = self.store.set_target(&region, fraction).await?;
         Ok(Response::new((&gap).into()))
@@ -207,4 +237,3 @@ impl RegistryService for Registry {
         Ok(Response::new(ReceiverStream::new(receiver)))
     }
 }
-

@@ -208,7 +208,11 @@ enum Claim<T> {
 /// else `$XDG_DATA_HOME/jemput/jemput.db`, else
 /// `$HOME/.local/share/jemput/jemput.db`. Creates the directory.
 pub fn default_database_url() -> Result<String, RegistryError> {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let dir = var("JEMPUT_DATA_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("jemput")))
         .or_else(|| var("HOME").map(|d| d.join(".local/share/jemput")))
@@ -230,7 +234,8 @@ fn row_to_region(row: &AnyRow) -> Result<RegionRecord, RegistryError> {
 }
 
 fn stored_code(code: String) -> Result<RegionCode, RegistryError> {
-    RegionCode::from_code(&code).ok_or_else(|| RegistryError::Corrupt(format!("malformed region code {code:?}")))
+    RegionCode::from_code(&code)
+        .ok_or_else(|| RegistryError::Corrupt(format!("malformed region code {code:?}")))
 }
 
 fn region_columns(with_boundary: bool) -> &'static str {
@@ -268,7 +273,10 @@ async fn gaps<'q>(
     .map(|row| {
         Ok((
             stored_code(row.try_get("code")?)?,
-            (row.try_get("target_fraction")?, row.try_get("target_update_micros")?),
+            (
+                row.try_get("target_fraction")?,
+                row.try_get("target_update_micros")?,
+            ),
         ))
     })
     .collect::<Result<_, RegistryError>>()?;
@@ -276,11 +284,13 @@ async fn gaps<'q>(
         .map(|row| {
             let region = stored_code(row.try_get("code")?)?;
             let target = region.self_and_ancestors().find_map(|source| {
-                targets.get(&source).map(|&(fraction, update_micros)| Target {
-                    fraction,
-                    source,
-                    update_micros,
-                })
+                targets
+                    .get(&source)
+                    .map(|&(fraction, update_micros)| Target {
+                        fraction,
+                        source,
+                        update_micros,
+                    })
             });
             Ok(Gap {
                 display_name: row.try_get("display_name")?,
@@ -306,7 +316,9 @@ async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, Re
 fn values_placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
-            let params: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            let params: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
             format!("({})", params.join(", "))
         })
         .collect::<Vec<_>>()
@@ -324,7 +336,10 @@ async fn begin_write<'s>(
             // IMMEDIATE takes the write lock now, so two writers never both
             // read and then fail to upgrade (SQLITE_BUSY mid-transaction).
             let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-            Write { tx, _turn: Some(turn) }
+            Write {
+                tx,
+                _turn: Some(turn),
+            }
         }
         Engine::Postgres => Write {
             tx: pool.begin().await?,
@@ -373,7 +388,7 @@ async fn seed_if_empty(mut write: Write<'_>) -> Result<(), RegistryError> {
     write.tx.commit().await?;
     tracing::info!("seeded an empty database with Kabupaten Rejang Lebong");
     Ok(())
-    }
+}
 
 impl Store {
     /// Connects, runs migrations, seeds Rejang Lebong if the database is empty.
@@ -395,7 +410,10 @@ impl Store {
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                SqliteConnection::connect_with(&sqlite).await?.close().await?;
+                SqliteConnection::connect_with(&sqlite)
+                    .await?
+                    .close()
+                    .await?;
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .after_connect(|conn, _| {
@@ -407,7 +425,12 @@ impl Store {
                     .connect_with(options)
                     .await?
             }
-            Engine::Postgres => AnyPoolOptions::new().max_connections(10).connect_with(options).await?,
+            Engine::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(10)
+                    .connect_with(options)
+                    .await?
+            }
         };
         engine.migrator().run(&pool).await?;
         let sqlite_writer = Mutex::new(());
@@ -415,7 +438,10 @@ impl Store {
         let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM regions")
             .fetch_all(&pool)
             .await?;
-        let regions = codes.into_iter().map(stored_code).collect::<Result<_, _>>()?;
+        let regions = codes
+            .into_iter()
+            .map(stored_code)
+            .collect::<Result<_, _>>()?;
         let (changes, _) = broadcast::channel(CHANGE_CHANNEL_CAPACITY);
         Ok(Store {
             inner: Arc::new(Inner {
@@ -429,7 +455,12 @@ impl Store {
     }
 
     async fn begin_write(&self) -> Result<Write<'_>, RegistryError> {
-        begin_write(&self.inner.pool, self.inner.engine, &self.inner.sqlite_writer).await
+        begin_write(
+            &self.inner.pool,
+            self.inner.engine,
+            &self.inner.sqlite_writer,
+        )
+        .await
     }
 
     /// Whether the registry holds this region.
@@ -455,9 +486,16 @@ impl Store {
         let _ = self.inner.changes.send(change);
     }
 
-    pub async fn region(&self, code: &RegionCode, with_boundary: bool) -> Result<RegionRecord, RegistryError> {
+    pub async fn region(
+        &self,
+        code: &RegionCode,
+        with_boundary: bool,
+    ) -> Result<RegionRecord, RegistryError> {
         self.require(code)?;
-        let sql = format!("SELECT {} FROM regions WHERE code = $1", region_columns(with_boundary));
+        let sql = format!(
+            "SELECT {} FROM regions WHERE code = $1",
+            region_columns(with_boundary)
+        );
         let row = sqlx::query(&sql)
             .bind(code.as_str())
             .fetch_optional(&self.inner.pool)
@@ -497,7 +535,11 @@ impl Store {
     }
 
     /// The gaps of every region at `level` inside `parent`, in code order.
-    pub async fn gaps_within(&self, parent: &RegionCode, level: Level) -> Result<Vec<Gap>, RegistryError> {
+    pub async fn gaps_within(
+        &self,
+        parent: &RegionCode,
+        level: Level,
+    ) -> Result<Vec<Gap>, RegistryError> {
         self.require(parent)?;
         let sql = format!(
             "{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 \
@@ -548,12 +590,17 @@ impl Store {
     }
 
     /// Stores the answer to a fresh batch and commits it.
-    async fn finish<T: Serialize>(write: Write<'_>, batch: i64, outcome: &T) -> Result<(), RegistryError> {
+    async fn finish<T: Serialize>(
+        write: Write<'_>,
+        batch: i64,
+        outcome: &T,
+    ) -> Result<(), RegistryError> {
         let Write { mut tx, _turn } = write;
-        let response = serde_json::to_string(outcome).map_err(|source| RegistryError::StoredResponse {
-            request_id: format!("batch {batch}"),
-            source,
-        })?;
+        let response =
+            serde_json::to_string(outcome).map_err(|source| RegistryError::StoredResponse {
+                request_id: format!("batch {batch}"),
+                source,
+            })?;
         sqlx::query("UPDATE batches SET response = $1 WHERE batch = $2")
             .bind(response)
             .bind(batch)
@@ -565,9 +612,15 @@ impl Store {
 
     /// Appends a batch to the ledger and adds it to the villages' counts, all
     /// or nothing. A retry of an applied batch gets the stored answer.
-    pub async fn record_activations(&self, batch: &ActivationBatch) -> Result<Recorded, RegistryError> {
+    pub async fn record_activations(
+        &self,
+        batch: &ActivationBatch,
+    ) -> Result<Recorded, RegistryError> {
         let Some(first) = batch.reports.first() else {
-            return Err(RegistryError::invalid("reports", "at least one report is required"));
+            return Err(RegistryError::invalid(
+                "reports",
+                "at least one report is required",
+            ));
         };
         let district = first.village.district();
         let mut added: BTreeMap<&RegionCode, i64> = BTreeMap::new();
@@ -577,13 +630,14 @@ impl Store {
         }
 
         let mut write = self.begin_write().await?;
-        let batch_number = match Self::claim(&mut write.tx, &batch.request_id, &batch.payload_sha256).await? {
-            Claim::Fresh(number) => number,
-            Claim::Replay(recorded) => {
-                write.tx.rollback().await?;
-                return Ok(recorded);
-            }
-        };
+        let batch_number =
+            match Self::claim(&mut write.tx, &batch.request_id, &batch.payload_sha256).await? {
+                Claim::Fresh(number) => number,
+                Claim::Replay(recorded) => {
+                    write.tx.rollback().await?;
+                    return Ok(recorded);
+                }
+            };
         let now = now_micros();
         // Villages in code order, so concurrent PostgreSQL batches lock rows
         // in one order and cannot deadlock. The condition makes the cap hold
@@ -639,15 +693,21 @@ impl Store {
     }
 
     /// Sets a region's target fraction; returns its new gap.
-    pub async fn set_target(&self, region: &RegionCode, fraction: f64) -> Result<Gap, RegistryError> {
+    pub async fn set_target(
+        &self,
+        region: &RegionCode,
+        fraction: f64,
+    ) -> Result<Gap, RegistryError> {
         self.require(region)?;
         let mut write = self.begin_write().await?;
-        sqlx::query("UPDATE regions SET target_fraction = $1, target_update_micros = $2 WHERE code = $3")
-            .bind(fraction)
-            .bind(now_micros())
-            .bind(region.as_str())
-            .execute(&mut *write.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE regions SET target_fraction = $1, target_update_micros = $2 WHERE code = $3",
+        )
+        .bind(fraction)
+        .bind(now_micros())
+        .bind(region.as_str())
+        .execute(&mut *write.tx)
+        .await?;
         let gap = gap_of(&mut write.tx, region).await?;
         write.tx.commit().await?;
         self.publish(Change::Target(region.clone()));
@@ -658,7 +718,10 @@ impl Store {
     /// `validate_only` it works out the answer and then rolls back.
     pub async fn import_counts(&self, import: &CountsImport) -> Result<Imported, RegistryError> {
         let Some(first) = import.counts.first() else {
-            return Err(RegistryError::invalid("counts", "at least one village is required"));
+            return Err(RegistryError::invalid(
+                "counts",
+                "at least one village is required",
+            ));
         };
         let district = first.village.district();
         for row in &import.counts {
@@ -699,7 +762,9 @@ impl Store {
             None => write.tx.rollback().await?,
             Some(batch) => {
                 Self::finish(write, batch, &imported).await?;
-                self.publish(Change::Counts(import.counts.iter().map(|c| c.village.clone()).collect()));
+                self.publish(Change::Counts(
+                    import.counts.iter().map(|c| c.village.clone()).collect(),
+                ));
             }
         }
         Ok(imported)
@@ -728,14 +793,18 @@ impl Store {
         .await?;
         let mut villages: BTreeMap<RegionCode, VillageActivations> = BTreeMap::new();
         for row in rows {
-            let sums = villages.entry(stored_code(row.try_get("region_code")?)?).or_default();
+            let sums = villages
+                .entry(stored_code(row.try_get("region_code")?)?)
+                .or_default();
             let total: i64 = row.try_get("total")?;
             let channel: String = row.try_get("channel")?;
             match Channel::from_db(&channel) {
                 Some(Channel::Office) => sums.office += total,
                 Some(Channel::MobileTeam) => sums.mobile_team += total,
                 None => {
-                    return Err(RegistryError::Corrupt(format!("unknown channel {channel:?} in the ledger")));
+                    return Err(RegistryError::Corrupt(format!(
+                        "unknown channel {channel:?} in the ledger"
+                    )));
                 }
             }
         }

@@ -34,7 +34,9 @@ enum Cleanup {
 
 fn unique_suffix() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     format!(
         "{:x}_{:x}_{}",
         std::process::id(),
@@ -59,7 +61,10 @@ impl TestDb {
     /// `search_path`. `None` (after printing why) when the variable is unset,
     /// unless `JEMPUT_REQUIRE_POSTGRES=1`, which makes that a panic.
     pub async fn postgres() -> Option<TestDb> {
-        let Some(admin_url) = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()) else {
+        let Some(admin_url) = std::env::var(TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
             if std::env::var(REQUIRE_POSTGRES).is_ok_and(|v| v == "1") {
                 panic!("{REQUIRE_POSTGRES}=1 but {TEST_DATABASE_URL} is not set");
             }
@@ -105,10 +110,14 @@ impl Drop for TestDb {
         // Drop cannot await, and may run inside a runtime that must not be
         // blocked, so the schema is dropped on a thread with its own runtime.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             runtime.block_on(async {
                 let mut admin = PgConnection::connect(&admin_url).await?;
-                admin.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str()).await?;
+                admin
+                    .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+                    .await?;
                 admin.close().await?;
                 Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
             })
@@ -133,7 +142,9 @@ impl ShutdownHandle {
             let _ = stop.send(());
         }
         match self.served.take() {
-            Some(served) => served.await.unwrap_or_else(|e| panic!("the registry task failed: {e}")),
+            Some(served) => served
+                .await
+                .unwrap_or_else(|e| panic!("the registry task failed: {e}")),
             None => Ok(()),
         }
     }
@@ -150,8 +161,12 @@ impl Drop for ShutdownHandle {
 /// Serves `store` on `127.0.0.1:0`. The listener is bound before this
 /// returns, so clients can connect at once.
 pub async fn start_registry(store: Store) -> (SocketAddr, ShutdownHandle) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     let (stop, stopped) = oneshot::channel::<()>();
     let served = tokio::spawn(serve(listener, store, async move {
         let _ = stopped.await;
