@@ -1,0 +1,245 @@
+//! The command line: global options and one `Args` struct per subcommand.
+//!
+//! Adding a subcommand is a variant here, a module in `commands/`, and an
+//! arm in `crate::run`.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use chrono::NaiveDate;
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use crate::input;
+
+/// Where `jemput up` serves the registry, and where the other commands look for it.
+pub const DEFAULT_REGISTRY: &str = "http://127.0.0.1:50051";
+/// Where the optimizer serves.
+pub const DEFAULT_OPTIMIZER: &str = "http://127.0.0.1:50052";
+
+/// Plans mobile IKD activation teams ("jemput bola") and tracks the
+/// district's progress toward its target.
+#[derive(Debug, Parser)]
+#[command(name = "jemput", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The registry service.
+    #[arg(long, global = true, value_name = "URL", env = "JEMPUT_REGISTRY", default_value = DEFAULT_REGISTRY)]
+    pub registry: String,
+    /// The optimizer service.
+    #[arg(long, global = true, value_name = "URL", env = "JEMPUT_OPTIMIZER", default_value = DEFAULT_OPTIMIZER)]
+    pub optimizer: String,
+    /// Print JSON with plain numbers, for other programs.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the services on this machine until Ctrl-C.
+    Up(UpArgs),
+    /// Show the enrollment gap of each kecamatan, or of each village of one.
+    Gaps(GapsArgs),
+    /// Record activations done in a village, or a CSV file of reports.
+    Record(RecordArgs),
+    /// Replace village counts from a Dukcapil export (CSV).
+    Import(ImportArgs),
+    /// Set the target share of a region (its villages inherit it).
+    Target(TargetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UpArgs {
+    /// Database to use; default: an SQLite file under $JEMPUT_DATA_DIR,
+    /// $XDG_DATA_HOME/jemput or ~/.local/share/jemput.
+    #[arg(long, value_name = "URL", env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where the registry listens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:50051")]
+    pub registry_listen: SocketAddr,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GapsArgs {
+    /// A district or kecamatan, e.g. 17.02.09; default: the district 17.02.
+    #[arg(value_name = "REGION", value_parser = input::parse_region)]
+    pub region: Option<String>,
+    /// How to order the rows.
+    #[arg(long, value_enum, default_value_t = GapOrder::Gap)]
+    pub order: GapOrder,
+}
+
+/// The row orders the registry offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GapOrder {
+    /// Largest gap first.
+    Gap,
+    /// Lowest coverage first.
+    Coverage,
+    /// Alphabetically by name.
+    Name,
+    /// By Kemendagri code.
+    Code,
+}
+
+impl GapOrder {
+    /// The registry's `order_by` for this order. The registry's "name" is
+    /// the resource name (`regions/17.02.09`), i.e. the code; alphabetical
+    /// order by display name is sorted here after fetching.
+    pub fn order_by(self) -> &'static str {
+        match self {
+            GapOrder::Gap => "gap desc",
+            GapOrder::Coverage => "coverage asc",
+            GapOrder::Name | GapOrder::Code => "name asc",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["village", "file"])))]
+pub struct RecordArgs {
+    /// The village, e.g. 17.02.09.1001.
+    #[arg(long, value_name = "REGION", requires = "count", value_parser = input::parse_region)]
+    pub village: Option<String>,
+    /// How many residents activated.
+    #[arg(long, requires = "village", allow_negative_numbers = true)]
+    pub count: Option<i64>,
+    /// The day of the activations; default: today.
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "file", value_parser = input::parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Where they were done.
+    #[arg(long, value_enum, default_value_t = ChannelArg::Mobile, conflicts_with = "file")]
+    pub channel: ChannelArg,
+    /// The mobile team, e.g. "Tim 1".
+    #[arg(long, value_name = "NAME", conflicts_with = "file")]
+    pub team: Option<String>,
+    /// A CSV file with columns region,count,activation_date,channel,team,
+    /// recorded as one batch: all rows or none.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Makes a retry safe: the same id is applied once. Default: a fresh one.
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+}
+
+/// Where activations were done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChannelArg {
+    /// At the Dukcapil office.
+    Office,
+    /// By a mobile team in the village.
+    #[value(alias = "mobile-team")]
+    Mobile,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// CSV with columns code (or region), ktp_el_recorded, ikd_activated.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check every row, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Makes a retry safe: the same id is applied once. Default: a fresh one.
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Any region, e.g. 17.02 or 17.02.09.
+    #[arg(value_name = "REGION", value_parser = input::parse_region)]
+    pub region: String,
+    /// The share of recorded KTP-el to activate: 0.3 or 30%.
+    #[arg(value_name = "FRACTION", value_parser = input::parse_fraction)]
+    pub fraction: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn record_takes_a_village_or_a_file_not_both() {
+        let parsed = Cli::try_parse_from([
+            "jemput",
+            "record",
+            "--village",
+            "17.02.09.1001",
+            "--count",
+            "12",
+            "--team",
+            "Tim 1",
+        ])
+        .unwrap();
+        let Command::Record(args) = parsed.command else {
+            panic!("expected record")
+        };
+        assert_eq!(args.village.as_deref(), Some("regions/17.02.09.1001"));
+        assert_eq!(args.count, Some(12));
+        assert_eq!(args.channel, ChannelArg::Mobile);
+
+        assert!(Cli::try_parse_from(["jemput", "record", "--file", "a.csv"]).is_ok());
+        assert!(Cli::try_parse_from(["jemput", "record"]).is_err());
+        assert!(Cli::try_parse_from(["jemput", "record", "--village", "17.02.09.1001"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "jemput",
+                "record",
+                "--file",
+                "a.csv",
+                "--village",
+                "17.02.09.1001",
+                "--count",
+                "1"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn global_options_go_anywhere() {
+        let parsed = Cli::try_parse_from([
+            "jemput",
+            "gaps",
+            "regions/17.02.09",
+            "--json",
+            "--registry",
+            "http://10.0.0.1:1",
+            "--order",
+            "coverage",
+        ])
+        .unwrap();
+        assert!(parsed.global.json);
+        assert_eq!(parsed.global.registry, "http://10.0.0.1:1");
+        let Command::Gaps(args) = parsed.command else {
+            panic!("expected gaps")
+        };
+        assert_eq!(args.region.as_deref(), Some("regions/17.02.09"));
+        assert_eq!(args.order, GapOrder::Coverage);
+    }
+
+    #[test]
+    fn target_reads_percentages() {
+        let parsed = Cli::try_parse_from(["jemput", "target", "17.02", "30%"]).unwrap();
+        let Command::Target(args) = parsed.command else {
+            panic!("expected target")
+        };
+        assert_eq!(args.region, "regions/17.02");
+        assert!((args.fraction - 0.3).abs() < 1e-12);
+        assert!(Cli::try_parse_from(["jemput", "target", "17.02", "30"]).is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! The `jemput` command line as a library: `cli` parses, `commands` does the
+//! work of each subcommand against the services, `up` runs the services in
+//! one process, `output` and `format` print for people (Indonesian number
+//! style) or programs (`--json`), `error` says what went wrong.
+//!
+//! `main.rs` only parses and calls `run`, so tests drive the same code.
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod error;
+pub mod format;
+pub mod input;
+pub mod output;
+pub mod up;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+use client::Registry;
+use error::CliError;
+use output::emit;
+
+/// Runs a parsed command line, prints its result or error, and gives the
+/// process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let json = cli.global.json;
+    match dispatch(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if json {
+                eprintln!("{}", err.to_json());
+            } else {
+                eprintln!("{}", err.to_human());
+            }
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let Cli { global, command } = cli;
+    match command {
+        Command::Up(args) => commands::up::run(&args, global.json).await,
+        Command::Gaps(args) => {
+            let mut registry = Registry::connect(&global.registry).await?;
+            emit(
+                &commands::gaps::run(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::Record(args) => {
+            let mut registry = Registry::connect(&global.registry).await?;
+            emit(
+                &commands::record::run(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::Import(args) => {
+            let mut registry = Registry::connect(&global.registry).await?;
+            emit(
+                &commands::import::run(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::Target(args) => {
+            let mut registry = Registry::connect(&global.registry).await?;
+            emit(
+                &commands::target::run(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides. `up` logs what the services do,
+/// the one-shot commands only warnings, so their output stays clean.
+pub fn init_tracing(command: &Command) {
+    let default = match command {
+        Command::Up(_) => "info",
+        Command::Gaps(_) | Command::Record(_) | Command::Import(_) | Command::Target(_) => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,440 @@
+//! The services `jemput up` runs in one process: opens the store, binds
+//! each service's listener, runs them all under one shutdown signal, and
+//! drains them together.
+//!
+//! Each service is a `serve(listener, .., shutdown)` function from its
+//! crate. Starting another is a bind and a `Stack::spawn` in `Stack::start`;
+//! everything else (addresses, failure of any one, draining) is shared.
+
+use std::{collections::HashMap, error::Error, future::Future, net::SocketAddr, time::Duration};
+
+use tokio::{
+    net::TcpListener,
+    sync::watch,
+    task::{Id, JoinError, JoinSet},
+};
+
+/// A service's error, whatever its crate's error type.
+pub type ServiceError = Box<dyn Error + Send + Sync + 'static>;
+
+/// How long in-flight calls (and open watch streams) get to finish after a
+/// stop is asked for, before the services are dropped.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What `jemput up` is asked to run.
+#[derive(Debug, Clone)]
+pub struct UpConfig {
+    /// `None`: the embedded SQLite file under the data directory.
+    pub database_url: Option<String>,
+    pub registry_listen: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpError {
+    #[error("cannot find where to keep the database")]
+    DataDirectory(#[source] jemput_registry::RegistryError),
+    #[error("cannot open the database {database}")]
+    OpenStore {
+        database: String,
+        #[source]
+        source: jemput_registry::RegistryError,
+    },
+    #[error("the {service} cannot listen on {addr}")]
+    Bind {
+        service: &'static str,
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the {service} failed")]
+    Service {
+        service: &'static str,
+        #[source]
+        source: ServiceError,
+    },
+    #[error("the {service} stopped by itself")]
+    StoppedEarly { service: &'static str },
+    #[error("the {service} crashed")]
+    Crashed {
+        service: &'static str,
+        #[source]
+        source: tokio::task::JoinError,
+    },
+    #[error("{} did not finish draining within {} s", services.join(", "), DRAIN_TIMEOUT.as_secs())]
+    DrainTimeout { services: Vec<&'static str> },
+}
+
+/// A running service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAddr {
+    pub name: &'static str,
+    pub addr: SocketAddr,
+}
+
+impl ServiceAddr {
+    /// The URL a client dials: `http://127.0.0.1:50051`. A service on
+    /// every interface (0.0.0.0) is dialled on loopback.
+    pub fn url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
+    }
+}
+
+/// The running services, stopped together.
+pub struct Stack {
+    database_url: String,
+    services: Vec<ServiceAddr>,
+    tasks: JoinSet<Result<(), ServiceError>>,
+    // Which service each still-running task is.
+    running: HashMap<Id, &'static str>,
+    // Dropping the sender also ends every shutdown future, so an error
+    // half-way through `start` stops what was already started.
+    shutdown: watch::Sender<()>,
+}
+
+impl Stack {
+    /// Opens the store and starts every service. Listeners are bound before
+    /// this returns, so the services accept calls as soon as it does.
+    pub async fn start(config: &UpConfig) -> Result<Stack, UpError> {
+        let database_url = match &config.database_url {
+            Some(url) => url.clone(),
+            None => jemput_registry::default_database_url().map_err(UpError::DataDirectory)?,
+        };
+        let store = jemput_registry::Store::open(&database_url)
+            .await
+            .map_err(|source| UpError::OpenStore {
+                database: describe_database(&database_url),
+                source,
+            })?;
+        let mut stack = Stack::new(database_url);
+
+        // The registry first: the other services read from it.
+        let bound = bind("registry", config.registry_listen).await?;
+        stack.spawn(bound, |listener, shutdown| {
+            jemput_registry::serve(listener, store, shutdown)
+        });
+
+        Ok(stack)
+    }
+
+    fn new(database_url: String) -> Stack {
+        Stack {
+            database_url,
+            services: Vec::new(),
+            tasks: JoinSet::new(),
+            running: HashMap::new(),
+            shutdown: watch::Sender::new(()),
+        }
+    }
+
+    /// Runs `serve(listener, shutdown)` as the service `name`.
+    fn spawn<F, Fut, E>(&mut self, bound: Bound, serve: F)
+    where
+        F: FnOnce(TcpListener, ShutdownSignal) -> Fut,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<ServiceError>,
+    {
+        let Bound {
+            name,
+            listener,
+            addr,
+        } = bound;
+        let task = serve(listener, self.shutdown_signal());
+        let handle = self
+            .tasks
+            .spawn(async move { task.await.map_err(Into::into) });
+        self.running.insert(handle.id(), name);
+        self.services.push(ServiceAddr { name, addr });
+    }
+
+    /// Which service a finished task was, and how it ended.
+    fn ended(
+        &mut self,
+        ended: Result<(Id, Result<(), ServiceError>), JoinError>,
+    ) -> Result<&'static str, UpError> {
+        let id = match &ended {
+            Ok((id, _)) => *id,
+            Err(err) => err.id(),
+        };
+        let service = self.running.remove(&id).unwrap_or("a service");
+        match ended {
+            Ok((_, Ok(()))) => Ok(service),
+            Ok((_, Err(source))) => Err(UpError::Service { service, source }),
+            Err(source) => Err(UpError::Crashed { service, source }),
+        }
+    }
+
+    fn shutdown_signal(&self) -> ShutdownSignal {
+        let mut stopped = self.shutdown.subscribe();
+        Box::pin(async move {
+            // Either a stop was sent or the stack was dropped: stop both ways.
+            let _ = stopped.changed().await;
+        })
+    }
+
+    /// The database in use, as given (with any password).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// The running services, in start order.
+    pub fn services(&self) -> &[ServiceAddr] {
+        &self.services
+    }
+
+    /// The URL of the service `name`, if it runs.
+    pub fn url(&self, name: &str) -> Option<String> {
+        self.services
+            .iter()
+            .find(|service| service.name == name)
+            .map(ServiceAddr::url)
+    }
+
+    /// Serves until `stop` completes or a service ends on its own, then
+    /// asks every service to stop and waits for them to drain.
+    pub async fn run_until(mut self, stop: impl Future<Output = ()>) -> Result<(), UpError> {
+        let early = tokio::select! {
+            () = stop => None,
+            Some(ended) = self.tasks.join_next_with_id() => Some(ended),
+        };
+        // Any service ending before it was asked to is an error, even cleanly.
+        let mut first_error = early.map(|ended| match self.ended(ended) {
+            Ok(service) => UpError::StoppedEarly { service },
+            Err(err) => err,
+        });
+        if let Err(err) = self.drain().await {
+            first_error.get_or_insert(err);
+        }
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// Asks every service to stop and waits until they have.
+    pub async fn shutdown(mut self) -> Result<(), UpError> {
+        self.drain().await
+    }
+
+    async fn drain(&mut self) -> Result<(), UpError> {
+        tracing::info!("stopping: draining in-flight calls");
+        self.shutdown.send_replace(());
+        let mut first_error = None;
+        let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+            while let Some(ended) = self.tasks.join_next_with_id().await {
+                match self.ended(ended) {
+                    Ok(service) => tracing::info!(service, "stopped"),
+                    Err(err) => {
+                        first_error.get_or_insert(err);
+                    }
+                }
+            }
+        })
+        .await;
+        if drained.is_err() {
+            let mut services: Vec<&'static str> = self.running.values().copied().collect();
+            services.sort_unstable();
+            self.tasks.abort_all();
+            return Err(UpError::DrainTimeout { services });
+        }
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What each service's `serve` gets: completes when the stack stops.
+pub type ShutdownSignal = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// A service's listener, bound before anything is spawned so that a taken
+/// port fails `jemput up` before any service starts.
+struct Bound {
+    name: &'static str,
+    listener: TcpListener,
+    /// The actual address (port 0 resolved).
+    addr: SocketAddr,
+}
+
+async fn bind(name: &'static str, addr: SocketAddr) -> Result<Bound, UpError> {
+    let fail = |source| UpError::Bind {
+        service: name,
+        addr,
+        source,
+    };
+    let listener = TcpListener::bind(addr).await.map_err(fail)?;
+    let addr = listener.local_addr().map_err(fail)?;
+    Ok(Bound {
+        name,
+        listener,
+        addr,
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM (what systemd and `kill` send).
+///
+/// The handlers are installed when this is called, not when the future is
+/// first polled, so a signal that arrives while the services start is not lost.
+pub fn stop_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listen = |kind: SignalKind, name: &'static str| {
+            let listener = signal(kind);
+            async move {
+                match listener {
+                    Ok(mut listener) => {
+                        listener.recv().await;
+                    }
+                    Err(err) => {
+                        tracing::warn!(%err, "cannot listen for {name}");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        };
+        let interrupt = listen(SignalKind::interrupt(), "Ctrl-C");
+        let terminate = listen(SignalKind::terminate(), "SIGTERM");
+        async move {
+            tokio::select! {
+                () = interrupt => {}
+                () = terminate => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The database for people to read: the file of an SQLite URL, or a
+/// server URL without its password.
+pub fn describe_database(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        return format!("SQLite file {path}");
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, tail) = match rest.find('/') {
+                Some(slash) => rest.split_at(slash),
+                None => (rest, ""),
+            };
+            let authority = match authority.rsplit_once('@') {
+                Some((user_info, host)) => {
+                    let user = user_info.split(':').next().unwrap_or("");
+                    let password = if user_info.contains(':') { ":***" } else { "" };
+                    format!("{user}{password}@{host}")
+                }
+                None => authority.to_string(),
+            };
+            let tail = tail.split('?').next().unwrap_or(tail);
+            format!("{scheme}://{authority}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loopback() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    }
+
+    #[test]
+    fn services_on_every_interface_are_dialled_on_loopback() {
+        let service = ServiceAddr {
+            name: "registry",
+            addr: "0.0.0.0:50051".parse().unwrap(),
+        };
+        assert_eq!(service.url(), "http://127.0.0.1:50051");
+    }
+
+    #[tokio::test]
+    async fn a_taken_port_names_the_service() {
+        let taken = bind("first", loopback()).await.unwrap();
+        let Err(err) = bind("registry", taken.addr).await else {
+            panic!("the port is taken")
+        };
+        assert_eq!(
+            err.to_string(),
+            format!("the registry cannot listen on {}", taken.addr)
+        );
+    }
+
+    #[test]
+    fn database_descriptions_hide_passwords() {
+        assert_eq!(
+            describe_database("sqlite:///home/a/.local/share/jemput/jemput.db?mode=rwc"),
+            "SQLite file /home/a/.local/share/jemput/jemput.db"
+        );
+        assert_eq!(
+            describe_database("sqlite:jemput.db"),
+            "SQLite file jemput.db"
+        );
+        assert_eq!(
+            describe_database("postgres://jemput:s3cret@db.local:5432/jemput?sslmode=require"),
+            "postgres://jemput:***@db.local:5432/jemput"
+        );
+        assert_eq!(
+            describe_database("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_service_stops_the_stack_and_is_reported() {
+        let mut stack = Stack::new("sqlite::memory:".into());
+        let quiet = bind("quiet", loopback()).await.unwrap();
+        let failing = bind("failing", loopback()).await.unwrap();
+        stack.spawn(quiet, |_listener, shutdown| async move {
+            shutdown.await;
+            Ok::<(), std::io::Error>(())
+        });
+        stack.spawn(failing, |_listener, _shutdown| async move {
+            Err::<(), _>(std::io::Error::other("disk full"))
+        });
+        assert!(stack.url("quiet").unwrap().starts_with("http://127.0.0.1:"));
+        let err = stack
+            .run_until(std::future::pending())
+            .await
+            .expect_err("the failing service must stop the stack");
+        assert!(
+            matches!(
+                err,
+                UpError::Service {
+                    service: "failing",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stop_drains_every_service() {
+        let mut stack = Stack::new("sqlite::memory:".into());
+        let (drained_tx, drained_rx) = tokio::sync::oneshot::channel();
+        let bound = bind("svc", loopback()).await.unwrap();
+        stack.spawn(bound, |_listener, shutdown| async move {
+            shutdown.await;
+            drained_tx.send(()).unwrap();
+            Ok::<(), std::io::Error>(())
+        });
+        stack.run_until(async {}).await.unwrap();
+        drained_rx.await.expect("the service saw the stop");
+    }
+}
