@@ -1,0 +1,219 @@
+//! A proven lower bound on the working days to the target, from a linear
+//! programme that relaxes every plan the scheduler could make (docs/MODEL.md,
+//! "Lower bound").
+//!
+//! Trips are grouped by their farthest village's round-trip time from the
+//! base, rounded down to whole minutes ("bands"). A trip of L days whose
+//! farthest village is in band b travels at least `t_b` minutes and `km_b`
+//! km, so it has at most `L·W − t_b` minutes for service, and any stop at a
+//! village is on a trip whose farthest band is at least the village's. The
+//! LP lets trips be fractional, ignores travel between villages, and pays
+//! outreach per activation (`cost ÷ cap` of each visit day). Every feasible
+//! plan maps to a feasible point of this LP with the same number of days, so
+//! its optimum, rounded up, is a valid lower bound.
+
+use good_lp::{Expression, Solution, SolverModel, Variable, constraint, variable, variables};
+
+use crate::params::{MAX_TRIP_DAYS, Parameters};
+use crate::travel::{Travel, point};
+
+/// The LP backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LpSolver {
+    /// Pure Rust, always available.
+    Microlp,
+    /// HiGHS, with the `highs` cargo feature.
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+impl LpSolver {
+    /// HiGHS when built in, else microlp.
+    pub fn preferred() -> Self {
+        #[cfg(feature = "highs")]
+        return LpSolver::Highs;
+        #[cfg(not(feature = "highs"))]
+        return LpSolver::Microlp;
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LpSolver::Microlp => "microlp",
+            #[cfg(feature = "highs")]
+            LpSolver::Highs => "highs",
+        }
+    }
+}
+
+/// The relaxation's inputs that do not change with the budget or deadline.
+pub struct Relaxation<'a> {
+    params: &'a Parameters,
+    /// Bands, farthest first: (round-trip minutes, round-trip km, villages).
+    bands: Vec<(f64, f64, Vec<usize>)>,
+    /// `caps[v][k]`.
+    caps: Vec<Vec<i64>>,
+    need: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// No plan reaches the target in fewer working days; `None` when none
+    /// reaches it at all (no office walk-ins and not enough budget or pool).
+    pub working_days: Option<u32>,
+    /// The LP optimum before rounding.
+    pub lp_days: Option<f64>,
+}
+
+impl<'a> Relaxation<'a> {
+    pub fn new(params: &'a Parameters, travel: &Travel, pools: &[i64], need: i64) -> Self {
+        let caps: Vec<Vec<i64>> = pools
+            .iter()
+            .map(|&pool| {
+                (0..params.visit_yields.len())
+                    .map(|k| crate::district::District::visit_cap(params, pool, k))
+                    .collect()
+            })
+            .collect();
+        let mut keyed: Vec<(i64, usize)> = (0..pools.len())
+            .filter(|&v| caps[v].iter().any(|&c| c > 0))
+            .map(|v| (travel.round_trip_minutes(point(v)).floor() as i64, v))
+            .collect();
+        keyed.sort_by(|a, b| b.cmp(a));
+        let mut bands: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+        for (minutes, v) in keyed {
+            let km = travel.round_trip_km(point(v));
+            match bands.last_mut() {
+                Some(band) if band.0 == minutes as f64 => {
+                    band.1 = band.1.min(km);
+                    band.2.push(v);
+                }
+                _ => bands.push((minutes as f64, km, vec![v])),
+            }
+        }
+        Self {
+            params,
+            bands,
+            caps,
+            need,
+        }
+    }
+
+    /// The least working days any plan needs, given `limit_day`: if even the
+    /// relaxation cannot reach the target by then, `working_days` is the
+    /// relaxation's answer past it or `None`.
+    pub fn lower_bound(&self, solver: LpSolver) -> Bound {
+        if self.need <= 0 {
+            return Bound {
+                working_days: Some(1),
+                lp_days: Some(0.0),
+            };
+        }
+        // Visit level m (1-based) can first happen on day 1 + (m−1)·s, so a
+        // plan of D days uses at most m(D) levels and is feasible in the LP
+        // with m(D) levels and D days: D ≥ max(first day of m(D), ⌈LP_m(D)⌉).
+        // The least such D over the ranges of each m is the bound.
+        let spacing = self.params.min_days_between_visits.max(1);
+        let levels_total = self.params.visit_yields.len();
+        let mut best: Option<(u32, f64)> = None;
+        for levels in 1..=levels_total {
+            let first = 1 + (levels as u32 - 1) * spacing;
+            let last = if levels < levels_total {
+                levels as u32 * spacing
+            } else {
+                u32::MAX
+            };
+            let Some(lp_days) = self.min_days(levels, solver) else {
+                continue;
+            };
+            let days = ((lp_days - 1e-6).ceil().max(1.0) as u32).max(first);
+            if days <= last {
+                best = Some((days, lp_days));
+                break;
+            }
+        }
+        Bound {
+            working_days: best.map(|b| b.0),
+            lp_days: best.map(|b| b.1),
+        }
+    }
+
+    /// The LP: minimise D with visit levels `levels` allowed.
+    fn min_days(&self, levels: usize, solver: LpSolver) -> Option<f64> {
+        let p = self.params;
+        let officers = p.officers_per_team as f64;
+        let workday = p.workday_minutes as f64;
+        let minutes_per_activation = p.minutes_per_activation / officers;
+        let longest = if p.allow_overnight { MAX_TRIP_DAYS } else { 1 };
+
+        let mut vars = variables!();
+        let days = vars.add(variable().min(0.0));
+        let mut activations = Expression::from(0.0);
+        let mut team_days = Expression::from(0.0);
+        let mut cost = Expression::from(0.0);
+        // Service that villages at least as far as band j need must come
+        // from trips reaching at least band j: prefix sums, farthest first,
+        // carried as a running surplus so the LP stays linear in size.
+        let mut nested = Vec::new();
+        let mut surplus_before = Expression::from(0.0);
+        for (minutes, km, villages) in &self.bands {
+            let mut offered = Expression::from(0.0);
+            let mut needed = Expression::from(0.0);
+            for length in 1..=longest {
+                let capacity = length as f64 * workday - minutes;
+                if capacity <= 0.0 {
+                    continue;
+                }
+                let trips: Variable = vars.add(variable().min(0.0));
+                team_days += length as f64 * trips;
+                let away = length > 1;
+                let trip_cost = length as f64 * p.team_day_fixed_cost(away, false) as f64
+                    + (length - 1) as f64 * officers * p.lodging_per_night_rupiah as f64
+                    + km * p.fuel_per_km_rupiah as f64;
+                cost += trip_cost * trips;
+                offered += capacity * trips;
+            }
+            for &v in villages {
+                for &cap in self.caps[v].iter().take(levels) {
+                    if cap <= 0 {
+                        continue;
+                    }
+                    let a: Variable = vars.add(variable().min(0.0).max(cap as f64));
+                    activations += a;
+                    needed += minutes_per_activation * a;
+                    cost += (p.outreach_per_visit_rupiah as f64 / cap as f64) * a;
+                }
+            }
+            let surplus: Variable = vars.add(variable().min(0.0));
+            nested.push(constraint!(surplus == surplus_before + offered - needed));
+            surplus_before = Expression::from(surplus);
+        }
+        let office = p.office_activations_per_day as f64;
+        let constraints = [
+            constraint!(activations + office * days >= self.need as f64),
+            constraint!(team_days <= p.teams as f64 * days),
+            constraint!(cost <= p.budget_rupiah as f64),
+        ];
+        let problem = vars.minimise(days);
+        let value = match solver {
+            LpSolver::Microlp => problem
+                .using(good_lp::microlp)
+                .with_all(constraints)
+                .with_all(nested)
+                .solve()
+                .ok()
+                .map(|s| s.value(days)),
+            #[cfg(feature = "highs")]
+            LpSolver::Highs => {
+                let mut model = problem.using(good_lp::highs);
+                model.set_verbose(false);
+                model
+                    .with_all(constraints)
+                    .with_all(nested)
+                    .solve()
+                    .ok()
+                    .map(|s| s.value(days))
+            }
+        };
+        value.filter(|d| d.is_finite())
+    }
+}

@@ -1,0 +1,676 @@
+//! Solving: runs the scheduler under several policies and keeps the best
+//! plan, proves a lower bound with the LP relaxation, finds the least budget
+//! for a deadline, evaluates budget scenarios, and explains what was left
+//! out. Every plan returned has passed [`crate::validate`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::bound::{LpSolver, Relaxation};
+use crate::district::District;
+use crate::itinerary::Itinerary;
+use crate::params::{FieldViolation, Parameters};
+use crate::schedule::{Policy, Schedule, Scheduler};
+use crate::travel::{Travel, point};
+use crate::validate::validate;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("invalid parameters")]
+    InvalidParameters(Vec<FieldViolation>),
+    #[error("the plan failed validation: {0:?}")]
+    Invalid(Vec<String>),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// How a solve may run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub solver: LpSolver,
+    /// Stop trying further policies after this instant (best plan so far).
+    pub stop_at: Option<Instant>,
+    /// Set by the caller to abandon the solve.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Self {
+            solver: LpSolver::preferred(),
+            stop_at: None,
+            cancel: None,
+        }
+    }
+}
+
+impl Options<'_> {
+    fn out_of_time(&self) -> bool {
+        self.stop_at.is_some_and(|t| Instant::now() >= t)
+            || self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// What limits the speed of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Binding {
+    Budget,
+    Teams,
+    Villages,
+    None,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Budget => "budget",
+            Binding::Teams => "teams",
+            Binding::Villages => "villages",
+            Binding::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub reaches_target: bool,
+    /// Working day the target is reached (by the deadline, if any).
+    pub target_day: Option<u32>,
+    pub target_date: Option<NaiveDate>,
+    /// To the target, or to the deadline / horizon when not reached.
+    pub working_days: u32,
+    pub lower_bound_working_days: Option<u32>,
+    pub optimality_gap: f64,
+    pub cost: crate::itinerary::Cost,
+    pub mobile_activations: i64,
+    pub office_activations: i64,
+    pub coverage_at_end: f64,
+    pub minimum_budget_for_target_rupiah: Option<i64>,
+    pub ktp_el_recorded: i64,
+    pub ikd_activated_at_start: i64,
+    pub target_count: i64,
+    pub gap_at_start: i64,
+    pub binding: Binding,
+    pub office_only_working_days: Option<u32>,
+    pub solver: String,
+    pub solve_seconds: f64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unvisited {
+    pub village: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionPoint {
+    pub day: u32,
+    pub date: NaiveDate,
+    pub office_activations: i64,
+    pub mobile_activations: i64,
+    pub ikd_activated: i64,
+    pub coverage: f64,
+}
+
+/// A validated plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub parameters: Parameters,
+    pub itinerary: Itinerary,
+    /// Working day → date for every day the itinerary uses.
+    pub dates: Vec<NaiveDate>,
+    pub summary: Summary,
+    pub unvisited: Vec<Unvisited>,
+    pub projection: Vec<ProjectionPoint>,
+}
+
+/// The policies tried for every plan: from pure speed to pure thrift, with
+/// and without stay-out trips.
+fn policies() -> Vec<Policy> {
+    let mut list = Vec::new();
+    for lambda in [f64::INFINITY, 20e6, 5e6, 2e6, 1e6, 3e5] {
+        for overnight in [60.0, 120.0, f64::INFINITY] {
+            // Thrifty policies skip small stops: each costs a visit's outreach.
+            let min_stops: &[i64] = if lambda > 2e6 { &[15] } else { &[40, 120] };
+            for &min_stop_activations in min_stops {
+                list.push(Policy {
+                    lambda_rupiah_per_day: lambda,
+                    overnight_min_round_trip_minutes: overnight,
+                    min_stop_activations,
+                });
+            }
+        }
+    }
+    list
+}
+
+/// The problem a plan solves, prepared once.
+struct Problem<'a> {
+    district: &'a District,
+    params: Parameters,
+    travel: Travel,
+    pools: Vec<i64>,
+    target_count: i64,
+    need: i64,
+    limit_day: u32,
+    consecutive: Vec<bool>,
+    dates: Vec<NaiveDate>,
+}
+
+impl<'a> Problem<'a> {
+    fn new(district: &'a District, params: &Parameters) -> Result<Self, PlanError> {
+        let travel = Travel::new(district, params).map_err(PlanError::InvalidParameters)?;
+        let pools = district.pools(params);
+        let target_count = district.target_count(params.target_fraction);
+        let need = target_count - district.ikd_activated;
+        let mut calendar = params.calendar();
+        let limit_day = match params.deadline {
+            Some(deadline) => calendar.working_days_through(deadline).min(2000),
+            None => params.horizon_working_days,
+        };
+        let mut consecutive = vec![false; limit_day as usize + 2];
+        let mut dates = Vec::with_capacity(limit_day as usize + 1);
+        for d in 1..=limit_day.max(1) {
+            consecutive[d as usize] = calendar.next_is_consecutive(d);
+            dates.push(calendar.date(d));
+        }
+        Ok(Self {
+            district,
+            params: params.clone(),
+            travel,
+            pools,
+            target_count,
+            need,
+            limit_day,
+            consecutive,
+            dates,
+        })
+    }
+
+    fn with_budget(&self, budget_rupiah: i64) -> Parameters {
+        Parameters {
+            budget_rupiah,
+            ..self.params.clone()
+        }
+    }
+
+    /// The best schedule over `policies` at the problem's budget.
+    fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> Schedule {
+        let scheduler = Scheduler::new(
+            params,
+            &self.travel,
+            &self.pools,
+            self.need,
+            self.consecutive.clone(),
+        );
+        let mut best: Option<(Key, Schedule)> = None;
+        for (i, policy) in policies().into_iter().enumerate() {
+            // The first policy always runs, so there is always a plan.
+            if i > 0 && options.out_of_time() {
+                break;
+            }
+            let schedule = scheduler.run(policy, self.limit_day);
+            let key = self.key(&schedule);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, schedule));
+            }
+        }
+        best.map(|(_, s)| s).expect("at least one policy runs")
+    }
+
+    /// Orders schedules: reaching the target first, then fewer days, then
+    /// (not reaching) more activations by the limit; then cheaper.
+    fn key(&self, schedule: &Schedule) -> Key {
+        let cost = schedule.itinerary.cost().total();
+        match schedule.target_day {
+            Some(day) => (0, day as i64, cost),
+            None => {
+                let by_limit: i64 = schedule
+                    .itinerary
+                    .mobile_by_day()
+                    .iter()
+                    .take(self.limit_day as usize)
+                    .sum();
+                (1, -by_limit, cost)
+            }
+        }
+    }
+
+    /// Whether some policy reaches the target by the limit with `budget`.
+    fn reaches(&self, budget_rupiah: i64, options: &Options<'_>) -> bool {
+        let params = self.with_budget(budget_rupiah);
+        self.best_schedule(&params, options).target_day.is_some()
+    }
+
+    /// The least budget (to Rp 100.000) with which a plan reaches the target
+    /// by the limit, or `None` if no budget does with these teams.
+    fn minimum_budget(&self, options: &Options<'_>) -> Option<i64> {
+        const STEP: i64 = 100_000;
+        // Enough to keep every team out every day at the dearest rate.
+        let unlimited = (self.params.teams as i64)
+            * self.limit_day as i64
+            * (self.params.team_day_fixed_cost(true, true) + 5_000_000);
+        let unlimited = (unlimited + STEP - 1) / STEP * STEP;
+        if !self.reaches(unlimited, options) {
+            return None;
+        }
+        let mut low = 0i64;
+        if self.reaches(0, options) {
+            return Some(0);
+        }
+        let mut high = unlimited;
+        while high - low > STEP {
+            let mid = (low + (high - low) / 2) / STEP * STEP;
+            let mid = if mid <= low { low + STEP } else { mid };
+            if self.reaches(mid, options) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Some(high)
+    }
+}
+
+type Key = (u8, i64, i64);
+
+/// Plans `district` under `params`: the fastest validated plan found, its
+/// lower bound, and (when a deadline is missed) the least budget that meets it.
+pub fn plan(
+    district: &District,
+    params: &Parameters,
+    options: &Options<'_>,
+) -> Result<Plan, PlanError> {
+    let started = Instant::now();
+    let problem = Problem::new(district, params)?;
+    if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(PlanError::Cancelled);
+    }
+    let schedule = problem.best_schedule(&problem.params, options);
+    let minimum_budget = if schedule.target_day.is_none() && params.deadline.is_some() {
+        problem.minimum_budget(options)
+    } else {
+        None
+    };
+    let bound = Relaxation::new(
+        &problem.params,
+        &problem.travel,
+        &problem.pools,
+        problem.need,
+    )
+    .lower_bound(options.solver);
+    finish(
+        &problem,
+        schedule,
+        bound.working_days,
+        minimum_budget,
+        options.solver,
+        started.elapsed(),
+    )
+}
+
+/// The least budget that reaches the target by `params.deadline` (required),
+/// and the plan at that budget; `None` and the best plan at the given budget
+/// if no budget can.
+pub fn minimum_budget(
+    district: &District,
+    params: &Parameters,
+    options: &Options<'_>,
+) -> Result<(Option<i64>, Plan), PlanError> {
+    let problem = Problem::new(district, params)?;
+    let minimum = problem.minimum_budget(options);
+    let params = match minimum {
+        Some(budget) => problem.with_budget(budget),
+        None => problem.params.clone(),
+    };
+    let plan = plan(district, &params, options)?;
+    Ok((minimum, plan))
+}
+
+/// One row of a budget curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub budget_rupiah: i64,
+    pub teams: u32,
+    pub plan: Plan,
+    pub days_saved_per_extra_10_juta: f64,
+}
+
+/// Solves each (budget, teams) pair, on as many threads as there are cores.
+/// Within a team count, more budget never means more days: a cheaper
+/// scenario's plan is also feasible with more money, and is kept if faster.
+pub fn evaluate_budgets(
+    district: &District,
+    params: &Parameters,
+    budgets: &[i64],
+    teams: &[u32],
+    options: &Options<'_>,
+) -> Result<Vec<Scenario>, PlanError> {
+    let mut pairs: Vec<(u32, i64)> = Vec::new();
+    let mut sorted_teams = teams.to_vec();
+    sorted_teams.sort_unstable();
+    sorted_teams.dedup();
+    let mut sorted_budgets = budgets.to_vec();
+    sorted_budgets.sort_unstable();
+    sorted_budgets.dedup();
+    for &t in &sorted_teams {
+        for &b in &sorted_budgets {
+            pairs.push((t, b));
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pairs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Result<Plan, PlanError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(teams, budget_rupiah)) = pairs.get(i) else {
+                            break;
+                        };
+                        let p = Parameters {
+                            teams,
+                            budget_rupiah,
+                            ..params.clone()
+                        };
+                        done.push((i, plan(district, &p, options)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut plans: Vec<Option<Plan>> = vec![None; pairs.len()];
+    for (i, result) in results {
+        plans[i] = Some(result?);
+    }
+    let mut scenarios: Vec<Scenario> = Vec::with_capacity(pairs.len());
+    for (i, &(teams, budget_rupiah)) in pairs.iter().enumerate() {
+        let Some(mut plan) = plans[i].take() else {
+            return Err(PlanError::Cancelled);
+        };
+        let mut saved = 0.0;
+        if let Some(prev) = scenarios.last().filter(|s| s.teams == teams) {
+            if sort_key(&prev.plan) < sort_key(&plan) {
+                // The smaller budget's plan is feasible here too, and better.
+                let mut kept = prev.plan.clone();
+                kept.parameters.budget_rupiah = budget_rupiah;
+                kept.summary.minimum_budget_for_target_rupiah =
+                    plan.summary.minimum_budget_for_target_rupiah;
+                plan = kept;
+            }
+            let extra = (budget_rupiah - prev.budget_rupiah) as f64 / 10_000_000.0;
+            let fewer = prev.plan.summary.working_days as f64 - plan.summary.working_days as f64;
+            if extra > 0.0 && prev.plan.summary.reaches_target == plan.summary.reaches_target {
+                saved = fewer / extra;
+            }
+        }
+        scenarios.push(Scenario {
+            budget_rupiah,
+            teams,
+            plan,
+            days_saved_per_extra_10_juta: saved,
+        });
+    }
+    Ok(scenarios)
+}
+
+fn sort_key(plan: &Plan) -> (u8, u32, i64) {
+    let s = &plan.summary;
+    if s.reaches_target {
+        (0, s.working_days, s.cost.total())
+    } else {
+        (
+            1,
+            u32::MAX - (s.coverage_at_end * 1e6) as u32,
+            s.cost.total(),
+        )
+    }
+}
+
+/// Charges each visit day's outreach to the lowest-numbered team serving it
+/// (the rule the validator applies; the scheduler charged whoever opened it).
+fn settle_outreach(itinerary: &mut Itinerary, params: &Parameters) {
+    let mut payer: std::collections::BTreeMap<(usize, u32), usize> = Default::default();
+    for (t, team) in itinerary.teams.iter().enumerate() {
+        for day in &team.days {
+            for stop in &day.stops {
+                payer.entry((stop.village, day.day)).or_insert(t);
+            }
+        }
+    }
+    for (t, team) in itinerary.teams.iter_mut().enumerate() {
+        for day in &mut team.days {
+            let paid = day
+                .stops
+                .iter()
+                .filter(|s| payer.get(&(s.village, day.day)) == Some(&t))
+                .count() as i64;
+            day.cost.outreach_rupiah = paid * params.outreach_per_visit_rupiah;
+        }
+    }
+}
+
+fn finish(
+    problem: &Problem<'_>,
+    mut schedule: Schedule,
+    lower_bound: Option<u32>,
+    minimum_budget: Option<i64>,
+    solver: LpSolver,
+    elapsed: Duration,
+) -> Result<Plan, PlanError> {
+    let params = &problem.params;
+    let district = problem.district;
+    settle_outreach(&mut schedule.itinerary, params);
+    let derived = validate(
+        district,
+        params,
+        &problem.travel,
+        &schedule.itinerary,
+        problem.limit_day,
+        problem.need,
+    )
+    .map_err(PlanError::Invalid)?;
+    // The validator's target day counts only mobile days; past them the
+    // office alone closes the gap.
+    let office = params.office_activations_per_day as i64;
+    let target_day = schedule.target_day.filter(|&d| d <= problem.limit_day);
+    if let Some(day) = derived.target_day
+        && target_day.is_some_and(|t| t != day)
+        && day as usize <= derived.mobile_by_day.len()
+    {
+        return Err(PlanError::Invalid(vec![format!(
+            "scheduler says the target is reached on day {:?}, the itinerary on day {day}",
+            target_day
+        )]));
+    }
+    let last_team_day = schedule.itinerary.last_day();
+    let working_days = target_day.unwrap_or(problem.limit_day);
+    let end_day = working_days.max(last_team_day);
+    let mut calendar = params.calendar();
+    let mut projection = Vec::with_capacity(end_day as usize);
+    let mut mobile = 0;
+    for day in 1..=end_day {
+        mobile += derived
+            .mobile_by_day
+            .get(day as usize - 1)
+            .copied()
+            .unwrap_or(0);
+        let office_total = office * day as i64;
+        let ikd = district.ikd_activated + office_total + mobile;
+        projection.push(ProjectionPoint {
+            day,
+            date: calendar.date(day),
+            office_activations: office_total,
+            mobile_activations: mobile,
+            ikd_activated: ikd,
+            coverage: ratio(ikd, district.ktp_el_recorded),
+        });
+    }
+    let (office_activations, coverage_at_end) = projection.last().map_or(
+        (0, ratio(district.ikd_activated, district.ktp_el_recorded)),
+        |p| (p.office_activations, p.coverage),
+    );
+    let reaches_target = target_day.is_some();
+    let target_date = target_day.map(|d| calendar.date(d));
+    let gap_at_start = problem.need.max(0);
+    let office_only_working_days =
+        (office > 0).then(|| ((gap_at_start + office - 1) / office).max(1) as u32);
+    let optimality_gap = match (target_day, lower_bound) {
+        (Some(days), Some(lb)) if days > 0 => (days as f64 - lb as f64).max(0.0) / days as f64,
+        _ => 0.0,
+    };
+    let visited: std::collections::BTreeSet<usize> = schedule
+        .itinerary
+        .teams
+        .iter()
+        .flat_map(|t| {
+            t.days
+                .iter()
+                .flat_map(|d| d.stops.iter().map(|s| s.village))
+        })
+        .collect();
+    let binding = if params.budget_rupiah == 0 || schedule.budget_exhausted {
+        Binding::Budget
+    } else if problem.pools.iter().all(|&p| p == 0) {
+        Binding::Villages
+    } else if schedule.itinerary.mobile_activations() > 0 {
+        Binding::Teams
+    } else {
+        Binding::None
+    };
+    let unvisited = explain_unvisited(problem, &visited, target_date, binding);
+    let cost = derived.cost;
+    let message = match target_date {
+        Some(date) => format!(
+            "Target {} ({:.0}%) reached on {date}, working day {} (lower bound {}); cost Rp {}.",
+            problem.target_count,
+            params.target_fraction * 100.0,
+            working_days,
+            lower_bound.map_or("none".to_string(), |b| b.to_string()),
+            cost.total()
+        ),
+        None => format!(
+            "Target {} ({:.0}%) not reached by {}: {:.2}% coverage at the end{}.",
+            problem.target_count,
+            params.target_fraction * 100.0,
+            problem.dates.last().copied().unwrap_or(params.start_date),
+            coverage_at_end * 100.0,
+            match minimum_budget {
+                Some(b) => format!("; a budget of Rp {b} would reach it"),
+                None if params.deadline.is_some() => {
+                    "; no budget reaches it with these teams".to_string()
+                }
+                None => String::new(),
+            }
+        ),
+    };
+    let mut dates = Vec::with_capacity(end_day as usize);
+    for d in 1..=end_day {
+        dates.push(calendar.date(d));
+    }
+    Ok(Plan {
+        parameters: params.clone(),
+        dates,
+        summary: Summary {
+            reaches_target,
+            target_day,
+            target_date,
+            working_days,
+            lower_bound_working_days: lower_bound,
+            optimality_gap,
+            cost,
+            mobile_activations: derived.mobile_activations,
+            office_activations,
+            coverage_at_end,
+            minimum_budget_for_target_rupiah: minimum_budget,
+            ktp_el_recorded: district.ktp_el_recorded,
+            ikd_activated_at_start: district.ikd_activated,
+            target_count: problem.target_count,
+            gap_at_start,
+            binding,
+            office_only_working_days,
+            solver: solver.name().to_string(),
+            solve_seconds: elapsed.as_secs_f64(),
+            message,
+        },
+        itinerary: schedule.itinerary,
+        unvisited,
+        projection,
+    })
+}
+
+fn ratio(a: i64, b: i64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn explain_unvisited(
+    problem: &Problem<'_>,
+    visited: &std::collections::BTreeSet<usize>,
+    target_date: Option<NaiveDate>,
+    binding: Binding,
+) -> Vec<Unvisited> {
+    let params = &problem.params;
+    let workday = params.workday_minutes as f64;
+    let mut list = Vec::new();
+    for (v, village) in problem.district.villages.iter().enumerate() {
+        if visited.contains(&v) {
+            continue;
+        }
+        let pool = problem.pools[v];
+        let reason = if pool == 0 {
+            format!(
+                "no reachable residents left: {} of {} recorded already have IKD, at or above the reachable share",
+                village.ikd_activated, village.ktp_el_recorded
+            )
+        } else {
+            let round_trip = problem.travel.round_trip_minutes(point(v));
+            let first = District::visit_cap(params, pool, 0)
+                .min(params.team_capacity(workday - round_trip));
+            let cost = params.team_day_fixed_cost(false, false)
+                + (problem.travel.round_trip_km(point(v)) * params.fuel_per_km_rupiah as f64)
+                    .round() as i64
+                + params.outreach_per_visit_rupiah;
+            let offer = if first > 0 {
+                format!(
+                    "a first visit would bring about {first} activations for about Rp {cost} (Rp {} each, {:.0} minutes' round trip)",
+                    cost / first,
+                    round_trip
+                )
+            } else {
+                format!("too far for a day trip ({round_trip:.0} minutes' round trip)")
+            };
+            match (target_date, binding) {
+                (Some(date), _) => format!(
+                    "not needed: the target is reached on {date} with villages that give more per day and per rupiah; {offer}"
+                ),
+                (None, Binding::Budget) => {
+                    format!("the budget runs out before this village; {offer}")
+                }
+                (None, _) => {
+                    format!("the teams are fully booked with villages that give more; {offer}")
+                }
+            }
+        };
+        list.push(Unvisited { village: v, reason });
+    }
+    list
+}
+
+/// The plan's limit day and every field problem with the request, for
+/// callers that check before solving.
+pub fn check(district: &District, params: &Parameters) -> Result<(), Vec<FieldViolation>> {
+    Travel::new(district, params).map(|_| ())
+}

@@ -1,0 +1,241 @@
+//! Plans for Rejang Lebong and a generated district, each checked by the
+//! validator (inside `solve::plan`) and against what a planner would expect.
+
+use chrono::NaiveDate;
+use jemput_optimizer::district::District;
+use jemput_optimizer::fixtures::{self, CURUP};
+use jemput_optimizer::params::Parameters;
+use jemput_optimizer::solve::{self, Options, PlanError};
+use jemput_optimizer::travel::Travel;
+use jemput_optimizer::validate::validate;
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn params(budget_rupiah: i64) -> Parameters {
+    Parameters {
+        budget_rupiah,
+        ..Parameters::defaults(start(), CURUP, 0.30)
+    }
+}
+
+/// Validates a plan a second time from outside the solver.
+fn revalidate(district: &District, plan: &solve::Plan) {
+    let travel = Travel::new(district, &plan.parameters).unwrap();
+    let limit = plan.summary.working_days.max(plan.itinerary.last_day());
+    let derived = validate(
+        district,
+        &plan.parameters,
+        &travel,
+        &plan.itinerary,
+        limit,
+        plan.summary.gap_at_start,
+    )
+    .unwrap_or_else(|errors| panic!("invalid plan: {errors:#?}"));
+    assert_eq!(derived.cost, plan.summary.cost);
+    assert_eq!(derived.mobile_activations, plan.summary.mobile_activations);
+    assert!(plan.summary.cost.total() <= plan.parameters.budget_rupiah);
+}
+
+#[test]
+fn rp_250_juta_with_4_teams_reaches_30_percent_with_a_bound() {
+    let district = fixtures::rejang_lebong();
+    let plan = solve::plan(&district, &params(250_000_000), &Options::default()).unwrap();
+    revalidate(&district, &plan);
+    let s = &plan.summary;
+    assert!(s.reaches_target);
+    assert_eq!(s.target_count, 60_846);
+    assert_eq!(s.gap_at_start, 50_421);
+    let bound = s.lower_bound_working_days.expect("a bound");
+    assert!(bound <= s.working_days, "{bound} > {}", s.working_days);
+    // Four teams cannot do it in under a month, and should not need a quarter.
+    assert!((25..=60).contains(&s.working_days), "{}", s.working_days);
+    let last = plan.projection.last().unwrap();
+    assert!(last.ikd_activated >= 60_846);
+    assert_eq!(plan.itinerary.teams.len(), 4);
+    // Every village not visited says why.
+    assert!(plan.unvisited.iter().all(|u| !u.reason.is_empty()));
+}
+
+#[test]
+fn rp_0_is_the_office_alone() {
+    let district = fixtures::rejang_lebong();
+    let plan = solve::plan(&district, &params(0), &Options::default()).unwrap();
+    let s = &plan.summary;
+    assert!(s.reaches_target);
+    assert_eq!(s.working_days, 505);
+    assert_eq!(s.lower_bound_working_days, Some(505));
+    assert_eq!(s.mobile_activations, 0);
+    assert_eq!(s.cost.total(), 0);
+    assert_eq!(plan.unvisited.len(), 156);
+}
+
+#[test]
+fn a_missed_deadline_names_a_budget_that_meets_it() {
+    let district = fixtures::rejang_lebong();
+    let mut p = params(10_000_000);
+    p.deadline = NaiveDate::from_ymd_opt(2027, 6, 30);
+    let plan = solve::plan(&district, &p, &Options::default()).unwrap();
+    revalidate(&district, &plan);
+    assert!(!plan.summary.reaches_target);
+    let minimum = plan
+        .summary
+        .minimum_budget_for_target_rupiah
+        .expect("some budget meets the deadline");
+    assert!(minimum > 10_000_000 && minimum % 100_000 == 0, "{minimum}");
+
+    let (found, at_minimum) = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
+    assert_eq!(found, Some(minimum));
+    assert!(at_minimum.summary.reaches_target);
+    assert!(at_minimum.summary.target_date <= p.deadline);
+    revalidate(&district, &at_minimum);
+
+    // Rp 100.000 less does not make it.
+    let mut less = p.clone();
+    less.budget_rupiah = minimum - 100_000;
+    let short = solve::plan(&district, &less, &Options::default()).unwrap();
+    assert!(!short.summary.reaches_target);
+}
+
+#[test]
+fn more_budget_never_means_more_days() {
+    let district = fixtures::rejang_lebong();
+    let budgets = [
+        0,
+        25_000_000,
+        50_000_000,
+        100_000_000,
+        150_000_000,
+        200_000_000,
+        250_000_000,
+        400_000_000,
+    ];
+    let scenarios =
+        solve::evaluate_budgets(&district, &params(0), &budgets, &[4], &Options::default())
+            .unwrap();
+    assert_eq!(scenarios.len(), 8);
+    for pair in scenarios.windows(2) {
+        assert!(
+            pair[1].plan.summary.working_days <= pair[0].plan.summary.working_days,
+            "Rp {} takes {} days, Rp {} takes {}",
+            pair[1].budget_rupiah,
+            pair[1].plan.summary.working_days,
+            pair[0].budget_rupiah,
+            pair[0].plan.summary.working_days
+        );
+    }
+    for s in &scenarios {
+        revalidate(&district, &s.plan);
+    }
+    // Above ~Rp 200 juta the four teams, not money, set the pace.
+    let top = &scenarios[7];
+    assert!(top.days_saved_per_extra_10_juta.abs() < 0.5);
+}
+
+#[test]
+fn more_teams_are_faster_when_money_is_plentiful() {
+    let district = fixtures::rejang_lebong();
+    let scenarios = solve::evaluate_budgets(
+        &district,
+        &params(0),
+        &[500_000_000],
+        &[4, 8],
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(scenarios[1].plan.summary.working_days < scenarios[0].plan.summary.working_days);
+}
+
+#[test]
+fn bad_parameters_name_their_fields() {
+    let district = fixtures::rejang_lebong();
+    let mut p = params(-1);
+    p.teams = 0;
+    p.target_fraction = 1.5;
+    p.visit_yields = vec![0.2, 0.3];
+    let violations = p.validate(start());
+    let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
+    assert!(fields.contains(&"parameters.budget_rupiah"));
+    assert!(fields.contains(&"parameters.teams"));
+    assert!(fields.contains(&"parameters.target_fraction"));
+    assert!(fields.contains(&"parameters.visit_yields[1]"));
+
+    let mut p = params(1);
+    p.travel_matrix = Some(jemput_optimizer::params::GivenMatrix {
+        points: vec!["base".into()],
+        distance_km: vec![0.0],
+        minutes: vec![0.0, 1.0],
+    });
+    match solve::plan(&district, &p, &Options::default()) {
+        Err(PlanError::InvalidParameters(v)) => {
+            let fields: Vec<&str> = v.iter().map(|v| v.field.as_str()).collect();
+            assert!(
+                fields.contains(&"parameters.travel_matrix.points"),
+                "{fields:?}"
+            );
+            assert!(
+                fields.contains(&"parameters.travel_matrix.minutes"),
+                "{fields:?}"
+            );
+        }
+        other => panic!("expected invalid parameters, got {other:?}"),
+    }
+}
+
+#[test]
+fn plans_are_deterministic() {
+    let district = fixtures::rejang_lebong();
+    let a = solve::plan(&district, &params(120_000_000), &Options::default()).unwrap();
+    let b = solve::plan(&district, &params(120_000_000), &Options::default()).unwrap();
+    assert_eq!(a.itinerary, b.itinerary);
+    assert_eq!(a.summary.working_days, b.summary.working_days);
+}
+
+#[test]
+fn a_given_matrix_is_used_and_checked() {
+    // The same straight-line matrix given explicitly gives the same plan.
+    let district = fixtures::rejang_lebong();
+    let p = params(80_000_000);
+    let travel = Travel::new(&district, &p).unwrap();
+    let n = travel.points();
+    let mut points = vec!["base".to_string()];
+    points.extend(district.villages.iter().map(|v| v.name.clone()));
+    let mut km = Vec::with_capacity(n * n);
+    let mut minutes = Vec::with_capacity(n * n);
+    for i in 0..n {
+        for j in 0..n {
+            km.push(travel.km(i, j));
+            minutes.push(travel.minutes(i, j));
+        }
+    }
+    let mut given = p.clone();
+    given.travel_matrix = Some(jemput_optimizer::params::GivenMatrix {
+        points,
+        distance_km: km,
+        minutes,
+    });
+    let a = solve::plan(&district, &p, &Options::default()).unwrap();
+    let b = solve::plan(&district, &given, &Options::default()).unwrap();
+    assert_eq!(a.itinerary, b.itinerary);
+}
+
+#[test]
+fn a_generated_district_of_300_villages_plans_validly() {
+    let district = District::generate(300, 11);
+    let mut p = Parameters::defaults(start(), (district.latitude, district.longitude), 0.30);
+    p.budget_rupiah = 1_200_000_000;
+    p.teams = 10;
+    let plan = solve::plan(&district, &p, &Options::default()).unwrap();
+    revalidate(&district, &plan);
+    assert!(plan.summary.reaches_target);
+    assert!(plan.summary.lower_bound_working_days.unwrap() <= plan.summary.working_days);
+
+    // With too little money the horizon passes first, and the bound says
+    // no plan could do better.
+    p.budget_rupiah = 100_000_000;
+    let plan = solve::plan(&district, &p, &Options::default()).unwrap();
+    revalidate(&district, &plan);
+    assert!(!plan.summary.reaches_target);
+    assert!(plan.summary.lower_bound_working_days.unwrap() > p.horizon_working_days);
+}
