@@ -464,7 +464,7 @@ impl Store {
     }
 
     /// Whether the registry holds this region.
-    pub fn knows(&self, code: &RegionCode) -> bool {
+    pub(crate) fn knows(&self, code: &RegionCode) -> bool {
         self.inner.regions.contains(code)
     }
 
@@ -477,7 +477,7 @@ impl Store {
     }
 
     /// Every change committed from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.inner.changes.subscribe()
     }
 
@@ -486,7 +486,7 @@ impl Store {
         let _ = self.inner.changes.send(change);
     }
 
-    pub async fn region(
+    pub(crate) async fn region(
         &self,
         code: &RegionCode,
         with_boundary: bool,
@@ -505,7 +505,7 @@ impl Store {
     }
 
     /// The regions at `level` inside `parent`, by code, from `offset`.
-    pub async fn regions_within(
+    pub(crate) async fn regions_within(
         &self,
         parent: &RegionCode,
         level: Level,
@@ -528,14 +528,14 @@ impl Store {
         rows.iter().map(row_to_region).collect()
     }
 
-    pub async fn gap(&self, region: &RegionCode) -> Result<Gap, RegistryError> {
+    pub(crate) async fn gap(&self, region: &RegionCode) -> Result<Gap, RegistryError> {
         self.require(region)?;
         let mut conn = self.inner.pool.acquire().await?;
         gap_of(&mut conn, region).await
     }
 
     /// The gaps of every region at `level` inside `parent`, in code order.
-    pub async fn gaps_within(
+    pub(crate) async fn gaps_within(
         &self,
         parent: &RegionCode,
         level: Level,
@@ -612,7 +612,7 @@ impl Store {
 
     /// Appends a batch to the ledger and adds it to the villages' counts, all
     /// or nothing. A retry of an applied batch gets the stored answer.
-    pub async fn record_activations(
+    pub(crate) async fn record_activations(
         &self,
         batch: &ActivationBatch,
     ) -> Result<Recorded, RegistryError> {
@@ -693,7 +693,7 @@ impl Store {
     }
 
     /// Sets a region's target fraction; returns its new gap.
-    pub async fn set_target(
+    pub(crate) async fn set_target(
         &self,
         region: &RegionCode,
         fraction: f64,
@@ -716,7 +716,10 @@ impl Store {
 
     /// Replaces the counts of the listed villages, all or nothing. With
     /// `validate_only` it works out the answer and then rolls back.
-    pub async fn import_counts(&self, import: &CountsImport) -> Result<Imported, RegistryError> {
+    pub(crate) async fn import_counts(
+        &self,
+        import: &CountsImport,
+    ) -> Result<Imported, RegistryError> {
         let Some(first) = import.counts.first() else {
             return Err(RegistryError::invalid(
                 "counts",
@@ -772,7 +775,7 @@ impl Store {
 
     /// Ledger sums per village inside `parent`, for activation dates in
     /// `[start, end]`, in code order; villages without any are left out.
-    pub async fn summarize(
+    pub(crate) async fn summarize(
         &self,
         parent: &RegionCode,
         start: Option<NaiveDate>,
@@ -844,4 +847,62 @@ async fn explain_overflow(
         }
     }
     Ok(violations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_connections_use_wal_and_wait_for_the_write_lock() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("jemput.db").display());
+        let store = Store::open(&url).await.expect("open");
+        let mut conn = store.inner.pool.acquire().await.expect("a connection");
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("journal mode");
+        let busy_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("busy timeout");
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("synchronous");
+        assert_eq!((journal.as_str(), busy_ms, synchronous), ("wal", 5000, 1));
+    }
+
+    #[tokio::test]
+    async fn reopening_does_not_seed_twice() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("jemput.db").display());
+        drop(Store::open(&url).await.expect("first open"));
+        let store = Store::open(&url).await.expect("second open");
+        let regions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions")
+            .fetch_one(&store.inner.pool)
+            .await
+            .expect("count");
+        assert_eq!(regions, 172);
+        assert_eq!(store.inner.regions.len(), 172);
+    }
+
+    #[test]
+    fn changes_reach_the_regions_whose_gap_they_move() {
+        let code = |c: &str| RegionCode::from_code(c).expect("valid code");
+        let counts = Change::Counts(vec![code("17.02.06.1015")].into());
+        assert!(counts.affects(&code("17.02")));
+        assert!(counts.affects(&code("17.02.06")));
+        assert!(counts.affects(&code("17.02.06.1015")));
+        assert!(!counts.affects(&code("17.02.09")));
+        assert!(!counts.affects(&code("17.02.06.1016")));
+        let target = Change::Target(code("17.02.06"));
+        assert!(target.affects(&code("17.02.06.1015")));
+        assert!(target.affects(&code("17.02.06")));
+        assert!(
+            !target.affects(&code("17.02")),
+            "a kecamatan target leaves the district's gap alone"
+        );
+    }
 }
