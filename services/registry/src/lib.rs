@@ -65,6 +65,10 @@ pub async fn serve(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             shutdown.await;
             tracing::info!("registry shutting down");
+            // Health checkers stop sending new work while calls drain.
+            health_reporter
+                .set_not_serving::<RegistryServiceServer<service::Registry>>()
+                .await;
             let _ = stopping.send(true);
         })
         .await?;

@@ -27,7 +27,7 @@ pub struct TestDb {
 
 enum Cleanup {
     /// The directory holding the SQLite file; removed on drop.
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Sqlite { _dir: tempfile::TempDir },
     /// A schema of its own on the shared server; dropped on drop.
     Postgres { admin_url: String, schema: String },
 }
@@ -52,7 +52,7 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("jemput.db").display());
         TestDb {
             url,
-            cleanup: Cleanup::Sqlite(dir),
+            cleanup: Cleanup::Sqlite { _dir: dir },
         }
     }
 
