@@ -48,7 +48,12 @@ pub enum CliError {
         source: std::io::Error,
     },
     /// A file was read but some rows cannot be sent as they are; nothing was sent.
-    #[error("{} has {} problem(s); nothing was sent", path.display(), problems.len())]
+    #[error(
+        "{} has {} {}; nothing was sent",
+        path.display(),
+        problems.len(),
+        if problems.len() == 1 { "problem" } else { "problems" }
+    )]
     BadFile {
         path: PathBuf,
         problems: Vec<Violation>,
@@ -131,7 +136,11 @@ impl CliError {
             | CliError::BadAddress { .. }
             | CliError::ReadFile { .. }
             | CliError::Output(_)
-            | CliError::Up(_) => json!({ "kind": "other", "message": self.to_human() }),
+            | CliError::Up(_) => {
+                let human = self.to_human();
+                let message = human.strip_prefix("error: ").unwrap_or(&human);
+                json!({ "kind": "other", "message": message })
+            }
         };
         json!({ "error": body })
     }

@@ -178,9 +178,14 @@ fn reports_from_file(file: &CsvFile, today: NaiveDate) -> Result<Vec<ActivationR
 impl Report for RecordReport {
     fn to_human(&self) -> String {
         let mut out = format!(
-            "Recorded {} activations from {} report(s) as batch {} (request {}).",
+            "Recorded {} activations from {} {} as batch {} (request {}).",
             format_count(self.activations),
             self.accepted,
+            if self.accepted == 1 {
+                "report"
+            } else {
+                "reports"
+            },
             self.batch,
             self.request_id
         );
