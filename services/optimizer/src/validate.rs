@@ -36,7 +36,49 @@ pub fn validate(
     limit_day: u32,
     need: i64,
 ) -> Result<Derived, Vec<String>> {
+    check(
+        district,
+        params,
+        travel,
+        itinerary,
+        limit_day,
+        need,
+        true,
+        &mut Vec::new(),
+    )
+}
+
+/// As [`validate`], for an itinerary whose per-day cost breakdown is not
+/// known (a plan received over the wire carries only each day's total):
+/// pushes each team-day's derived total cost into `day_costs` instead of
+/// comparing breakdowns.
+pub fn validate_without_costs(
+    district: &District,
+    params: &Parameters,
+    travel: &Travel,
+    itinerary: &Itinerary,
+    limit_day: u32,
+    need: i64,
+    day_costs: &mut Vec<Vec<i64>>,
+) -> Result<Derived, Vec<String>> {
+    check(
+        district, params, travel, itinerary, limit_day, need, false, day_costs,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check(
+    district: &District,
+    params: &Parameters,
+    travel: &Travel,
+    itinerary: &Itinerary,
+    limit_day: u32,
+    need: i64,
+    compare_costs: bool,
+    day_costs: &mut Vec<Vec<i64>>,
+) -> Result<Derived, Vec<String>> {
     let mut errors = Vec::new();
+    let mut derived_day_costs: Vec<Vec<i64>> = Vec::new();
     let mut calendar = Calendar::new(params.start_date, &params.holidays);
     let pools = district.pools(params);
     let workday = params.workday_minutes as f64;
@@ -57,6 +99,7 @@ pub fn validate(
     let mut mobile_by_day = vec![0i64; limit_day as usize];
 
     for (t, team) in itinerary.teams.iter().enumerate() {
+        derived_day_costs.push(Vec::with_capacity(team.days.len()));
         let mut trip_days = 0u32;
         for (i, day) in team.days.iter().enumerate() {
             let who = format!("team {} day {}", t + 1, day.day);
@@ -216,11 +259,12 @@ pub fn validate(
                 outreach_rupiah: 0,
                 ..day.cost
             };
-            if derived != reported {
+            if compare_costs && derived != reported {
                 errors.push(format!(
                     "{who}: cost {reported:?} reported, {derived:?} derived"
                 ));
             }
+            derived_day_costs[t].push(derived.total());
             total.add(&derived);
         }
     }
@@ -292,12 +336,15 @@ pub fn validate(
         }
     }
     for (t, team) in itinerary.teams.iter().enumerate() {
-        for day in &team.days {
+        for (i, day) in team.days.iter().enumerate() {
             let derived = outreach_by_team_day
                 .get(&(t, day.day))
                 .copied()
                 .unwrap_or(0);
-            if derived != day.cost.outreach_rupiah {
+            if let Some(cost) = derived_day_costs.get_mut(t).and_then(|c| c.get_mut(i)) {
+                *cost += derived;
+            }
+            if compare_costs && derived != day.cost.outreach_rupiah {
                 errors.push(format!(
                     "team {} day {}: outreach Rp {} reported, Rp {derived} derived",
                     t + 1,
@@ -335,6 +382,7 @@ pub fn validate(
         .map_or(0, |i| i + 1);
     mobile_by_day.truncate(last_used);
 
+    *day_costs = derived_day_costs;
     if errors.is_empty() {
         Ok(Derived {
             cost: total,

@@ -1,0 +1,435 @@
+//! Protobuf at the edge: requests become [`Parameters`] (every bad field
+//! reported at once), solved plans become `jemput.optimizer.v1.Plan`.
+
+use chrono::{NaiveDate, Utc};
+use jemput_proto::optimizer as pb;
+
+use crate::calendar::{next_working_day, parse_date};
+use crate::district::District;
+use crate::itinerary::Place;
+use crate::params::{FieldViolation, GivenMatrix, Parameters};
+use crate::solve::{Plan, Scenario};
+
+/// Today in the district (WIB, UTC+7): what "past" means for a start date.
+pub fn today_in_district() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> Option<NaiveDate> {
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = parse_date(text);
+    if parsed.is_none() {
+        violations.push(FieldViolation::new(
+            field,
+            format!("{text:?} is not a date of the form YYYY-MM-DD"),
+        ));
+    }
+    parsed
+}
+
+/// The request's parameters with defaults filled in, or every problem.
+pub fn parameters(
+    given: Option<&pb::PlanParameters>,
+    district: &District,
+    today: NaiveDate,
+) -> Result<Parameters, Vec<FieldViolation>> {
+    let default_given = pb::PlanParameters::default();
+    let g = given.unwrap_or(&default_given);
+    let mut violations = Vec::new();
+    let holidays: Vec<NaiveDate> = g
+        .holidays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| date_field(h, &format!("parameters.holidays[{i}]"), &mut violations))
+        .collect();
+    let start_date = date_field(&g.start_date, "parameters.start_date", &mut violations)
+        .unwrap_or_else(|| next_working_day(today, &holidays));
+    let deadline = date_field(&g.deadline, "parameters.deadline", &mut violations);
+    let mut p = Parameters::defaults(
+        start_date,
+        (district.latitude, district.longitude),
+        district.target_fraction,
+    );
+    p.budget_rupiah = g.budget_rupiah;
+    p.deadline = deadline;
+    p.holidays = holidays;
+    if let Some(teams) = g.teams {
+        p.teams = u32::try_from(teams).unwrap_or(0);
+    }
+    if let Some(x) = g.target_fraction {
+        p.target_fraction = x;
+    }
+    if let Some(x) = g.officers_per_team {
+        p.officers_per_team = u32::try_from(x).unwrap_or(0);
+    }
+    if let Some(x) = g.workday_minutes {
+        p.workday_minutes = u32::try_from(x).unwrap_or(0);
+    }
+    if let Some(x) = g.minutes_per_activation {
+        p.minutes_per_activation = x;
+    }
+    if let Some(x) = g.road_factor {
+        p.road_factor = x;
+    }
+    if let Some(x) = g.speed_kmh {
+        p.speed_kmh = x;
+    }
+    if let Some(x) = g.reachable_share_kelurahan {
+        p.reachable_share_kelurahan = x;
+    }
+    if let Some(x) = g.reachable_share_desa {
+        p.reachable_share_desa = x;
+    }
+    if !g.visit_yields.is_empty() {
+        p.visit_yields = g.visit_yields.clone();
+    }
+    if let Some(x) = g.min_days_between_visits {
+        p.min_days_between_visits = u32::try_from(x).unwrap_or(u32::MAX);
+    }
+    if let Some(x) = g.office_activations_per_day {
+        p.office_activations_per_day = u32::try_from(x).unwrap_or(u32::MAX);
+    }
+    let money = [
+        (g.per_diem_day_trip_rupiah, &mut p.per_diem_day_trip_rupiah),
+        (
+            g.per_diem_overnight_rupiah,
+            &mut p.per_diem_overnight_rupiah,
+        ),
+        (g.lodging_per_night_rupiah, &mut p.lodging_per_night_rupiah),
+        (g.vehicle_per_day_rupiah, &mut p.vehicle_per_day_rupiah),
+        (g.fuel_per_km_rupiah, &mut p.fuel_per_km_rupiah),
+        (
+            g.outreach_per_visit_rupiah,
+            &mut p.outreach_per_visit_rupiah,
+        ),
+    ];
+    for (given, slot) in money {
+        if let Some(x) = given {
+            *slot = x;
+        }
+    }
+    if let Some(x) = g.time_limit_seconds {
+        p.time_limit_seconds = x;
+    }
+    if let Some(m) = &g.travel_matrix
+        && !m.points.is_empty()
+    {
+        p.travel_matrix = Some(GivenMatrix {
+            points: m.points.clone(),
+            distance_km: m.distance_km.clone(),
+            minutes: m.minutes.clone(),
+        });
+    }
+    if let Some(x) = g.base_latitude {
+        p.base_latitude = x;
+    }
+    if let Some(x) = g.base_longitude {
+        p.base_longitude = x;
+    }
+    if let Some(x) = g.allow_overnight {
+        p.allow_overnight = x;
+    }
+    if let Some(x) = g.horizon_working_days {
+        p.horizon_working_days = u32::try_from(x).unwrap_or(0);
+    }
+    violations.extend(p.validate(today));
+    if violations.is_empty() {
+        Ok(p)
+    } else {
+        Err(violations)
+    }
+}
+
+/// The parameters as echoed in a plan, every default filled in.
+pub fn parameters_to_proto(p: &Parameters) -> pb::PlanParameters {
+    pb::PlanParameters {
+        budget_rupiah: p.budget_rupiah,
+        teams: Some(p.teams as i32),
+        target_fraction: Some(p.target_fraction),
+        start_date: p.start_date.to_string(),
+        deadline: p.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        officers_per_team: Some(p.officers_per_team as i32),
+        workday_minutes: Some(p.workday_minutes as i32),
+        holidays: p.holidays.iter().map(|d| d.to_string()).collect(),
+        minutes_per_activation: Some(p.minutes_per_activation),
+        road_factor: Some(p.road_factor),
+        speed_kmh: Some(p.speed_kmh),
+        reachable_share_kelurahan: Some(p.reachable_share_kelurahan),
+        reachable_share_desa: Some(p.reachable_share_desa),
+        visit_yields: p.visit_yields.clone(),
+        min_days_between_visits: Some(p.min_days_between_visits as i32),
+        office_activations_per_day: Some(p.office_activations_per_day as i32),
+        per_diem_day_trip_rupiah: Some(p.per_diem_day_trip_rupiah),
+        per_diem_overnight_rupiah: Some(p.per_diem_overnight_rupiah),
+        lodging_per_night_rupiah: Some(p.lodging_per_night_rupiah),
+        vehicle_per_day_rupiah: Some(p.vehicle_per_day_rupiah),
+        fuel_per_km_rupiah: Some(p.fuel_per_km_rupiah),
+        outreach_per_visit_rupiah: Some(p.outreach_per_visit_rupiah),
+        time_limit_seconds: Some(p.time_limit_seconds),
+        travel_matrix: p.travel_matrix.as_ref().map(|m| pb::TravelMatrix {
+            points: m.points.clone(),
+            distance_km: m.distance_km.clone(),
+            minutes: m.minutes.clone(),
+        }),
+        base_latitude: Some(p.base_latitude),
+        base_longitude: Some(p.base_longitude),
+        allow_overnight: Some(p.allow_overnight),
+        horizon_working_days: Some(p.horizon_working_days as i32),
+    }
+}
+
+fn place(district: &District, p: Place) -> String {
+    match p {
+        Place::Base => "base".to_string(),
+        Place::Village(v) => district.villages[v].name.clone(),
+    }
+}
+
+/// A solved plan as the API returns it.
+pub fn plan_to_proto(
+    plan: &Plan,
+    district: &District,
+    name: String,
+    create_time: prost_types::Timestamp,
+) -> pb::Plan {
+    let s = &plan.summary;
+    let date = |day: u32| {
+        plan.dates
+            .get(day as usize - 1)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let teams = plan
+        .itinerary
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| pb::TeamPlan {
+            team: t as i32 + 1,
+            display_name: format!("Tim {}", t + 1),
+            cost_rupiah: team.cost().total(),
+            expected_activations: team.expected_activations(),
+            days: team
+                .days
+                .iter()
+                .map(|d| pb::TeamDay {
+                    date: date(d.day),
+                    overnight: d.overnight(),
+                    start: place(district, d.start),
+                    end: place(district, d.end),
+                    stops: d
+                        .stops
+                        .iter()
+                        .map(|stop| pb::Stop {
+                            region: district.villages[stop.village].name.clone(),
+                            display_name: district.villages[stop.village].display_name.clone(),
+                            arrive_minute: stop.arrive_minute,
+                            depart_minute: stop.depart_minute,
+                            expected_activations: stop.expected_activations,
+                            visit_number: stop.visit_number as i32,
+                        })
+                        .collect(),
+                    travel_km: d.travel_km,
+                    travel_minutes: d.travel_minutes,
+                    cost_rupiah: d.cost.total(),
+                    expected_activations: d.expected_activations(),
+                    used_minutes: d.used_minutes,
+                })
+                .collect(),
+        })
+        .collect();
+    pb::Plan {
+        name,
+        region: district.name.clone(),
+        parameters: Some(parameters_to_proto(&plan.parameters)),
+        summary: Some(pb::PlanSummary {
+            reaches_target: s.reaches_target,
+            target_date: s.target_date.map(|d| d.to_string()).unwrap_or_default(),
+            working_days: s.working_days as i32,
+            lower_bound_working_days: s.lower_bound_working_days.map_or(0, |b| b as i32),
+            optimality_gap: s.optimality_gap,
+            total_cost_rupiah: s.cost.total(),
+            cost: Some(pb::CostBreakdown {
+                per_diem_rupiah: s.cost.per_diem_rupiah,
+                lodging_rupiah: s.cost.lodging_rupiah,
+                vehicle_rupiah: s.cost.vehicle_rupiah,
+                fuel_rupiah: s.cost.fuel_rupiah,
+                outreach_rupiah: s.cost.outreach_rupiah,
+            }),
+            mobile_activations: s.mobile_activations,
+            office_activations: s.office_activations,
+            coverage_at_end: s.coverage_at_end,
+            minimum_budget_for_target_rupiah: s.minimum_budget_for_target_rupiah,
+            ktp_el_recorded: s.ktp_el_recorded,
+            ikd_activated_at_start: s.ikd_activated_at_start,
+            target_count: s.target_count,
+            gap_at_start: s.gap_at_start,
+            binding_constraint: s.binding.as_str().to_string(),
+            message: s.message.clone(),
+            solver: s.solver.clone(),
+            solve_seconds: s.solve_seconds,
+            office_only_working_days: s.office_only_working_days.map_or(0, |d| d as i32),
+        }),
+        teams,
+        unvisited: plan
+            .unvisited
+            .iter()
+            .map(|u| pb::UnvisitedVillage {
+                region: district.villages[u.village].name.clone(),
+                display_name: district.villages[u.village].display_name.clone(),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        projection: plan
+            .projection
+            .iter()
+            .map(|p| pb::ProjectionPoint {
+                date: p.date.to_string(),
+                working_day: p.day as i32,
+                office_activations: p.office_activations,
+                mobile_activations: p.mobile_activations,
+                ikd_activated: p.ikd_activated,
+                coverage: p.coverage,
+            })
+            .collect(),
+        create_time: Some(create_time),
+        replanned_from: String::new(),
+        as_of_date: String::new(),
+    }
+}
+
+pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
+    let summary = &s.plan.summary;
+    pb::BudgetScenario {
+        budget_rupiah: s.budget_rupiah,
+        teams: s.teams as i32,
+        reaches_target: summary.reaches_target,
+        working_days: summary.working_days as i32,
+        target_date: summary
+            .target_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        cost_rupiah: summary.cost.total(),
+        coverage_at_end: summary.coverage_at_end,
+        days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
+        lower_bound_working_days: summary.lower_bound_working_days.map_or(0, |b| b as i32),
+        binding_constraint: summary.binding.as_str().to_string(),
+    }
+}
+
+/// Rebuilds the itinerary of a plan as received over the wire and runs the
+/// validator on it, so a client (or a test) can check a plan it was sent
+/// against the district as the registry has it at the plan's start.
+pub fn validate_wire_plan(
+    plan: &pb::Plan,
+    district: &District,
+) -> Result<crate::validate::Derived, Vec<String>> {
+    let params =
+        parameters(plan.parameters.as_ref(), district, NaiveDate::MIN).map_err(violations_text)?;
+    let travel = crate::travel::Travel::new(district, &params).map_err(violations_text)?;
+    let index: std::collections::HashMap<&str, usize> = district
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.as_str(), i))
+        .collect();
+    let place = |name: &str| -> Result<Place, Vec<String>> {
+        if name == "base" {
+            return Ok(Place::Base);
+        }
+        index
+            .get(name)
+            .map(|&i| Place::Village(i))
+            .ok_or_else(|| vec![format!("{name} is not a village of {}", district.name)])
+    };
+    let mut calendar = params.calendar();
+    let mut itinerary = crate::itinerary::Itinerary::default();
+    for team in &plan.teams {
+        let mut days = Vec::new();
+        for d in &team.days {
+            let date = parse_date(&d.date).ok_or_else(|| vec![format!("bad date {}", d.date)])?;
+            let day = calendar
+                .day_of(date)
+                .ok_or_else(|| vec![format!("{date} is not a working day of the plan")])?;
+            let mut stops = Vec::new();
+            for s in &d.stops {
+                let Place::Village(village) = place(&s.region)? else {
+                    return Err(vec!["a stop at the base".to_string()]);
+                };
+                stops.push(crate::itinerary::Stop {
+                    village,
+                    arrive_minute: s.arrive_minute,
+                    depart_minute: s.depart_minute,
+                    expected_activations: s.expected_activations,
+                    visit_number: s.visit_number as u32,
+                });
+            }
+            days.push(crate::itinerary::TeamDay {
+                day,
+                start: place(&d.start)?,
+                end: place(&d.end)?,
+                stops,
+                travel_km: d.travel_km,
+                travel_minutes: d.travel_minutes,
+                used_minutes: d.used_minutes,
+                // Only the total is on the wire: the validator's breakdown is
+                // compared with it below instead.
+                cost: crate::itinerary::Cost::default(),
+            });
+        }
+        itinerary
+            .teams
+            .push(crate::itinerary::TeamItinerary { days });
+    }
+    let summary = plan.summary.clone().unwrap_or_default();
+    let limit = (summary.working_days as u32).max(itinerary.last_day());
+    let need = district.target_count(params.target_fraction) - district.ikd_activated;
+    // Costs are checked against the wire totals after the validator derives them.
+    let mut derived_days = Vec::new();
+    let result = crate::validate::validate_without_costs(
+        district,
+        &params,
+        &travel,
+        &itinerary,
+        limit,
+        need,
+        &mut derived_days,
+    )?;
+    let mut errors = Vec::new();
+    for (team, wire) in plan.teams.iter().zip(&derived_days) {
+        for (d, derived) in team.days.iter().zip(wire) {
+            if d.cost_rupiah != *derived {
+                errors.push(format!(
+                    "{} {}: cost Rp {} on the wire, Rp {derived} derived",
+                    team.display_name, d.date, d.cost_rupiah
+                ));
+            }
+        }
+    }
+    if result.cost.total() != summary.total_cost_rupiah {
+        errors.push(format!(
+            "total cost Rp {} on the wire, Rp {} derived",
+            summary.total_cost_rupiah,
+            result.cost.total()
+        ));
+    }
+    if result.mobile_activations != summary.mobile_activations {
+        errors.push(format!(
+            "{} mobile activations on the wire, {} derived",
+            summary.mobile_activations, result.mobile_activations
+        ));
+    }
+    if errors.is_empty() {
+        Ok(result)
+    } else {
+        Err(errors)
+    }
+}
+
+fn violations_text(v: Vec<FieldViolation>) -> Vec<String> {
+    v.into_iter()
+        .map(|v| format!("{}: {}", v.field, v.description))
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! The optimizer service's errors and the one place they become gRPC codes.
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::params::FieldViolation;
+use crate::solve::PlanError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OptimizerError {
+    /// The request is malformed; every problem is named by its field.
+    #[error("invalid request")]
+    InvalidArgument(Vec<FieldViolation>),
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The registry could not be asked.
+    #[error("registry unavailable: {0}")]
+    RegistryUnavailable(String),
+    /// The registry answered with an error we pass on.
+    #[error("registry: {0}")]
+    Registry(Status),
+    #[error("the solve was cancelled")]
+    Cancelled,
+    /// A plan failed its own validation: a bug, never shown as the client's fault.
+    #[error("internal: {0}")]
+    Internal(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored plan is unreadable: {0}")]
+    Corrupt(String),
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl OptimizerError {
+    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
+        OptimizerError::InvalidArgument(vec![FieldViolation::new(field, description)])
+    }
+}
+
+impl From<PlanError> for OptimizerError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::InvalidParameters(v) => OptimizerError::InvalidArgument(v),
+            PlanError::Invalid(errors) => {
+                OptimizerError::Internal(format!("plan failed validation: {}", errors.join("; ")))
+            }
+            PlanError::Cancelled => OptimizerError::Cancelled,
+        }
+    }
+}
+
+impl From<OptimizerError> for Status {
+    fn from(e: OptimizerError) -> Self {
+        match e {
+            OptimizerError::InvalidArgument(violations) => {
+                let mut details = ErrorDetails::new();
+                let summary = violations
+                    .iter()
+                    .map(|v| format!("{}: {}", v.field, v.description))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                for v in violations {
+                    details.add_bad_request_violation(v.field, v.description);
+                }
+                Status::with_error_details(Code::InvalidArgument, summary, details)
+            }
+            OptimizerError::NotFound(what) => Status::not_found(format!("{what} not found")),
+            OptimizerError::RegistryUnavailable(why) => {
+                Status::unavailable(format!("the registry cannot be reached: {why}"))
+            }
+            OptimizerError::Registry(status) => status,
+            OptimizerError::Cancelled => Status::cancelled("the solve was cancelled"),
+            OptimizerError::Internal(why) => Status::internal(why),
+            OptimizerError::Database(e) => Status::internal(format!("database: {e}")),
+            OptimizerError::Migrate(e) => Status::internal(format!("database migration: {e}")),
+            OptimizerError::Corrupt(why) => Status::data_loss(why),
+            OptimizerError::Transport(e) => Status::unavailable(e.to_string()),
+            OptimizerError::Reflection(e) => Status::internal(e.to_string()),
+            OptimizerError::Io(e) => Status::internal(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Reads the district from the registry over gRPC: its seat and target, and
+//! every village with coordinates, kind and current counts. The optimizer
+//! owns no region data of its own.
+
+use jemput_proto::registry as rpb;
+use jemput_proto::registry::registry_service_client::RegistryServiceClient;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+
+use crate::district::{District, Village, VillageKind};
+use crate::error::OptimizerError;
+
+/// A registry client; cheap to clone (one HTTP/2 connection underneath).
+#[derive(Clone)]
+pub struct Registry {
+    client: RegistryServiceClient<Channel>,
+}
+
+const PAGE: i32 = 1000;
+
+impl Registry {
+    /// Connects lazily: the optimizer starts even if the registry is not up yet.
+    pub fn new(endpoint: &str) -> Result<Registry, OptimizerError> {
+        let channel = Channel::from_shared(endpoint.to_string())
+            .map_err(|e| OptimizerError::RegistryUnavailable(format!("{endpoint}: {e}")))?
+            .connect_lazy();
+        Ok(Registry {
+            client: RegistryServiceClient::new(channel),
+        })
+    }
+
+    /// The district named `region` (`regions/{code}`) with all its villages.
+    pub async fn district(&self, region: &str, field: &str) -> Result<District, OptimizerError> {
+        let mut client = self.client.clone();
+        let seat = client
+            .get_region(rpb::GetRegionRequest {
+                name: region.to_string(),
+                view: rpb::RegionView::Basic as i32,
+            })
+            .await
+            .map_err(|s| registry_error(s, field, region))?
+            .into_inner();
+        if seat.level != rpb::RegionLevel::District as i32 {
+            return Err(OptimizerError::invalid(
+                field,
+                format!(
+                    "{region} is not a district (kabupaten/kota); plans cover a whole district"
+                ),
+            ));
+        }
+        let gap = client
+            .get_enrollment_gap(rpb::GetEnrollmentGapRequest {
+                region: region.to_string(),
+            })
+            .await
+            .map_err(|s| registry_error(s, field, region))?
+            .into_inner();
+
+        let mut regions = Vec::new();
+        let mut token = String::new();
+        loop {
+            let page = client
+                .list_regions(rpb::ListRegionsRequest {
+                    parent: region.to_string(),
+                    page_size: PAGE,
+                    page_token: token,
+                    level: rpb::RegionLevel::Village as i32,
+                    view: rpb::RegionView::Basic as i32,
+                })
+                .await
+                .map_err(|s| registry_error(s, field, region))?
+                .into_inner();
+            regions.extend(page.regions);
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let mut counts = std::collections::HashMap::new();
+        let mut token = String::new();
+        loop {
+            let page = client
+                .list_enrollment_gaps(rpb::ListEnrollmentGapsRequest {
+                    parent: region.to_string(),
+                    page_size: PAGE,
+                    page_token: token,
+                    order_by: "name".into(),
+                    level: rpb::RegionLevel::Village as i32,
+                })
+                .await
+                .map_err(|s| registry_error(s, field, region))?
+                .into_inner();
+            for g in page.gaps {
+                counts.insert(g.region.clone(), (g.ktp_el_recorded, g.ikd_activated));
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let mut villages: Vec<Village> = regions
+            .into_iter()
+            .map(|r| {
+                let (recorded, activated) = counts.get(&r.name).copied().unwrap_or((0, 0));
+                Village {
+                    kind: if r.kind == "kelurahan" {
+                        VillageKind::Kelurahan
+                    } else {
+                        VillageKind::Desa
+                    },
+                    name: r.name,
+                    display_name: r.display_name,
+                    kecamatan: r.parent,
+                    latitude: r.latitude,
+                    longitude: r.longitude,
+                    ktp_el_recorded: recorded,
+                    ikd_activated: activated,
+                }
+            })
+            .collect();
+        // Plans must not depend on the registry's page order.
+        villages.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(District {
+            name: seat.name,
+            display_name: seat.display_name,
+            latitude: seat.latitude,
+            longitude: seat.longitude,
+            ktp_el_recorded: gap.ktp_el_recorded,
+            ikd_activated: gap.ikd_activated,
+            target_fraction: gap.target_fraction,
+            villages,
+        })
+    }
+}
+
+/// A registry failure as the optimizer's caller should see it.
+fn registry_error(status: Status, field: &str, region: &str) -> OptimizerError {
+    match status.code() {
+        Code::NotFound => OptimizerError::NotFound(region.to_string()),
+        Code::InvalidArgument => OptimizerError::invalid(field, status.message().to_string()),
+        Code::Unavailable | Code::DeadlineExceeded | Code::Unknown => {
+            OptimizerError::RegistryUnavailable(status.message().to_string())
+        }
+        _ => OptimizerError::Registry(status),
+    }
+}

@@ -1,0 +1,442 @@
+//! `jemput.optimizer.v1.PlannerService`: checks requests, reads the district
+//! from the registry, solves on the blocking pool behind a concurrency limit
+//! within the caller's deadline, and stores plans.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use jemput_proto::optimizer as pb;
+use jemput_proto::optimizer::planner_service_server::PlannerService;
+use tokio::sync::Semaphore;
+use tonic::{Request, Response, Status};
+
+use crate::bound::LpSolver;
+use crate::calendar::parse_date;
+use crate::convert::{self, today_in_district};
+use crate::district::District;
+use crate::error::OptimizerError;
+use crate::params::{FieldViolation, Parameters};
+use crate::registry::Registry;
+use crate::solve::{self, Options, PlanError};
+use crate::store::PlanStore;
+
+const MAX_SCENARIOS: usize = 64;
+const DEFAULT_PAGE_SIZE: i64 = 50;
+const MAX_PAGE_SIZE: i64 = 500;
+
+pub struct Planner {
+    registry: Registry,
+    store: PlanStore,
+    /// Solves are CPU-bound: at most one per core runs, the rest queue.
+    solves: Arc<Semaphore>,
+}
+
+impl Planner {
+    pub fn new(registry: Registry, store: PlanStore) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            registry,
+            store,
+            solves: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
+    /// Runs `work` on the blocking pool with a stop time from the caller's
+    /// gRPC deadline and `time_limit_seconds`, whichever is sooner. If the
+    /// caller goes away, the solve is told to stop.
+    async fn solve<T, F>(
+        &self,
+        deadline: Option<Duration>,
+        time_limit_seconds: f64,
+        work: F,
+    ) -> Result<T, OptimizerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Options<'_>) -> Result<T, PlanError> + Send + 'static,
+    {
+        let permit = self
+            .solves
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| OptimizerError::Cancelled)?;
+        let mut budget = Duration::from_secs_f64(time_limit_seconds.clamp(0.1, 300.0));
+        if let Some(d) = deadline {
+            // Leave room to store the plan and answer before the caller gives up.
+            budget = budget.min(d.mul_f64(0.8));
+        }
+        let stop_at = Instant::now() + budget;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancel.clone());
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let options = Options {
+                solver: LpSolver::preferred(),
+                stop_at: Some(stop_at),
+                cancel: Some(&cancel),
+            };
+            work(&options)
+        });
+        task.await
+            .map_err(|e| OptimizerError::Internal(format!("solver task: {e}")))?
+            .map_err(OptimizerError::from)
+    }
+
+    async fn district(&self, region: &str) -> Result<District, OptimizerError> {
+        if region.is_empty() {
+            return Err(OptimizerError::invalid(
+                "region",
+                "is required, e.g. regions/17.02",
+            ));
+        }
+        self.registry.district(region, "region").await
+    }
+
+    fn parameters(
+        given: Option<&pb::PlanParameters>,
+        district: &District,
+    ) -> Result<Parameters, OptimizerError> {
+        convert::parameters(given, district, today_in_district())
+            .map_err(OptimizerError::InvalidArgument)
+    }
+
+    async fn store_plan(
+        &self,
+        plan: &solve::Plan,
+        district: &District,
+        request_id: Option<&str>,
+        replan: Option<(String, String)>,
+    ) -> Result<pb::Plan, OptimizerError> {
+        let (micros, timestamp) = now();
+        let mut proto = convert::plan_to_proto(
+            plan,
+            district,
+            format!("plans/{}", new_id(micros)),
+            timestamp,
+        );
+        if let Some((from, as_of)) = replan {
+            proto.replanned_from = from;
+            proto.as_of_date = as_of;
+        }
+        self.store.insert(&proto, request_id, micros).await
+    }
+}
+
+/// Sets the flag when the request future is dropped (the client went away).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn now() -> (i64, prost_types::Timestamp) {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    (
+        since.as_micros() as i64,
+        prost_types::Timestamp {
+            seconds: since.as_secs() as i64,
+            nanos: since.subsec_nanos() as i32,
+        },
+    )
+}
+
+/// Time-ordered, unique within a process and practically across processes.
+fn new_id(micros: i64) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{micros:x}{:04x}{:04x}",
+        std::process::id() & 0xffff,
+        n & 0xffff
+    )
+}
+
+/// The caller's gRPC deadline, from the `grpc-timeout` header.
+fn grpc_deadline<T>(request: &Request<T>) -> Option<Duration> {
+    let value = request.metadata().get("grpc-timeout")?.to_str().ok()?;
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    let amount: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(amount * 3600),
+        "M" => Duration::from_secs(amount * 60),
+        "S" => Duration::from_secs(amount),
+        "m" => Duration::from_millis(amount),
+        "u" => Duration::from_micros(amount),
+        "n" => Duration::from_nanos(amount),
+        _ => return None,
+    })
+}
+
+fn plan_id(name: &str, field: &str) -> Result<String, OptimizerError> {
+    match name.strip_prefix("plans/") {
+        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Ok(id.to_string())
+        }
+        _ => Err(OptimizerError::invalid(
+            field,
+            format!("{name:?} is not a plan name of the form plans/{{id}}"),
+        )),
+    }
+}
+
+fn request_id(id: &str) -> Option<&str> {
+    (!id.is_empty()).then_some(id)
+}
+
+#[tonic::async_trait]
+impl PlannerService for Planner {
+    async fn create_plan(
+        &self,
+        request: Request<pb::CreatePlanRequest>,
+    ) -> Result<Response<pb::Plan>, Status> {
+        let deadline = grpc_deadline(&request);
+        let req = request.into_inner();
+        if let Some(id) = request_id(&req.request_id)
+            && let Some(plan) = self.store.by_request_id(id).await?
+        {
+            return Ok(Response::new(plan));
+        }
+        let district = self.district(&req.region).await?;
+        let params = Self::parameters(req.parameters.as_ref(), &district)?;
+        let d = district.clone();
+        let limit = params.time_limit_seconds;
+        let plan = self
+            .solve(deadline, limit, move |o| solve::plan(&d, &params, o))
+            .await?;
+        let stored = self
+            .store_plan(&plan, &district, request_id(&req.request_id), None)
+            .await?;
+        Ok(Response::new(stored))
+    }
+
+    async fn get_plan(
+        &self,
+        request: Request<pb::GetPlanRequest>,
+    ) -> Result<Response<pb::Plan>, Status> {
+        let name = request.into_inner().name;
+        let id = plan_id(&name, "name")?;
+        match self.store.get(&id).await? {
+            Some(plan) => Ok(Response::new(plan)),
+            None => Err(OptimizerError::NotFound(name).into()),
+        }
+    }
+
+    async fn list_plans(
+        &self,
+        request: Request<pb::ListPlansRequest>,
+    ) -> Result<Response<pb::ListPlansResponse>, Status> {
+        let req = request.into_inner();
+        let mut violations = Vec::new();
+        let size = match req.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n if n < 0 => {
+                violations.push(FieldViolation::new("page_size", "must not be negative"));
+                0
+            }
+            n => (n as i64).min(MAX_PAGE_SIZE),
+        };
+        let offset = if req.page_token.is_empty() {
+            0
+        } else {
+            match req
+                .page_token
+                .strip_prefix("o")
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| *n >= 0)
+            {
+                Some(n) => n,
+                None => {
+                    violations.push(FieldViolation::new(
+                        "page_token",
+                        "is not a token from a previous ListPlans response",
+                    ));
+                    0
+                }
+            }
+        };
+        if !violations.is_empty() {
+            return Err(OptimizerError::InvalidArgument(violations).into());
+        }
+        let region = request_id(&req.region);
+        let mut plans = self.store.list(region, offset, size + 1).await?;
+        let next_page_token = if plans.len() as i64 > size {
+            plans.truncate(size as usize);
+            format!("o{}", offset + size)
+        } else {
+            String::new()
+        };
+        for plan in &mut plans {
+            plan.teams.clear();
+            plan.projection.clear();
+        }
+        Ok(Response::new(pb::ListPlansResponse {
+            plans,
+            next_page_token,
+        }))
+    }
+
+    async fn evaluate_budgets(
+        &self,
+        request: Request<pb::EvaluateBudgetsRequest>,
+    ) -> Result<Response<pb::EvaluateBudgetsResponse>, Status> {
+        let deadline = grpc_deadline(&request);
+        let req = request.into_inner();
+        let mut violations = Vec::new();
+        if req.budgets_rupiah.is_empty() || req.budgets_rupiah.len() > MAX_SCENARIOS {
+            violations.push(FieldViolation::new(
+                "budgets_rupiah",
+                format!("give between 1 and {MAX_SCENARIOS} budgets"),
+            ));
+        }
+        for (i, b) in req.budgets_rupiah.iter().enumerate() {
+            if *b < 0 {
+                violations.push(FieldViolation::new(
+                    format!("budgets_rupiah[{i}]"),
+                    "must not be negative",
+                ));
+            }
+        }
+        for (i, t) in req.teams.iter().enumerate() {
+            if !(1..=100).contains(t) {
+                violations.push(FieldViolation::new(
+                    format!("teams[{i}]"),
+                    "must be between 1 and 100",
+                ));
+            }
+        }
+        if req.budgets_rupiah.len() * req.teams.len().max(1) > MAX_SCENARIOS {
+            violations.push(FieldViolation::new(
+                "teams",
+                format!("budgets × teams must be at most {MAX_SCENARIOS} scenarios"),
+            ));
+        }
+        if !violations.is_empty() {
+            return Err(OptimizerError::InvalidArgument(violations).into());
+        }
+        let district = self.district(&req.region).await?;
+        let params = Self::parameters(req.parameters.as_ref(), &district)?;
+        let teams: Vec<u32> = if req.teams.is_empty() {
+            vec![params.teams]
+        } else {
+            req.teams.iter().map(|&t| t as u32).collect()
+        };
+        let budgets = req.budgets_rupiah.clone();
+        let limit = params.time_limit_seconds;
+        let scenarios = self
+            .solve(deadline, limit, move |o| {
+                solve::evaluate_budgets(&district, &params, &budgets, &teams, o)
+            })
+            .await?;
+        Ok(Response::new(pb::EvaluateBudgetsResponse {
+            scenarios: scenarios.iter().map(convert::scenario_to_proto).collect(),
+        }))
+    }
+
+    async fn find_minimum_budget(
+        &self,
+        request: Request<pb::FindMinimumBudgetRequest>,
+    ) -> Result<Response<pb::FindMinimumBudgetResponse>, Status> {
+        let deadline_header = grpc_deadline(&request);
+        let req = request.into_inner();
+        let Some(deadline) = parse_date(&req.deadline) else {
+            return Err(OptimizerError::invalid(
+                "deadline",
+                format!("{:?} is not a date of the form YYYY-MM-DD", req.deadline),
+            )
+            .into());
+        };
+        let district = self.district(&req.region).await?;
+        let mut params = Self::parameters(req.parameters.as_ref(), &district)?;
+        if deadline < params.start_date {
+            return Err(OptimizerError::invalid(
+                "deadline",
+                format!("{deadline} is before the start date {}", params.start_date),
+            )
+            .into());
+        }
+        params.deadline = Some(deadline);
+        let d = district.clone();
+        let limit = params.time_limit_seconds;
+        let (minimum, plan) = self
+            .solve(deadline_header, limit, move |o| {
+                solve::minimum_budget(&d, &params, o)
+            })
+            .await?;
+        let stored = self.store_plan(&plan, &district, None, None).await?;
+        Ok(Response::new(pb::FindMinimumBudgetResponse {
+            reachable: minimum.is_some(),
+            minimum_budget_rupiah: minimum,
+            plan: Some(stored),
+        }))
+    }
+
+    async fn replan_plan(
+        &self,
+        request: Request<pb::ReplanPlanRequest>,
+    ) -> Result<Response<pb::Plan>, Status> {
+        let deadline = grpc_deadline(&request);
+        let req = request.into_inner();
+        let id = plan_id(&req.plan, "plan")?;
+        if let Some(rid) = request_id(&req.request_id)
+            && let Some(plan) = self.store.by_request_id(rid).await?
+        {
+            return Ok(Response::new(plan));
+        }
+        let Some(original) = self.store.get(&id).await? else {
+            return Err(OptimizerError::NotFound(req.plan).into());
+        };
+        let today = today_in_district();
+        let as_of = if req.as_of_date.is_empty() {
+            today
+        } else {
+            parse_date(&req.as_of_date).ok_or_else(|| {
+                OptimizerError::invalid(
+                    "as_of_date",
+                    format!("{:?} is not a date of the form YYYY-MM-DD", req.as_of_date),
+                )
+            })?
+        };
+        let mut given = original.parameters.clone().unwrap_or_default();
+        let started = parse_date(&given.start_date).unwrap_or(today);
+        if as_of < started || as_of < today {
+            return Err(OptimizerError::invalid(
+                "as_of_date",
+                format!("{as_of} is before the plan's start ({started}) or before today ({today})"),
+            )
+            .into());
+        }
+        // Days before `as_of` are done: their money is spent.
+        let as_of_text = as_of.to_string();
+        let spent: i64 = original
+            .teams
+            .iter()
+            .flat_map(|t| &t.days)
+            .filter(|d| d.date < as_of_text)
+            .map(|d| d.cost_rupiah)
+            .sum();
+        given.budget_rupiah = (given.budget_rupiah - spent).max(0);
+        given.start_date = as_of_text.clone();
+        let district = self.district(&original.region).await?;
+        // The registry's counts now include what was actually recorded.
+        let params = Self::parameters(Some(&given), &district)?;
+        let d = district.clone();
+        let limit = params.time_limit_seconds;
+        let plan = self
+            .solve(deadline, limit, move |o| solve::plan(&d, &params, o))
+            .await?;
+        let stored = self
+            .store_plan(
+                &plan,
+                &district,
+                request_id(&req.request_id),
+                Some((original.name, as_of_text)),
+            )
+            .await?;
+        Ok(Response::new(stored))
+    }
+}

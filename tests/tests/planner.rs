@@ -1,0 +1,450 @@
+//! The planner across both services over real gRPC: the registry on a
+//! throwaway database, the optimizer reading it over loopback and storing
+//! plans in a database of its own. Every plan received is rebuilt from the
+//! wire and checked by the validator.
+
+use chrono::{Days, NaiveDate};
+use jemput_e2e::{DISTRICT, GAP, Running, TARGET_COUNT, TestDb, on_each_database};
+use jemput_optimizer::convert::{today_in_district, validate_wire_plan};
+use jemput_optimizer::registry::Registry;
+use jemput_optimizer::{PlanStore, serve};
+use jemput_proto::optimizer::{self as pb, planner_service_client::PlannerServiceClient};
+use jemput_proto::registry::{self as rpb, registry_service_client::RegistryServiceClient};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tonic::Code;
+use tonic::transport::Channel;
+use tonic_types::StatusExt;
+
+on_each_database! {
+    plan_250_juta => a_250_juta_plan_reaches_30_percent_and_validates;
+    office_only_and_deadlines => rp_0_is_office_only_and_a_missed_deadline_names_its_budget;
+    budget_curve => more_budget_never_means_more_days;
+    replan => replanning_follows_recorded_activations;
+    bad_input => bad_input_is_rejected_by_field;
+}
+
+struct Optimizer {
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    _db: TestDb,
+}
+
+impl Optimizer {
+    /// Serves the optimizer on 127.0.0.1:0 against `registry`, storing plans
+    /// in a database of the same engine as `like`.
+    async fn start(registry: &Running, like: &TestDb) -> Optimizer {
+        let db = if like.url().starts_with("sqlite:") {
+            TestDb::sqlite()
+        } else {
+            TestDb::postgres().await.expect("PostgreSQL is configured")
+        };
+        let store = PlanStore::open(db.url())
+            .await
+            .expect("open the plan store");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let registry_url = registry.url();
+        let task = tokio::spawn(async move {
+            serve(listener, &registry_url, store, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the optimizer serves");
+        });
+        Optimizer {
+            url,
+            stop: Some(stop),
+            task,
+            _db: db,
+        }
+    }
+
+    async fn client(&self) -> PlannerServiceClient<Channel> {
+        PlannerServiceClient::connect(self.url.clone())
+            .await
+            .unwrap()
+            .max_decoding_message_size(64 * 1024 * 1024)
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.expect("the optimizer stops cleanly");
+    }
+}
+
+fn parameters(budget_rupiah: i64) -> pb::PlanParameters {
+    pb::PlanParameters {
+        budget_rupiah,
+        teams: Some(4),
+        ..Default::default()
+    }
+}
+
+fn create(budget_rupiah: i64) -> pb::CreatePlanRequest {
+    pb::CreatePlanRequest {
+        region: DISTRICT.into(),
+        parameters: Some(parameters(budget_rupiah)),
+        request_id: String::new(),
+    }
+}
+
+/// The deadline, or seven months on once that has passed.
+fn deadline() -> String {
+    let fixed = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+    let later = today_in_district() + Days::new(215);
+    fixed.max(later).to_string()
+}
+
+async fn check(registry: &Running, plan: &pb::Plan) -> jemput_optimizer::validate::Derived {
+    let district = Registry::new(&registry.url())
+        .unwrap()
+        .district(DISTRICT, "region")
+        .await
+        .unwrap();
+    validate_wire_plan(plan, &district).unwrap_or_else(|e| panic!("invalid plan: {e:#?}"))
+}
+
+async fn a_250_juta_plan_reaches_30_percent_and_validates(db: TestDb) {
+    let optimizer_db_engine = TestDb::sqlite();
+    let registry = Running::start(db).await;
+    let optimizer = Optimizer::start(&registry, &optimizer_db_engine).await;
+    let mut client = optimizer.client().await;
+
+    let plan = client
+        .create_plan(create(250_000_000))
+        .await
+        .unwrap()
+        .into_inner();
+    check(&registry, &plan).await;
+    let s = plan.summary.clone().unwrap();
+    assert!(s.reaches_target, "{}", s.message);
+    assert_eq!(s.target_count, TARGET_COUNT);
+    assert_eq!(s.gap_at_start, GAP);
+    assert!(s.lower_bound_working_days > 0);
+    assert!(s.lower_bound_working_days <= s.working_days);
+    assert!(s.total_cost_rupiah <= 250_000_000);
+    assert_eq!(plan.teams.len(), 4);
+    assert!(!s.target_date.is_empty());
+    let params = plan.parameters.clone().unwrap();
+    assert_eq!(params.workday_minutes, Some(480), "defaults are echoed");
+    assert_eq!(params.visit_yields, vec![0.40, 0.25, 0.15]);
+
+    // Stored: the same plan comes back, and is listed.
+    let fetched = client
+        .get_plan(pb::GetPlanRequest {
+            name: plan.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched, plan);
+    let listed = client
+        .list_plans(pb::ListPlansRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.plans.len(), 1);
+    assert_eq!(listed.plans[0].name, plan.name);
+
+    // A retry with the same request id returns the stored plan.
+    let mut again = create(250_000_000);
+    again.request_id = "plan-once".into();
+    let first = client
+        .create_plan(again.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let second = client.create_plan(again).await.unwrap().into_inner();
+    assert_eq!(first.name, second.name);
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+async fn rp_0_is_office_only_and_a_missed_deadline_names_its_budget(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
+    let mut client = optimizer.client().await;
+
+    let office = client.create_plan(create(0)).await.unwrap().into_inner();
+    let s = office.summary.clone().unwrap();
+    assert!(s.reaches_target);
+    assert_eq!(s.working_days, 505);
+    assert_eq!(s.office_only_working_days, 505);
+    assert_eq!(s.mobile_activations, 0);
+
+    let mut short = create(10_000_000);
+    short.parameters.as_mut().unwrap().deadline = deadline();
+    let plan = client
+        .create_plan(short.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    check(&registry, &plan).await;
+    let s = plan.summary.clone().unwrap();
+    assert!(!s.reaches_target);
+    let minimum = s
+        .minimum_budget_for_target_rupiah
+        .expect("a budget meets it");
+    assert!(minimum > 10_000_000);
+
+    let found = client
+        .find_minimum_budget(pb::FindMinimumBudgetRequest {
+            region: DISTRICT.into(),
+            parameters: Some(parameters(10_000_000)),
+            deadline: deadline(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(found.reachable);
+    assert_eq!(found.minimum_budget_rupiah, Some(minimum));
+    let at_minimum = found.plan.unwrap();
+    check(&registry, &at_minimum).await;
+    assert!(at_minimum.summary.unwrap().reaches_target);
+
+    let mut confirm = short;
+    confirm.parameters.as_mut().unwrap().budget_rupiah = minimum;
+    let confirmed = client.create_plan(confirm).await.unwrap().into_inner();
+    check(&registry, &confirmed).await;
+    let s = confirmed.summary.unwrap();
+    assert!(s.reaches_target);
+    assert!(s.target_date <= deadline());
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+async fn more_budget_never_means_more_days(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
+    let mut client = optimizer.client().await;
+    let budgets: Vec<i64> = [0, 25, 50, 100, 150, 200, 250, 400]
+        .iter()
+        .map(|juta| juta * 1_000_000)
+        .collect();
+    let response = client
+        .evaluate_budgets(pb::EvaluateBudgetsRequest {
+            region: DISTRICT.into(),
+            parameters: Some(parameters(0)),
+            budgets_rupiah: budgets.clone(),
+            teams: vec![4],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.scenarios.len(), 8);
+    for (s, b) in response.scenarios.iter().zip(&budgets) {
+        assert_eq!(s.budget_rupiah, *b);
+        assert!(s.cost_rupiah <= *b);
+        assert!(s.reaches_target);
+    }
+    for pair in response.scenarios.windows(2) {
+        assert!(
+            pair[1].working_days <= pair[0].working_days,
+            "{:?}",
+            response.scenarios
+        );
+    }
+    assert_eq!(response.scenarios[0].working_days, 505);
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+async fn replanning_follows_recorded_activations(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
+    let mut client = optimizer.client().await;
+    let plan = client
+        .create_plan(create(150_000_000))
+        .await
+        .unwrap()
+        .into_inner();
+
+    // Teams report what they did in two villages.
+    let today = today_in_district().to_string();
+    let mut registry_client = RegistryServiceClient::connect(registry.url())
+        .await
+        .unwrap();
+    let reports = ["regions/17.02.09.1012", "regions/17.02.09.1013"]
+        .iter()
+        .map(|village| rpb::ActivationReport {
+            region: village.to_string(),
+            count: 150,
+            activation_date: today.clone(),
+            channel: rpb::Channel::MobileTeam as i32,
+            team: "Tim 1".into(),
+        })
+        .collect();
+    registry_client
+        .record_activations(rpb::RecordActivationsRequest {
+            request_id: "field-report-1".into(),
+            reports,
+        })
+        .await
+        .unwrap();
+    let gap = registry_client
+        .get_enrollment_gap(rpb::GetEnrollmentGapRequest {
+            region: DISTRICT.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(gap.gap, GAP - 300);
+
+    let start = plan.parameters.as_ref().unwrap().start_date.clone();
+    let replanned = client
+        .replan_plan(pb::ReplanPlanRequest {
+            plan: plan.name.clone(),
+            as_of_date: start,
+            request_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(replanned.replanned_from, plan.name);
+    let s = replanned.summary.clone().unwrap();
+    assert_eq!(
+        s.gap_at_start, gap.gap,
+        "the replan starts from the registry's gap"
+    );
+    assert_eq!(s.ikd_activated_at_start, gap.ikd_activated);
+    check(&registry, &replanned).await;
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+/// The field names of an INVALID_ARGUMENT status.
+fn fields(status: &tonic::Status) -> Vec<String> {
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    status
+        .get_details_bad_request()
+        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default()
+}
+
+async fn bad_input_is_rejected_by_field(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
+    let mut client = optimizer.client().await;
+
+    let mut bad = create(-1);
+    {
+        let p = bad.parameters.as_mut().unwrap();
+        p.teams = Some(0);
+        p.target_fraction = Some(1.5);
+        p.start_date = "2020-01-01".into();
+        p.visit_yields = vec![0.2, 0.3];
+        p.holidays = vec!["31-12-2026".into()];
+    }
+    let status = client.create_plan(bad).await.unwrap_err();
+    let f = fields(&status);
+    for expected in [
+        "parameters.budget_rupiah",
+        "parameters.teams",
+        "parameters.target_fraction",
+        "parameters.start_date",
+        "parameters.visit_yields[1]",
+        "parameters.holidays[0]",
+    ] {
+        assert!(
+            f.contains(&expected.to_string()),
+            "{expected} missing from {f:?}"
+        );
+    }
+
+    let mut malformed = create(1);
+    malformed.parameters.as_mut().unwrap().deadline = "next June".into();
+    let f = fields(&client.create_plan(malformed).await.unwrap_err());
+    assert_eq!(f, vec!["parameters.deadline"]);
+
+    let mut matrix = create(1);
+    matrix.parameters.as_mut().unwrap().travel_matrix = Some(pb::TravelMatrix {
+        points: vec!["base".into(), "regions/17.02.09.1012".into()],
+        distance_km: vec![0.0; 4],
+        minutes: vec![0.0; 3],
+    });
+    let f = fields(&client.create_plan(matrix).await.unwrap_err());
+    assert!(
+        f.contains(&"parameters.travel_matrix.points".to_string()),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&"parameters.travel_matrix.minutes".to_string()),
+        "{f:?}"
+    );
+
+    let mut unknown = create(1);
+    unknown.region = "regions/99.99".into();
+    let status = client.create_plan(unknown).await.unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "{status:?}");
+
+    let mut kecamatan = create(1);
+    kecamatan.region = "regions/17.02.09".into();
+    assert_eq!(
+        fields(&client.create_plan(kecamatan).await.unwrap_err()),
+        vec!["region"]
+    );
+
+    let scenarios = client
+        .evaluate_budgets(pb::EvaluateBudgetsRequest {
+            region: DISTRICT.into(),
+            parameters: None,
+            budgets_rupiah: vec![5, -5],
+            teams: vec![0],
+        })
+        .await
+        .unwrap_err();
+    let f = fields(&scenarios);
+    assert!(f.contains(&"budgets_rupiah[1]".to_string()), "{f:?}");
+    assert!(f.contains(&"teams[0]".to_string()), "{f:?}");
+
+    let status = client
+        .find_minimum_budget(pb::FindMinimumBudgetRequest {
+            region: DISTRICT.into(),
+            parameters: None,
+            deadline: "2027-02-30".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&status), vec!["deadline"]);
+
+    let status = client
+        .get_plan(pb::GetPlanRequest {
+            name: "plan/1".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&status), vec!["name"]);
+    let status = client
+        .get_plan(pb::GetPlanRequest {
+            name: "plans/nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    let status = client
+        .list_plans(pb::ListPlansRequest {
+            page_token: "garbage".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&status), vec!["page_token"]);
+
+    // Nothing was stored by any of that.
+    let listed = client
+        .list_plans(pb::ListPlansRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(listed.plans.is_empty());
+    optimizer.stop().await;
+    registry.stop().await;
+}
