@@ -53,7 +53,7 @@ function monthTicks(min, max) {
  * line, dots, dashed}]; `hlines`: [{y, label, color}]; x.type "date" takes
  * ISO dates, "number" numbers. Points get class "point" (one per datum).
  */
-export function xyChart({ series, hlines = [], x = {}, y = {}, width = 780, height = 300, className = "" }) {
+export function xyChart({ series, hlines = [], x = {}, y = {}, width = 960, height = 340, className = "" }) {
   const margin = { top: 16, right: 20, bottom: 44, left: 72 };
   const toX = (value) => (x.type === "date" ? dateValue(value) : Number(value));
   const all = series.flatMap((se) => se.points.map((p) => ({ x: toX(p.x), y: Number(p.y) }))).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));

@@ -10,7 +10,7 @@ import { createMap, coverageColor, coverageLegend } from "./map.js";
 function coverageCell(gap) {
   const target = gap.target_fraction || 0.3;
   const width = Math.min(100, (100 * gap.coverage) / target);
-  return h("td", { class: "num coverage-cell" }, h("span", { class: "meter", title: t("gaps.ofTarget", { pct: fmtPct(target, 0) }) }, h("span", { style: `width:${width.toFixed(1)}%;background:${coverageColor(gap.coverage, target)}` })), fmtPct(gap.coverage));
+  return h("td", { class: "num" }, h("span", { class: "coverage-cell" }, h("span", { class: "meter", title: t("gaps.ofTarget", { pct: fmtPct(target, 0) }) }, h("span", { style: `width:${width.toFixed(1)}%;background:${coverageColor(gap.coverage, target)}` })), fmtPct(gap.coverage)));
 }
 
 function gapRow(gap, { name, onclick, selected }) {
@@ -66,7 +66,7 @@ export async function render(root, route, ctx) {
       stat(t("recorded"), fmtInt(district.ktp_el_recorded), `${t("district")} ${mapData.district?.display_name || district.display_name}`, { "data-stat": "recorded" }),
       stat(t("activated"), fmtInt(district.ikd_activated), `${t("coverage")} ${fmtPct(district.coverage)}`, { "data-stat": "activated" }),
       stat(t("target"), fmtInt(district.target_count), fmtPct(district.target_fraction, 0), { "data-stat": "target" }),
-      stat(t("gap"), fmtInt(district.gap), `${fmtPct(district.gap / Math.max(1, district.ktp_el_recorded))} ${t("recorded").toLowerCase()}`, { "data-stat": "gap", class: "stat emphasis" })
+      stat(t("gap"), fmtInt(district.gap), t("gaps.gapShare", { pct: fmtPct(district.gap / Math.max(1, district.ktp_el_recorded)) }), { "data-stat": "gap", class: "stat emphasis" })
     );
     const villageGaps = new Map(data.villages.map((g) => [g.region, g]));
     view.map.colorVillages(

@@ -33,29 +33,37 @@ function polygons(geometry) {
   return [];
 }
 
-/** Colour classes of coverage, as fractions of the target. */
-const COVERAGE_COLORS = ["#c0392b", "#e8743b", "#f4b350", "#f7dc6f", "#a9cf7a", "#1e8449"];
-const COVERAGE_STEPS = [1 / 6, 1 / 3, 1 / 2, 2 / 3, 1];
+/**
+ * Colour classes of coverage: fine steps at the low end, where almost every
+ * village still is, then up to the target, which is green.
+ */
+const COVERAGE_COLORS = ["#a50f15", "#de2d26", "#fb6a4a", "#fcae91", "#fee5d9", "#c7e9c0", "#238b45"];
+const COVERAGE_BREAKS = [0.01, 0.025, 0.05, 0.1, 0.2];
+
+function breaks(target) {
+  const goal = target > 0 ? target : 0.3;
+  return [...COVERAGE_BREAKS.filter((b) => b < goal), goal];
+}
 
 export function coverageColor(coverage, target) {
-  const goal = target > 0 ? target : 0.3;
-  for (let i = 0; i < COVERAGE_STEPS.length; i++) {
-    if (coverage < goal * COVERAGE_STEPS[i]) return COVERAGE_COLORS[i];
+  const steps = breaks(target);
+  for (let i = 0; i < steps.length; i++) {
+    if (coverage < steps[i]) return i === steps.length - 1 ? COVERAGE_COLORS[COVERAGE_COLORS.length - 2] : COVERAGE_COLORS[i];
   }
   return COVERAGE_COLORS[COVERAGE_COLORS.length - 1];
 }
 
 /** The legend of coverageColor for a target. */
 export function coverageLegend(target) {
-  const goal = target > 0 ? target : 0.3;
+  const steps = breaks(target);
   const items = [];
   let lower = 0;
-  COVERAGE_STEPS.forEach((step, i) => {
-    const upper = goal * step;
-    items.push(h("li", {}, h("span", { class: "swatch", style: `background:${COVERAGE_COLORS[i]}` }), `${fmtPct(lower, 0)}–${fmtPct(upper, 0)}`));
+  steps.forEach((upper, i) => {
+    const color = i === steps.length - 1 ? COVERAGE_COLORS[COVERAGE_COLORS.length - 2] : COVERAGE_COLORS[i];
+    items.push(h("li", {}, h("span", { class: "swatch", style: `background:${color}` }), `${fmtPct(lower, lower < 0.1 && lower > 0 ? 1 : 0)} – ${fmtPct(upper, upper < 0.1 ? 1 : 0)}`));
     lower = upper;
   });
-  items.push(h("li", {}, h("span", { class: "swatch", style: `background:${COVERAGE_COLORS[COVERAGE_COLORS.length - 1]}` }), t("legend.target") + ` (${fmtPct(goal, 0)})`));
+  items.push(h("li", {}, h("span", { class: "swatch", style: `background:${COVERAGE_COLORS[COVERAGE_COLORS.length - 1]}` }), t("legend.target") + ` (${fmtPct(steps[steps.length - 1], 0)})`));
   return h("div", { class: "legend" }, h("div", { class: "legend-title" }, t("legend.coverage")), h("ul", {}, items));
 }
 
@@ -140,9 +148,22 @@ export function createMap(data, { onSelectKecamatan } = {}) {
     for (const { id } of members) group.append(s("use", { href: "#" + id }));
     outlines.append(group);
   }
+  // Small kecamatan (around Curup) get smaller names so they do not collide.
+  const extent = (k) => {
+    let x0 = Infinity, x1 = -Infinity;
+    for (const { v } of byKecamatan.get(k.name) || []) {
+      for (const shape of polygons(v.boundary)) for (const ring of shape) for (const [lon, lat] of ring) {
+        const [x] = project(lon, lat);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+      }
+    }
+    return x1 - x0;
+  };
   for (const k of kecamatan) {
     const [x, y] = project(k.longitude, k.latitude);
-    const label = s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "kecamatan-label", "data-region": k.name }, k.display_name);
+    const size = Math.max(8.5, Math.min(13, extent(k) / 9));
+    const label = s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "kecamatan-label", "data-region": k.name, style: `font-size:${size.toFixed(1)}px` }, k.display_name);
     label.addEventListener("click", () => onSelectKecamatan && onSelectKecamatan(k.name));
     kecLabels.append(label);
   }
@@ -159,7 +180,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
   };
   drawBase();
 
-  const attribution = h("div", { class: "attribution" }, t("map.attribution") + ": " + ((data.attribution || []).join("; ") || "—"));
+  const attribution = h("div", { class: "attribution" }, (data.attribution || []).join("; ") || "—");
   const overlay = h("div", { class: "map-overlay" });
   const element = h("div", { class: "map" }, svg, overlay, attribution);
 
@@ -237,7 +258,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
     },
     relabel() {
       drawBase();
-      attribution.textContent = t("map.attribution") + ": " + ((data.attribution || []).join("; ") || "—");
+      attribution.textContent = (data.attribution || []).join("; ") || "—";
     },
   };
   return api;

@@ -208,7 +208,7 @@ function routesSection(plan, mapData) {
   const drawButtons = () => {
     buttons.replaceChildren(
       h("button", { type: "button", class: state.team ? "" : "active", onclick: () => { state.team = null; map.drawRoutes(plan); drawButtons(); } }, t("plan.allTeams")),
-      plan.teams.map((team) =>
+      ...plan.teams.map((team) =>
         h("button", { type: "button", class: state.team === team.team ? "active" : "", style: `--team:${teamColor(team.team)}`, onclick: () => { state.team = team.team; map.drawRoutes(plan, team.team); drawButtons(); } }, h("span", { class: "dot" }), `${team.display_name} · ${team.days.length} ${lang() === "en" ? "days" : "hari"} · ${fmtInt(team.expected_activations)}`)
       )
     );

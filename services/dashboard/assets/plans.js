@@ -47,7 +47,7 @@ async function list(root) {
           plans.map((plan) => {
             const s = plan.summary || {};
             const p = plan.parameters || {};
-            const actions = h("td", { class: "actions" }, h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("plans.open")), " · ", h("a", { href: "#/plans/" + encodeURIComponent(plan.id) }, t("plans.progress")), " ");
+            const actions = h("td", { class: "row-actions" }, h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("plans.open")), " · ", h("a", { href: "#/plans/" + encodeURIComponent(plan.id) }, t("plans.progress")), " ");
             actions.append(replanControls(plan, actions));
             return h(
               "tr",

@@ -84,7 +84,7 @@ function tableSection(scenarios) {
       h(
         "table",
         { class: "data", id: "scenario-table" },
-        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.daysAxis"), t("plan.lowerBound", { d: "" }).replace(/[:\s]+$/, ""), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
+        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
         h(
           "tbody",
           {},

@@ -602,17 +602,23 @@ async fn plan_progress(
             "actual_total": sum.total,
         }));
     }
-    let recorded = client
-        .summarize_activations(request(
-            SummarizeActivationsRequest {
-                parent: plan.region.clone(),
-                start_date: start.clone(),
-                end_date: as_of.clone(),
-            },
-            READ_TIMEOUT,
-        ))
-        .await?
-        .into_inner();
+    // A plan that starts after `as_of` has nothing recorded yet; the
+    // registry refuses a range that ends before it starts.
+    let recorded = if start > as_of {
+        Default::default()
+    } else {
+        client
+            .summarize_activations(request(
+                SummarizeActivationsRequest {
+                    parent: plan.region.clone(),
+                    start_date: start.clone(),
+                    end_date: as_of.clone(),
+                },
+                READ_TIMEOUT,
+            ))
+            .await?
+            .into_inner()
+    };
     let mut villages: HashMap<String, (String, i64, i64, i64)> = HashMap::new();
     for team in &plan.teams {
         for day in team.days.iter().filter(|d| d.date <= as_of) {

@@ -278,9 +278,9 @@ pub fn itinerary_html(plan: &Plan, lang: Lang) -> String {
         escape(plan_id),
     );
     for team in &plan.teams {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<section class=\"team\"><h1>{} — {}</h1><p class=\"meta\">{} {} · {} {} · {} {} · {} {}</p>\n",
+            "<section class=\"team\"><h1>{} — {}</h1><p class=\"meta\">{} {} · {} {} · {} {} · {} {}</p>",
             words.title,
             escape(&team_name(team)),
             words.plan,
@@ -312,9 +312,9 @@ fn write_day(
     words: &Words,
     lang: Lang,
 ) {
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<div class=\"day\"><h2>{} — {} {} {} {}</h2>\n",
+        "<div class=\"day\"><h2>{} — {} {} {} {}</h2>",
         format::weekday_date(&day.date, lang),
         words.departs,
         format::clock(0.0, WORKDAY_START_HOUR),
@@ -327,7 +327,7 @@ fn write_day(
         let _ = write!(
             html,
             "<table><thead><tr><th class=\"num\">#</th><th>{}</th><th>{}</th><th>{}</th>\
-             <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>\n",
+             <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
             words.village, words.arrive, words.leave, words.expected, words.visit
         );
         for (order, stop) in day.stops.iter().enumerate() {

@@ -1,0 +1,393 @@
+//! The dashboard's HTTP API against a real registry (fresh SQLite, seeded
+//! with Rejang Lebong) and a planner, over real sockets: the numbers the
+//! pages show, the live relay, the exports read back, and errors a form can
+//! use.
+
+#[allow(dead_code)]
+mod support;
+
+use std::time::Duration;
+
+use jemput_proto::registry::registry_service_client::RegistryServiceClient;
+use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
+use serde_json::{Value, json};
+use support::{get, post, start_stack};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gaps_show_the_district_its_15_kecamatan_and_156_villages() {
+    let stack = start_stack().await;
+    let reply = get(stack.dashboard, "/api/gaps").await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let gaps = reply.json();
+    let district = &gaps["district"];
+    assert_eq!(district["ktp_el_recorded"], 202_820);
+    assert_eq!(district["ikd_activated"], 10_425);
+    assert_eq!(district["target_count"], 60_846);
+    assert_eq!(district["gap"], 50_421);
+    assert_eq!(gaps["kecamatan"].as_array().unwrap().len(), 15);
+    assert_eq!(gaps["villages"].as_array().unwrap().len(), 156);
+    let recorded: i64 = gaps["kecamatan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["ktp_el_recorded"].as_i64().unwrap())
+        .sum();
+    assert_eq!(recorded, 202_820, "kecamatan add up to the district");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_has_every_village_boundary_and_its_attribution() {
+    let stack = start_stack().await;
+    let map = get(stack.dashboard, "/api/map").await.json();
+    let villages = map["villages"].as_array().unwrap();
+    assert_eq!(villages.len(), 156);
+    assert!(
+        villages
+            .iter()
+            .all(|v| v["boundary"]["type"] == "MultiPolygon"),
+        "every village has a boundary"
+    );
+    assert_eq!(map["kecamatan"].as_array().unwrap().len(), 15);
+    let attribution = map["attribution"].as_array().unwrap();
+    assert!(!attribution.is_empty() && attribution.iter().all(|a| !a.as_str().unwrap().is_empty()));
+}
+
+async fn record(stack: &support::Stack, count: i64) {
+    let mut registry = RegistryServiceClient::connect(format!("http://{}", stack.registry))
+        .await
+        .unwrap();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    registry
+        .record_activations(RecordActivationsRequest {
+            request_id: format!("dashboard-test-{count}"),
+            reports: vec![ActivationReport {
+                region: "regions/17.02.09.1012".into(),
+                count,
+                activation_date: today,
+                channel: Channel::MobileTeam as i32,
+                team: "Tim 1".into(),
+            }],
+        })
+        .await
+        .unwrap();
+}
+
+/// Reads Server-Sent Events until one `gap` event satisfies `done`.
+async fn next_gap(
+    stream: &mut tokio::net::TcpStream,
+    buffer: &mut String,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: gap") {
+                let data: String = event
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: "))
+                    .collect();
+                // Chunk-size lines of the transfer encoding may sit between
+                // events; the JSON itself is on one line.
+                if let Some(json_start) = data.find('{') {
+                    let gap: Value = serde_json::from_str(&data[json_start..]).unwrap();
+                    if done(&gap) {
+                        return gap;
+                    }
+                }
+            }
+        }
+        let mut chunk = [0u8; 4096];
+        let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk))
+            .await
+            .expect("an event in time")
+            .unwrap();
+        assert!(read > 0, "the stream ended");
+        buffer.push_str(&String::from_utf8_lossy(&chunk[..read]));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recorded_activations_reach_the_page_as_server_sent_events() {
+    let stack = start_stack().await;
+    let mut stream = tokio::net::TcpStream::connect(stack.dashboard)
+        .await
+        .unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /api/gaps/stream HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+                stack.dashboard
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut buffer = String::new();
+    let first = next_gap(&mut stream, &mut buffer, |_| true).await;
+    assert_eq!(first["ikd_activated"], 10_425);
+    assert!(buffer.is_empty() || !buffer.contains("event: gap"));
+    record(&stack, 321).await;
+    let updated = next_gap(&mut stream, &mut buffer, |g| g["ikd_activated"] != 10_425).await;
+    assert_eq!(updated["ikd_activated"], 10_425 + 321);
+    assert_eq!(updated["gap"], 50_421 - 321);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_exports_read_back_and_add_up_to_the_plan() {
+    let stack = start_stack().await;
+    let reply = post(
+        stack.dashboard,
+        "/api/plans",
+        &json!({ "parameters": { "budget_rupiah": 250_000_000, "teams": 4 } }),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let plan = reply.json();
+    let id = plan["id"].as_str().unwrap();
+    let mobile = plan["summary"]["mobile_activations"].as_i64().unwrap();
+    assert!(mobile > 0);
+
+    let csv_reply = get(stack.dashboard, &format!("/api/plans/{id}/itinerary.csv")).await;
+    assert_eq!(csv_reply.status, 200);
+    assert!(
+        csv_reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv_reply
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    let text = csv_reply.text();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "expected_activations")
+        .unwrap();
+    let team_column = headers.iter().position(|h| h == "team").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let total: i64 = rows.iter().map(|r| r[column].parse::<i64>().unwrap()).sum();
+    assert_eq!(
+        total, mobile,
+        "the itinerary sums to the plan's mobile activations"
+    );
+
+    let team2 = get(
+        stack.dashboard,
+        &format!("/api/plans/{id}/itinerary.csv?team=2"),
+    )
+    .await
+    .text();
+    let team2_rows: Vec<csv::StringRecord> = csv::Reader::from_reader(team2.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!team2_rows.is_empty() && team2_rows.iter().all(|r| &r[team_column] == "2"));
+    assert_eq!(
+        get(
+            stack.dashboard,
+            &format!("/api/plans/{id}/itinerary.csv?team=99")
+        )
+        .await
+        .status,
+        400
+    );
+
+    let html = get(
+        stack.dashboard,
+        &format!("/api/plans/{id}/itinerary.html?team=1&lang=en"),
+    )
+    .await;
+    assert!(
+        html.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = html.text();
+    assert!(html.contains("@media print") && html.contains("size: A4"));
+    assert!(html.contains("Team itinerary — Tim 1"));
+
+    let geojson = get(stack.dashboard, &format!("/api/plans/{id}/routes.geojson")).await;
+    assert_eq!(geojson.status, 200, "{}", geojson.text());
+    let routes = geojson.json();
+    let team_days: usize = plan["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["days"].as_array().unwrap().len())
+        .sum();
+    let features = routes["features"].as_array().unwrap();
+    assert_eq!(features.len(), team_days, "one feature per team-day");
+    for feature in features {
+        assert_eq!(feature["geometry"]["type"], "LineString");
+        let line = feature["geometry"]["coordinates"].as_array().unwrap();
+        assert!(line.len() >= 2);
+        assert!(
+            feature["properties"]["team"].is_i64()
+                && feature["properties"]["date"].is_string()
+                && feature["properties"]["overnight"].is_boolean()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_tables_export_as_csv_and_xlsx() {
+    use calamine::{Data, Reader, Xlsx};
+    let stack = start_stack().await;
+    let budgets = [100_000_000i64, 200_000_000, 300_000_000];
+    let reply = post(
+        stack.dashboard,
+        "/api/scenarios",
+        &json!({ "budgets_rupiah": budgets, "teams": [4] }),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let scenarios = reply.json()["scenarios"].clone();
+    assert_eq!(scenarios.as_array().unwrap().len(), budgets.len());
+
+    let xlsx = post(
+        stack.dashboard,
+        "/api/scenarios/export.xlsx",
+        &json!({ "scenarios": scenarios }),
+    )
+    .await;
+    assert_eq!(xlsx.status, 200, "{}", xlsx.text());
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.height(), budgets.len() + 1);
+    for (row, budget) in budgets.iter().enumerate() {
+        assert_eq!(sheet.get((row + 1, 1)), Some(&Data::Float(*budget as f64)));
+    }
+
+    let csv_text = post(
+        stack.dashboard,
+        "/api/scenarios/export.csv",
+        &json!({ "scenarios": scenarios }),
+    )
+    .await
+    .text();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv_text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), budgets.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_come_back_as_json_a_form_can_use() {
+    let stack = start_stack().await;
+    let missing = get(stack.dashboard, "/api/plans/no-such-plan").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
+
+    let negative = post(
+        stack.dashboard,
+        "/api/plans",
+        &json!({ "parameters": { "budget_rupiah": -1 } }),
+    )
+    .await;
+    assert_eq!(negative.status, 400, "{}", negative.text());
+    let error = negative.json()["error"].clone();
+    assert_eq!(error["code"], "INVALID_ARGUMENT");
+    assert!(
+        error["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["field"].as_str().unwrap().ends_with("budget_rupiah")),
+        "{error}"
+    );
+
+    let garbage = post(
+        stack.dashboard,
+        "/api/plans",
+        &json!({ "parameters": { "budjet": 1 } }),
+    )
+    .await;
+    assert_eq!(garbage.status, 400);
+    assert!(
+        garbage.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("budjet")
+    );
+
+    assert_eq!(get(stack.dashboard, "/api/nothing-here").await.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
+    // A port nobody listens on: bind, note it, close it.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let backends = jemput_dashboard::Backends {
+        registry: format!("http://{closed}"),
+        optimizer: format!("http://{closed}"),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(jemput_dashboard::serve(listener, backends, async {
+        let _ = stopped.await;
+    }));
+    let page = get(address, "/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<main id=\"page\">"));
+    let script = get(address, "/assets/app.js").await;
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert_eq!(get(address, "/assets/nope.js").await.status, 404);
+    let gaps = get(address, "/api/gaps").await;
+    assert_eq!(gaps.status, 503);
+    assert_eq!(gaps.json()["error"]["code"], "UNAVAILABLE");
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_not_started_yet_compares_with_nothing_recorded() {
+    let stack = start_stack().await;
+    let plan = post(
+        stack.dashboard,
+        "/api/plans",
+        &json!({ "parameters": { "budget_rupiah": 100_000_000, "start_date": "2030-01-07" } }),
+    )
+    .await
+    .json();
+    let id = plan["id"].as_str().unwrap();
+    let progress = get(stack.dashboard, &format!("/api/plans/{id}/progress")).await;
+    assert_eq!(progress.status, 200, "{}", progress.text());
+    let progress = progress.json();
+    assert_eq!(progress["recorded_since_start"], 0);
+    assert_eq!(progress["points"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        progress["actual_ikd_activated"],
+        plan["summary"]["ikd_activated_at_start"]
+    );
+    assert_eq!(
+        get(
+            stack.dashboard,
+            &format!("/api/plans/{id}/progress?as_of=31-12-2030")
+        )
+        .await
+        .status,
+        400
+    );
+}

@@ -1,0 +1,220 @@
+//! The dashboard in a real headless Chromium, against a real registry on a
+//! fresh database and a planner: Gaps shows the district and its 15
+//! kecamatan and updates live; a Rp 250 juta / 4-team plan shows its target
+//! date and routes on the map; a budget scenario charts one point per
+//! budget; Saved plans lists the plan; and nothing is logged as an error.
+//!
+//! Skips (saying so) without chromium + chromedriver unless
+//! `JEMPUT_REQUIRE_BROWSER=1`. Screenshots go to `JEMPUT_SCREENSHOTS`
+//! (relative to the workspace root, e.g. `docs/screenshots`) or else to a
+//! folder under the target directory; their paths are printed.
+
+#[allow(dead_code)]
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jemput_proto::registry::registry_service_client::RegistryServiceClient;
+use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
+use support::webdriver::Browser;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn screenshot_dir() -> PathBuf {
+    match std::env::var_os("JEMPUT_SCREENSHOTS") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../..")
+                    .join(dir)
+            }
+        }
+        None => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots"),
+    }
+}
+
+#[test]
+fn the_dashboard_works_in_a_headless_browser() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stack = runtime.block_on(support::start_stack());
+    let shots = screenshot_dir();
+    let mut saved = Vec::new();
+    let mut shoot = |name: &str| {
+        let path = shots.join(format!("{name}.png"));
+        browser.screenshot(&path);
+        saved.push(path);
+    };
+
+    // Gaps: the district's numbers and the 15 kecamatan, then live updates.
+    browser.goto(&stack.url("/#/gaps"));
+    browser.wait_for(
+        "15 kecamatan rows",
+        "return document.querySelectorAll('#kecamatan-table tbody tr').length === 15",
+        WAIT,
+    );
+    let stats = browser
+        .script("return document.getElementById('district-stats').innerText")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for number in ["202.820", "10.425", "60.846", "50.421"] {
+        assert!(
+            stats.contains(number),
+            "the district's {number} is shown: {stats}"
+        );
+    }
+    let villages =
+        browser.script("return document.querySelectorAll('.map-svg use.village').length");
+    assert_eq!(villages, 156, "every village is on the map");
+    let attribution = browser.script("return document.querySelector('.attribution').innerText");
+    assert!(
+        attribution.as_str().unwrap().contains("Cahya DSN"),
+        "the boundaries' attribution is visible: {attribution}"
+    );
+    browser.wait_for(
+        "the live stream",
+        "return document.querySelector('#live-status.on')",
+        WAIT,
+    );
+    shoot("gaps");
+
+    browser.script(
+        "document.querySelector('#kecamatan-table tr[data-region=\"regions/17.02.09\"]').click()",
+    );
+    browser.wait_for(
+        "Curup's villages",
+        "return document.querySelectorAll('#village-table tbody tr').length > 0",
+        WAIT,
+    );
+    assert!(
+        browser
+            .script("return location.hash")
+            .as_str()
+            .unwrap()
+            .ends_with("/gaps/17.02.09")
+    );
+    shoot("gaps-kecamatan");
+
+    runtime.block_on(async {
+        let mut registry = RegistryServiceClient::connect(format!("http://{}", stack.registry))
+            .await
+            .unwrap();
+        registry
+            .record_activations(RecordActivationsRequest {
+                request_id: "browser-test-1".into(),
+                reports: vec![ActivationReport {
+                    region: "regions/17.02.09.1012".into(),
+                    count: 500,
+                    activation_date: chrono::Local::now()
+                        .date_naive()
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                    channel: Channel::MobileTeam as i32,
+                    team: "Tim 1".into(),
+                }],
+            })
+            .await
+            .unwrap();
+    });
+    browser.wait_for(
+        "the page to show the new activations",
+        "return document.getElementById('district-stats').innerText.includes('10.925')",
+        WAIT,
+    );
+
+    // Language switch: English words, Indonesian numbers.
+    browser.script("document.querySelector('.lang button[data-lang=en]').click()");
+    browser.wait_for(
+        "English words with Indonesian numbers",
+        "const s = document.getElementById('district-stats'); return document.querySelector('h1').innerText === 'IKD activation gaps' && s && s.innerText.includes('KTP-EL RECORDED') && s.innerText.includes('202.820')",
+        WAIT,
+    );
+    browser.script("document.querySelector('.lang button[data-lang=id]').click()");
+
+    // Plan: Rp 250 juta, 4 teams; the target date and four teams' routes.
+    browser.goto(&stack.url("/#/plan?budget=250000000&teams=4&run=1"));
+    let target_date = browser.wait_for("the plan's target date", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600));
+    let target_date = target_date.as_str().unwrap();
+    assert!(
+        target_date.split(' ').count() == 3,
+        "a date like 31 Des 2026: {target_date}"
+    );
+    let teams_on_map = browser.script("return new Set([...document.querySelectorAll('#routes path.route')].map(p => p.dataset.team)).size");
+    assert_eq!(teams_on_map, 4, "each team's routes are on the map");
+    assert!(
+        browser
+            .script("return document.querySelectorAll('#calendar tbody tr').length")
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        browser
+            .script("return document.querySelector('svg.projection .hline') !== null")
+            .as_bool()
+            .unwrap(),
+        "the projection has its target line"
+    );
+    shoot("plan");
+
+    // Budget scenarios: one point per budget.
+    let budgets = [
+        100_000_000,
+        150_000_000,
+        200_000_000,
+        250_000_000,
+        300_000_000,
+        400_000_000,
+    ];
+    let list = budgets
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    browser.goto(&stack.url(&format!("/#/scenarios?budgets={list}&teams=4&run=1")));
+    browser.wait_for(
+        "the scenario table",
+        "return document.querySelectorAll('#scenario-table tbody tr').length",
+        Duration::from_secs(600),
+    );
+    let points =
+        browser.script("return document.querySelectorAll('svg.scenarios circle.point').length");
+    assert_eq!(points, budgets.len(), "one point per budget");
+    shoot("scenarios");
+
+    // Saved plans: the plan made above is listed.
+    browser.goto(&stack.url("/#/plans"));
+    browser.wait_for(
+        "the saved plans",
+        "return document.querySelectorAll('#plans-table tbody tr').length",
+        WAIT,
+    );
+    shoot("plans");
+    browser.script("document.querySelector('#plans-table a[href^=\"#/plans/\"]').click()");
+    browser.wait_for(
+        "plan against actual",
+        "return document.getElementById('progress-stats')",
+        WAIT,
+    );
+    shoot("plan-progress");
+
+    let page_errors =
+        browser.script("return document.getElementById('console-errors').textContent");
+    assert_eq!(page_errors, "", "errors the page caught");
+    let console = browser.severe_log();
+    assert!(console.is_empty(), "console errors: {console:#?}");
+    for path in &saved {
+        println!("screenshot: {}", path.display());
+    }
+}

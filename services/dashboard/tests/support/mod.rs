@@ -1,0 +1,169 @@
+//! What the dashboard's integration tests share: the registry on a fresh
+//! SQLite database, a planner, and the dashboard, all on `127.0.0.1:0`; and
+//! a few lines of HTTP/1.1 to talk to the dashboard without a client crate.
+
+pub mod fake_planner;
+pub mod webdriver;
+
+use std::net::SocketAddr;
+
+use jemput_dashboard::Backends;
+use jemput_registry::testing::{ShutdownHandle, TestDb, start_registry};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+/// The three servers of one test; dropping it stops them.
+pub struct Stack {
+    pub dashboard: SocketAddr,
+    pub registry: SocketAddr,
+    _registry: ShutdownHandle,
+    _stops: Vec<oneshot::Sender<()>>,
+    _db: TestDb,
+}
+
+impl Stack {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.dashboard)
+    }
+}
+
+/// Starts the registry (seeded with Rejang Lebong), a planner and the
+/// dashboard. Each listener is bound before it is served, so no waiting.
+pub async fn start_stack() -> Stack {
+    let db = TestDb::sqlite();
+    let store = db.open().await;
+    let (registry, registry_handle) = start_registry(store).await;
+    let registry_url = format!("http://{registry}");
+
+    let planner_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let planner = planner_listener.local_addr().unwrap();
+    let (stop_planner, planner_stopped) = oneshot::channel::<()>();
+    let service = fake_planner::FakePlanner::server(&registry_url);
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_service(service)
+            .serve_with_incoming_shutdown(
+                tokio_stream::wrappers::TcpListenerStream::new(planner_listener),
+                async {
+                    let _ = planner_stopped.await;
+                },
+            )
+            .await
+            .unwrap();
+    });
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dashboard = listener.local_addr().unwrap();
+    let (stop_dashboard, dashboard_stopped) = oneshot::channel::<()>();
+    let backends = Backends {
+        registry: registry_url,
+        optimizer: format!("http://{planner}"),
+    };
+    tokio::spawn(async move {
+        jemput_dashboard::serve(listener, backends, async {
+            let _ = dashboard_stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    Stack {
+        dashboard,
+        registry,
+        _registry: registry_handle,
+        _stops: vec![stop_planner, stop_dashboard],
+        _db: db,
+    }
+}
+
+/// An HTTP response: status, headers (lower-case names) and body.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size = usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[end + 2 + size + 2..];
+    }
+}
+
+/// One request over a fresh connection (`Connection: close`).
+pub async fn http(address: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Reply {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let body = body.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a header block");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get(address: SocketAddr, path: &str) -> Reply {
+    http(address, "GET", path, None).await
+}
+
+pub async fn post(address: SocketAddr, path: &str, body: &serde_json::Value) -> Reply {
+    http(address, "POST", path, Some(&body.to_string())).await
+}
