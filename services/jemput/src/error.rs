@@ -99,9 +99,15 @@ impl CliError {
             out.push_str(&format!("\n{hint}"));
         }
         if let CliError::Up(up) = self {
+            let mut said = up.to_string();
             let mut source = std::error::Error::source(up);
             while let Some(cause) = source {
-                out.push_str(&format!("\n  caused by: {cause}"));
+                // Many errors repeat their source in their own message.
+                let text = cause.to_string();
+                if !said.contains(&text) {
+                    out.push_str(&format!("\n  caused by: {text}"));
+                }
+                said = text;
                 source = cause.source();
             }
         }

@@ -3,8 +3,9 @@
 //! drains them together.
 //!
 //! Each service is a `serve(listener, .., shutdown)` function from its
-//! crate. Starting another is a bind and a `Stack::spawn` in `Stack::start`;
-//! everything else (addresses, failure of any one, draining) is shared.
+//! crate. Starting another is a `bind` at the top of `Stack::start`, a
+//! `Stack::spawn` after the registry's, and its listen address in
+//! `UpConfig`; the rest (addresses, failure of any one, draining) is shared.
 
 use std::{collections::HashMap, error::Error, future::Future, net::SocketAddr, time::Duration};
 
@@ -102,10 +103,15 @@ impl Stack {
     /// Opens the store and starts every service. Listeners are bound before
     /// this returns, so the services accept calls as soon as it does.
     pub async fn start(config: &UpConfig) -> Result<Stack, UpError> {
+        // Every listener first: a taken port fails at once, naming the
+        // service, before the database is touched.
+        let registry = bind("registry", config.registry_listen).await?;
+
         let database_url = match &config.database_url {
             Some(url) => url.clone(),
             None => jemput_registry::default_database_url().map_err(UpError::DataDirectory)?,
         };
+        tracing::info!(database = %describe_database(&database_url), "opening the database");
         let store = jemput_registry::Store::open(&database_url)
             .await
             .map_err(|source| UpError::OpenStore {
@@ -115,8 +121,7 @@ impl Stack {
         let mut stack = Stack::new(database_url);
 
         // The registry first: the other services read from it.
-        let bound = bind("registry", config.registry_listen).await?;
-        stack.spawn(bound, |listener, shutdown| {
+        stack.spawn(registry, |listener, shutdown| {
             jemput_registry::serve(listener, store, shutdown)
         });
 
@@ -253,8 +258,7 @@ impl Stack {
 /// What each service's `serve` gets: completes when the stack stops.
 pub type ShutdownSignal = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
-/// A service's listener, bound before anything is spawned so that a taken
-/// port fails `jemput up` before any service starts.
+/// A service's listener, bound before any service is spawned.
 struct Bound {
     name: &'static str,
     listener: TcpListener,
