@@ -111,7 +111,7 @@ pub struct RecordArgs {
     /// How many residents activated.
     #[arg(long, requires = "village", allow_negative_numbers = true)]
     pub count: Option<i64>,
-    /// The day of the activations; default: today.
+    /// The day of the activations; default: today (WIB).
     #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "file", value_parser = input::parse_date)]
     pub date: Option<NaiveDate>,
     /// Where they were done.

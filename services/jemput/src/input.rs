@@ -61,6 +61,15 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+/// Today in the district's calendar. Rejang Lebong keeps WIB (UTC+7), as
+/// the registry does when it checks that no activation is in the future;
+/// the machine's own time zone (often UTC on servers) would record work done
+/// before 07:00 WIB on the day before.
+pub fn today_in_district() -> NaiveDate {
+    let wib = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    chrono::Utc::now().with_timezone(&wib).date_naive()
+}
+
 /// Reads a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")

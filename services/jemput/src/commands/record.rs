@@ -12,7 +12,7 @@ use crate::{
     client::Registry,
     error::{CliError, RpcError, Violation},
     format::format_count,
-    input::{parse_date, parse_region},
+    input::{parse_date, parse_region, today_in_district},
     output::{GapRow, Report},
 };
 
@@ -32,7 +32,7 @@ pub struct RecordReport {
 }
 
 pub async fn run(registry: &mut Registry, args: &RecordArgs) -> Result<RecordReport, CliError> {
-    let today = chrono::Local::now().date_naive();
+    let today = today_in_district();
     let request_id = args
         .request_id
         .clone()
