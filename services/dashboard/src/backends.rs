@@ -8,6 +8,10 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::DashboardError;
 
+/// A plan of a whole district, with every team-day, is a few MB: more than
+/// tonic's 4 MB default.
+const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Where the two gRPC services listen, e.g. `http://127.0.0.1:50051`.
 #[derive(Debug, Clone)]
 pub struct Backends {
@@ -25,8 +29,10 @@ pub(crate) struct Clients {
 impl Backends {
     pub(crate) fn connect_lazy(&self) -> Result<Clients, DashboardError> {
         Ok(Clients {
-            registry: RegistryServiceClient::new(channel("registry", &self.registry)?),
-            planner: PlannerServiceClient::new(channel("optimizer", &self.optimizer)?),
+            registry: RegistryServiceClient::new(channel("registry", &self.registry)?)
+                .max_decoding_message_size(MAX_MESSAGE_BYTES),
+            planner: PlannerServiceClient::new(channel("optimizer", &self.optimizer)?)
+                .max_decoding_message_size(MAX_MESSAGE_BYTES),
         })
     }
 }

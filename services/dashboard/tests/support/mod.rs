@@ -8,10 +8,15 @@ pub mod webdriver;
 use std::net::SocketAddr;
 
 use jemput_dashboard::Backends;
+use jemput_optimizer::PlanStore;
 use jemput_registry::testing::{ShutdownHandle, TestDb, start_registry};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
+
+/// Set to 1 to plan with the greedy stand-in instead of the optimizer: fast,
+/// for working on the pages.
+pub const STAND_IN_PLANNER: &str = "JEMPUT_STAND_IN_PLANNER";
 
 /// The three servers of one test; dropping it stops them.
 pub struct Stack {
@@ -20,6 +25,7 @@ pub struct Stack {
     _registry: ShutdownHandle,
     _stops: Vec<oneshot::Sender<()>>,
     _db: TestDb,
+    _plans_db: TestDb,
 }
 
 impl Stack {
@@ -28,8 +34,8 @@ impl Stack {
     }
 }
 
-/// Starts the registry (seeded with Rejang Lebong), a planner and the
-/// dashboard. Each listener is bound before it is served, so no waiting.
+/// Starts the registry (seeded with Rejang Lebong), the optimizer (or the
+/// stand-in) and the dashboard. Each listener is bound before it is served, so no waiting.
 pub async fn start_stack() -> Stack {
     let db = TestDb::sqlite();
     let store = db.open().await;
@@ -39,19 +45,34 @@ pub async fn start_stack() -> Stack {
     let planner_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let planner = planner_listener.local_addr().unwrap();
     let (stop_planner, planner_stopped) = oneshot::channel::<()>();
-    let service = fake_planner::FakePlanner::server(&registry_url);
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_service(service)
-            .serve_with_incoming_shutdown(
-                tokio_stream::wrappers::TcpListenerStream::new(planner_listener),
-                async {
-                    let _ = planner_stopped.await;
-                },
-            )
+    let plans_db = TestDb::sqlite();
+    if std::env::var(STAND_IN_PLANNER).is_ok_and(|v| v == "1") {
+        let service = fake_planner::FakePlanner::server(&registry_url);
+        tokio::spawn(async move {
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming_shutdown(
+                    tokio_stream::wrappers::TcpListenerStream::new(planner_listener),
+                    async {
+                        let _ = planner_stopped.await;
+                    },
+                )
+                .await
+                .unwrap();
+        });
+    } else {
+        let store = PlanStore::open(plans_db.url())
             .await
-            .unwrap();
-    });
+            .expect("open the plan store");
+        let registry_url = registry_url.clone();
+        tokio::spawn(async move {
+            jemput_optimizer::serve(planner_listener, &registry_url, store, async {
+                let _ = planner_stopped.await;
+            })
+            .await
+            .expect("the optimizer serves");
+        });
+    }
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dashboard = listener.local_addr().unwrap();
@@ -73,6 +94,7 @@ pub async fn start_stack() -> Stack {
         _registry: registry_handle,
         _stops: vec![stop_planner, stop_dashboard],
         _db: db,
+        _plans_db: plans_db,
     }
 }
 
