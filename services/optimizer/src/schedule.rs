@@ -85,7 +85,7 @@ pub struct Scheduler<'a> {
 }
 
 const NEIGHBOURS: usize = 30;
-const SEEDS: usize = 10;
+const SEEDS: usize = 20;
 
 impl<'a> Scheduler<'a> {
     /// `consecutive[d]` must cover every working day up to the plan's limit.
