@@ -39,5 +39,17 @@ fn main() {
             }
             Err(e) => println!("Rp {budget}: error {e:?}"),
         }
+        if let Ok(plan) = solve::plan(&d, &p, &solve::Options::default()) {
+            // near the end: how far from the target each of the last days is
+            let t = plan.summary.target_count;
+            let tail: Vec<_> = plan
+                .projection
+                .iter()
+                .rev()
+                .take(4)
+                .map(|p| (p.day, p.ikd_activated - t))
+                .collect();
+            println!("  near the end: {tail:?}");
+        }
     }
 }

@@ -133,7 +133,12 @@ pub struct Plan {
 fn policies() -> Vec<Policy> {
     let mut list = Vec::new();
     for lambda in [f64::INFINITY, 20e6, 5e6, 2e6, 1e6, 3e5] {
-        for overnight in [60.0, 120.0, f64::INFINITY] {
+        // Sleeping out saves the daily commute; when money is plentiful that
+        // pays even close to the base (threshold 0).
+        for overnight in [0.0, 60.0, 120.0, f64::INFINITY] {
+            if overnight == 0.0 && lambda < 20e6 {
+                continue;
+            }
             // Thrifty policies skip small stops: each costs a visit's outreach.
             let min_stops: &[i64] = if lambda > 2e6 { &[15] } else { &[40, 120] };
             for &min_stop_activations in min_stops {
@@ -207,19 +212,43 @@ impl<'a> Problem<'a> {
             self.need,
             self.consecutive.clone(),
         );
-        let mut best: Option<(Key, Schedule)> = None;
-        for (i, policy) in policies().into_iter().enumerate() {
-            // The first policy always runs, so there is always a plan.
-            if i > 0 && options.out_of_time() {
-                break;
-            }
-            let schedule = scheduler.run(policy, self.limit_day);
-            let key = self.key(&schedule);
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                best = Some((key, schedule));
-            }
-        }
-        best.map(|(_, s)| s).expect("at least one policy runs")
+        // Policies are independent simulations: run them on every core, each
+        // thread taking the next policy, and keep the best in policy order so
+        // the result does not depend on thread timing.
+        let policies = policies();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(policies.len());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Key, Schedule)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(&policy) = policies.get(i) else {
+                                break;
+                            };
+                            // The first policy always runs, so there is always a plan.
+                            if i > 0 && options.out_of_time() {
+                                break;
+                            }
+                            let schedule = scheduler.run(policy, self.limit_day);
+                            done.push((i, self.key(&schedule), schedule));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        results.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let best = results.into_iter().next().map(|(_, _, s)| s);
+        best.expect("the first policy always runs")
     }
 
     /// Orders schedules: reaching the target first, then fewer days, then
