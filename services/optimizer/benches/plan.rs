@@ -15,10 +15,10 @@ use jemput_optimizer::solve::{self, Options};
 const RUNS: usize = 5;
 
 fn solvers() -> Vec<LpSolver> {
-    let mut list = vec![LpSolver::Microlp];
     #[cfg(feature = "highs")]
-    list.push(LpSolver::Highs);
-    list
+    return vec![LpSolver::Microlp, LpSolver::Highs];
+    #[cfg(not(feature = "highs"))]
+    return vec![LpSolver::Microlp];
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
