@@ -60,9 +60,20 @@ pub struct UpArgs {
     /// $XDG_DATA_HOME/jemput or ~/.local/share/jemput.
     #[arg(long, value_name = "URL", env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Where the optimizer keeps its plans: a database of its own, never
+    /// the registry's. Default: an SQLite file plans.db beside the
+    /// registry's (also with a PostgreSQL --database-url).
+    #[arg(long, value_name = "URL", env = "JEMPUT_PLANS_DATABASE_URL")]
+    pub plans_database_url: Option<String>,
     /// Where the registry listens.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:50051")]
     pub registry_listen: SocketAddr,
+    /// Where the optimizer listens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:50052")]
+    pub optimizer_listen: SocketAddr,
+    /// Where the web dashboard listens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub dashboard_listen: SocketAddr,
 }
 
 #[derive(Debug, Clone, Args)]

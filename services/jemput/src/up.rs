@@ -1,10 +1,12 @@
-//! The services `jemput up` runs in one process: opens the store, binds
-//! each service's listener, runs them all under one shutdown signal, and
-//! drains them together.
+//! The services `jemput up` runs in one process: the registry, the
+//! optimizer (reading the registry over loopback gRPC, as it would on
+//! another machine) and the web dashboard (calling both). Opens their
+//! stores, binds each service's listener, runs them all under one shutdown
+//! signal, and drains them together.
 //!
 //! Each service is a `serve(listener, .., shutdown)` function from its
 //! crate. Starting another is a `bind` at the top of `Stack::start`, a
-//! `Stack::spawn` after the registry's, and its listen address in
+//! `Stack::spawn` after the services it calls, and its listen address in
 //! `UpConfig`; the rest (addresses, failure of any one, draining) is shared.
 
 use std::{collections::HashMap, error::Error, future::Future, net::SocketAddr, time::Duration};
@@ -22,12 +24,23 @@ pub type ServiceError = Box<dyn Error + Send + Sync + 'static>;
 /// stop is asked for, before the services are dropped.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The services' names, as the start summary and errors call them.
+pub const REGISTRY: &str = "registry";
+pub const OPTIMIZER: &str = "optimizer";
+pub const DASHBOARD: &str = "dashboard";
+
 /// What `jemput up` is asked to run.
 #[derive(Debug, Clone)]
 pub struct UpConfig {
-    /// `None`: the embedded SQLite file under the data directory.
+    /// The registry's database. `None`: the embedded SQLite file under the
+    /// data directory.
     pub database_url: Option<String>,
+    /// The optimizer's own database for plans. `None`: `plans.db` under
+    /// the data directory.
+    pub plans_database_url: Option<String>,
     pub registry_listen: SocketAddr,
+    pub optimizer_listen: SocketAddr,
+    pub dashboard_listen: SocketAddr,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +53,20 @@ pub enum UpError {
         #[source]
         source: jemput_registry::RegistryError,
     },
+    #[error("cannot find where to keep the plans database")]
+    PlansDataDirectory(#[source] jemput_optimizer::OptimizerError),
+    #[error("cannot open the plans database {database}")]
+    OpenPlanStore {
+        database: String,
+        #[source]
+        source: jemput_optimizer::OptimizerError,
+    },
+    // Both run migrations, each with its own bookkeeping table: sharing one
+    // database (or PostgreSQL schema) would confuse them.
+    #[error(
+        "the plans database cannot be the registry's ({database}): give --plans-database-url a database of its own"
+    )]
+    SharedDatabase { database: String },
     #[error("the {service} cannot listen on {addr}")]
     Bind {
         service: &'static str,
@@ -90,6 +117,7 @@ impl ServiceAddr {
 /// The running services, stopped together.
 pub struct Stack {
     database_url: String,
+    plans_database_url: String,
     services: Vec<ServiceAddr>,
     tasks: JoinSet<Result<(), ServiceError>>,
     // Which service each still-running task is.
@@ -105,12 +133,25 @@ impl Stack {
     pub async fn start(config: &UpConfig) -> Result<Stack, UpError> {
         // Every listener first: a taken port fails at once, naming the
         // service, before the database is touched.
-        let registry = bind("registry", config.registry_listen).await?;
+        let registry = bind(REGISTRY, config.registry_listen).await?;
+        let optimizer = bind(OPTIMIZER, config.optimizer_listen).await?;
+        let dashboard = bind(DASHBOARD, config.dashboard_listen).await?;
 
         let database_url = match &config.database_url {
             Some(url) => url.clone(),
             None => jemput_registry::default_database_url().map_err(UpError::DataDirectory)?,
         };
+        let plans_database_url = match &config.plans_database_url {
+            Some(url) => url.clone(),
+            None => {
+                jemput_optimizer::default_database_url().map_err(UpError::PlansDataDirectory)?
+            }
+        };
+        if describe_database(&plans_database_url) == describe_database(&database_url) {
+            return Err(UpError::SharedDatabase {
+                database: describe_database(&database_url),
+            });
+        }
         tracing::info!(database = %describe_database(&database_url), "opening the database");
         let store = jemput_registry::Store::open(&database_url)
             .await
@@ -118,19 +159,42 @@ impl Stack {
                 database: describe_database(&database_url),
                 source,
             })?;
-        let mut stack = Stack::new(database_url);
+        tracing::info!(database = %describe_database(&plans_database_url), "opening the plans database");
+        let plans = jemput_optimizer::PlanStore::open(&plans_database_url)
+            .await
+            .map_err(|source| UpError::OpenPlanStore {
+                database: describe_database(&plans_database_url),
+                source,
+            })?;
+        let mut stack = Stack::new(database_url, plans_database_url);
 
-        // The registry first: the other services read from it.
+        // In call order: the optimizer reads the registry, the dashboard
+        // calls both. Their clients connect lazily, so the order only
+        // matters for the summary.
+        let registry_url = registry.url();
+        let optimizer_url = optimizer.url();
         stack.spawn(registry, |listener, shutdown| {
             jemput_registry::serve(listener, store, shutdown)
+        });
+        let optimizer_reads = registry_url.clone();
+        stack.spawn(optimizer, |listener, shutdown| async move {
+            jemput_optimizer::serve(listener, &optimizer_reads, plans, shutdown).await
+        });
+        let backends = jemput_dashboard::Backends {
+            registry: registry_url,
+            optimizer: optimizer_url,
+        };
+        stack.spawn(dashboard, |listener, shutdown| {
+            jemput_dashboard::serve(listener, backends, shutdown)
         });
 
         Ok(stack)
     }
 
-    fn new(database_url: String) -> Stack {
+    fn new(database_url: String, plans_database_url: String) -> Stack {
         Stack {
             database_url,
+            plans_database_url,
             services: Vec::new(),
             tasks: JoinSet::new(),
             running: HashMap::new(),
@@ -183,9 +247,14 @@ impl Stack {
         })
     }
 
-    /// The database in use, as given (with any password).
+    /// The registry's database, as given (with any password).
     pub fn database_url(&self) -> &str {
         &self.database_url
+    }
+
+    /// The optimizer's plans database, as given (with any password).
+    pub fn plans_database_url(&self) -> &str {
+        &self.plans_database_url
     }
 
     /// The running services, in start order.
@@ -264,6 +333,17 @@ struct Bound {
     listener: TcpListener,
     /// The actual address (port 0 resolved).
     addr: SocketAddr,
+}
+
+impl Bound {
+    /// The URL the other services dial it at.
+    fn url(&self) -> String {
+        ServiceAddr {
+            name: self.name,
+            addr: self.addr,
+        }
+        .url()
+    }
 }
 
 async fn bind(name: &'static str, addr: SocketAddr) -> Result<Bound, UpError> {
@@ -400,8 +480,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_optimizer_is_not_given_the_registrys_database() {
+        let config = UpConfig {
+            database_url: Some("sqlite:///tmp/jemput-shared.db".into()),
+            plans_database_url: Some("sqlite:/tmp/jemput-shared.db?mode=rwc".into()),
+            registry_listen: loopback(),
+            optimizer_listen: loopback(),
+            dashboard_listen: loopback(),
+        };
+        let Err(err) = Stack::start(&config).await else {
+            panic!("one database for both services was accepted")
+        };
+        assert!(matches!(err, UpError::SharedDatabase { .. }), "{err:?}");
+        assert!(err.to_string().contains("--plans-database-url"), "{err}");
+    }
+
+    #[tokio::test]
     async fn a_failing_service_stops_the_stack_and_is_reported() {
-        let mut stack = Stack::new("sqlite::memory:".into());
+        let mut stack = Stack::new("sqlite::memory:".into(), "sqlite::memory:".into());
         let quiet = bind("quiet", loopback()).await.unwrap();
         let failing = bind("failing", loopback()).await.unwrap();
         stack.spawn(quiet, |_listener, shutdown| async move {
@@ -430,7 +526,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stop_drains_every_service() {
-        let mut stack = Stack::new("sqlite::memory:".into());
+        let mut stack = Stack::new("sqlite::memory:".into(), "sqlite::memory:".into());
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel();
         let bound = bind("svc", loopback()).await.unwrap();
         stack.spawn(bound, |_listener, shutdown| async move {

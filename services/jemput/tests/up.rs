@@ -1,16 +1,21 @@
 //! The `jemput` binary as a person runs it: `jemput up` on a fresh data
-//! directory starts, seeds, answers over gRPC, serves `jemput gaps` and
-//! `jemput record` from other processes, stops cleanly on SIGTERM, and
-//! keeps the ledger across a restart.
+//! directory starts, seeds, answers over gRPC, plans on its optimizer,
+//! serves the dashboard, serves `jemput gaps` and `jemput record` from
+//! other processes, stops cleanly on SIGTERM, and keeps the ledger across a
+//! restart.
 
 use std::{
     fs::{self, File},
-    io::{BufRead, BufReader},
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
     time::{Duration, Instant},
 };
 
+use jemput_proto::optimizer::{
+    CreatePlanRequest, PlanParameters, planner_service_client::PlannerServiceClient,
+};
 use jemput_proto::registry::{
     GetEnrollmentGapRequest, registry_service_client::RegistryServiceClient,
 };
@@ -38,7 +43,10 @@ impl Up {
             .unwrap();
         let mut command = Command::new(JEMPUT);
         command
-            .args(["up", "--json", "--registry-listen", "127.0.0.1:0"])
+            .args(["up", "--json"])
+            .args(["--registry-listen", "127.0.0.1:0"])
+            .args(["--optimizer-listen", "127.0.0.1:0"])
+            .args(["--dashboard-listen", "127.0.0.1:0"])
             .env("JEMPUT_DATA_DIR", data_dir)
             .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn")
@@ -68,13 +76,17 @@ impl Up {
         }
     }
 
-    fn registry_url(&self) -> String {
+    fn url(&self, name: &str) -> String {
         let services = self.summary["services"].as_array().expect("services");
-        let registry = services
+        let service = services
             .iter()
-            .find(|s| s["name"] == "registry")
-            .expect("the registry runs");
-        registry["url"].as_str().unwrap().to_string()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("the {name} runs: {}", self.summary));
+        service["url"].as_str().unwrap().to_string()
+    }
+
+    fn registry_url(&self) -> String {
+        self.url("registry")
     }
 
     /// Sends SIGTERM and waits for a clean exit.
@@ -126,6 +138,113 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// A bare HTTP/1.1 GET: the status code, the headers (lower-case names) and
+/// the body.
+fn http_get(base_url: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    let authority = base_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut stream = TcpStream::connect(&authority).expect("connect to the dashboard");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .expect("read the response");
+    let response = String::from_utf8(response).expect("a UTF-8 response");
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .expect("a header and a body");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {head:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(name, value)| name == "transfer-encoding" && value.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (status, headers, body)
+}
+
+/// The body of a `Transfer-Encoding: chunked` response.
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").expect("a chunk size line");
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16)
+            .expect("a hexadecimal chunk size");
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("")
+}
+
+/// The optimizer `up` runs plans against the registry `up` runs, and the
+/// dashboard serves its page and the registry's numbers.
+async fn up_plans_and_serves_the_dashboard(up: &Up) {
+    let mut planner = PlannerServiceClient::connect(up.url("optimizer"))
+        .await
+        .expect("connect to the optimizer jemput up started")
+        .max_decoding_message_size(64 * 1024 * 1024);
+    let plan = planner
+        .create_plan(CreatePlanRequest {
+            region: "regions/17.02".into(),
+            parameters: Some(PlanParameters {
+                budget_rupiah: 250_000_000,
+                teams: Some(4),
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await
+        .expect("a plan")
+        .into_inner();
+    let summary = plan.summary.expect("a summary");
+    assert!(summary.reaches_target, "{}", summary.message);
+    assert_eq!(summary.gap_at_start, 50_421);
+    assert_eq!(plan.teams.len(), 4);
+
+    let dashboard = up.url("dashboard");
+    assert_eq!(up.summary["dashboard"], dashboard.as_str());
+    let (status, headers, page) = http_get(&dashboard, "/");
+    assert_eq!(status, 200);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(page.to_ascii_lowercase().contains("<html"), "{page}");
+
+    let (status, headers, gaps) = http_get(&dashboard, "/api/gaps");
+    assert_eq!(status, 200, "{gaps}");
+    assert!(header(&headers, "content-type").starts_with("application/json"));
+    let gaps: Value = serde_json::from_str(&gaps).expect("JSON gaps");
+    assert_eq!(gaps["district"]["gap"], 50_421, "{gaps}");
+}
+
 async fn district_gap(registry_url: &str) -> i64 {
     let mut client = RegistryServiceClient::connect(registry_url.to_string())
         .await
@@ -148,6 +267,7 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
     assert_eq!(up.summary["largest_gaps"].as_array().unwrap().len(), 5);
     let url = up.registry_url();
     assert_eq!(district_gap(&url).await, 50_421);
+    up_plans_and_serves_the_dashboard(&up).await;
 
     let gaps = stdout(&jemput(&url, &["gaps"]));
     assert!(gaps.contains("15 kecamatan"), "{gaps}");
@@ -189,6 +309,10 @@ async fn up_on_the_embedded_sqlite_file() {
     assert!(
         data_dir.path().join("jemput.db").exists(),
         "the database is kept under JEMPUT_DATA_DIR"
+    );
+    assert!(
+        data_dir.path().join("plans.db").exists(),
+        "the optimizer keeps its plans in a database of its own"
     );
 }
 

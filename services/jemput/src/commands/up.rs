@@ -1,6 +1,6 @@
-//! `jemput up`: starts the services, prints where they listen and the
-//! district's gap (asked over gRPC, so it is what every client sees), then
-//! serves until Ctrl-C or SIGTERM and drains.
+//! `jemput up`: starts the registry, optimizer and dashboard, prints where
+//! they listen and the district's gap (asked over gRPC, so it is what every
+//! client sees), then serves until Ctrl-C or SIGTERM and drains.
 
 use jemput_proto::registry::GetEnrollmentGapRequest;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use crate::{
     error::CliError,
     input::DEFAULT_DISTRICT,
     output::{GapRow, Report, gap_table},
-    up::{Stack, UpConfig, describe_database, stop_signal},
+    up::{DASHBOARD, REGISTRY, Stack, UpConfig, describe_database, stop_signal},
 };
 
 /// How many kecamatan the start-up summary lists.
@@ -21,9 +21,13 @@ const LARGEST_GAPS: usize = 5;
 /// What `jemput up` prints once everything listens.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpReport {
-    /// The database, without any password.
+    /// The registry's database, without any password.
     pub database: String,
+    /// The optimizer's plans database, without any password.
+    pub plans_database: String,
     pub services: Vec<ServiceReport>,
+    /// The dashboard's page, to open in a browser.
+    pub dashboard: Option<String>,
     pub district: GapRow,
     /// The district's children with the largest gaps, largest first.
     pub largest_gaps: Vec<GapRow>,
@@ -33,13 +37,27 @@ pub struct UpReport {
 pub struct ServiceReport {
     pub name: &'static str,
     pub url: String,
+    pub protocol: Protocol,
+}
+
+/// What a service speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// gRPC, with health and reflection.
+    Grpc,
+    /// HTTP, pages for a browser.
+    Http,
 }
 
 pub async fn run(args: &UpArgs, json: bool) -> Result<(), CliError> {
     let stop = stop_signal();
     let stack = Stack::start(&UpConfig {
         database_url: args.database_url.clone(),
+        plans_database_url: args.plans_database_url.clone(),
         registry_listen: args.registry_listen,
+        optimizer_listen: args.optimizer_listen,
+        dashboard_listen: args.dashboard_listen,
     })
     .await?;
     let report = match summarize(&stack).await {
@@ -71,13 +89,28 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
     let services: Vec<ServiceReport> = stack
         .services()
         .iter()
-        .map(|service| ServiceReport {
-            name: service.name,
-            url: service.url(),
+        .map(|service| {
+            if service.name == DASHBOARD {
+                ServiceReport {
+                    name: service.name,
+                    url: format!("{}/", service.url()),
+                    protocol: Protocol::Http,
+                }
+            } else {
+                ServiceReport {
+                    name: service.name,
+                    url: service.url(),
+                    protocol: Protocol::Grpc,
+                }
+            }
         })
         .collect();
+    let dashboard = services
+        .iter()
+        .find(|service| service.name == DASHBOARD)
+        .map(|service| service.url.clone());
     let registry_url = stack
-        .url("registry")
+        .url(REGISTRY)
         .ok_or_else(|| CliError::Usage("the registry is not running".to_string()))?;
     let mut registry = Registry::connect(&registry_url).await?;
     let district = registry
@@ -92,7 +125,9 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
         list_children(&mut registry, DEFAULT_DISTRICT, "gap desc", LARGEST_GAPS).await?;
     Ok(UpReport {
         database: describe_database(stack.database_url()),
+        plans_database: describe_database(stack.plans_database_url()),
         services,
+        dashboard,
         district: district.into(),
         largest_gaps,
     })
@@ -101,11 +136,27 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
 impl Report for UpReport {
     fn to_human(&self) -> String {
         let mut out = String::from("jemput is up.\n\n");
-        out.push_str(&format!("  {:<10}{}\n", "database", self.database));
+        out.push_str(&format!("  {:<11}{}\n", "database", self.database));
+        out.push_str(&format!("  {:<11}{}\n", "plans", self.plans_database));
+        let width = self
+            .services
+            .iter()
+            .map(|service| service.url.len())
+            .max()
+            .unwrap_or(0);
         for service in &self.services {
+            let what = match service.protocol {
+                Protocol::Http => "(web, for a browser)",
+                Protocol::Grpc => "(gRPC, with health and reflection)",
+            };
             out.push_str(&format!(
-                "  {:<10}{}  (gRPC, with health and reflection)\n",
+                "  {:<11}{:<width$}  {what}\n",
                 service.name, service.url
+            ));
+        }
+        if let Some(dashboard) = &self.dashboard {
+            out.push_str(&format!(
+                "\nDashboard: {dashboard}  (open it in a browser)\n"
             ));
         }
         out.push_str(&format!("\n{}\n", self.district.title()));
