@@ -8,7 +8,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-use crate::input;
+use crate::{format::Language, input};
 
 /// Where `jemput up` serves the registry, and where the other commands look for it.
 pub const DEFAULT_REGISTRY: &str = "http://127.0.0.1:50051";
@@ -52,6 +52,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Set the target share of a region (its villages inherit it).
     Target(TargetArgs),
+    /// Plan the mobile teams' routes for a budget: when the target is
+    /// reached, at what cost, and each team's itinerary.
+    Plan(PlanArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -74,6 +77,66 @@ pub struct UpArgs {
     /// Where the web dashboard listens.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub dashboard_listen: SocketAddr,
+}
+
+/// What every planning command may set besides budget and teams.
+#[derive(Debug, Clone, Args)]
+pub struct PlanScope {
+    /// The district to plan.
+    #[arg(long, value_name = "REGION", default_value = "17.02", value_parser = input::parse_region)]
+    pub region: String,
+    /// The first working day; default: the next working day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub start: Option<NaiveDate>,
+    /// The target share of recorded KTP-el, 0.3 or 30%; default: the registry's.
+    #[arg(long, value_name = "FRACTION", value_parser = input::parse_fraction)]
+    pub target: Option<f64>,
+    /// The language of dates and of the files written.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
+}
+
+/// Indonesian (`31 Des 2026`) or English (`31 Dec 2026`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Id,
+    En,
+}
+
+impl LangArg {
+    pub fn language(self) -> Language {
+        match self {
+            LangArg::Id => Language::Indonesian,
+            LangArg::En => Language::English,
+        }
+    }
+
+    /// The same language, for the dashboard's exports.
+    pub fn export_lang(self) -> jemput_dashboard::format::Lang {
+        match self {
+            LangArg::Id => jemput_dashboard::format::Lang::Id,
+            LangArg::En => jemput_dashboard::format::Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// The field budget: 250000000, 250.000.000, "Rp 250.000.000", 250jt or "250 juta".
+    #[arg(long, value_name = "RUPIAH", allow_negative_numbers = true, value_parser = input::parse_rupiah)]
+    pub budget: i64,
+    /// Mobile teams; default 4.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub teams: Option<i32>,
+    /// Reach the target by this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub deadline: Option<NaiveDate>,
+    #[command(flatten)]
+    pub scope: PlanScope,
+    /// Write each team's itinerary (CSV and printable HTML) and the routes
+    /// (GeoJSON) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -241,6 +304,31 @@ mod tests {
         };
         assert_eq!(args.region.as_deref(), Some("regions/17.02.09"));
         assert_eq!(args.order, GapOrder::Coverage);
+    }
+
+    #[test]
+    fn planning_commands_read_budgets_as_written() {
+        let parsed = Cli::try_parse_from([
+            "jemput",
+            "plan",
+            "--budget",
+            "Rp 250.000.000",
+            "--teams",
+            "4",
+            "--deadline",
+            "2027-06-30",
+            "--lang",
+            "en",
+        ])
+        .unwrap();
+        let Command::Plan(args) = parsed.command else {
+            panic!("expected plan")
+        };
+        assert_eq!(args.budget, 250_000_000);
+        assert_eq!(args.scope.region, "regions/17.02");
+        assert_eq!(args.scope.lang, LangArg::En);
+        assert!(Cli::try_parse_from(["jemput", "plan", "--budget", "-1"]).is_ok());
+        assert!(Cli::try_parse_from(["jemput", "plan"]).is_err());
     }
 
     #[test]

@@ -61,6 +61,13 @@ pub enum CliError {
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),
+    /// A file asked for with `--out` could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// The services could not be started or stopped cleanly.
     #[error(transparent)]
     Up(#[from] UpError),
@@ -77,6 +84,7 @@ impl CliError {
             CliError::Unreachable { .. }
             | CliError::Rpc(_)
             | CliError::Output(_)
+            | CliError::WriteFile { .. }
             | CliError::Up(_) => 1,
         }
     }
@@ -142,6 +150,7 @@ impl CliError {
             | CliError::BadAddress { .. }
             | CliError::ReadFile { .. }
             | CliError::Output(_)
+            | CliError::WriteFile { .. }
             | CliError::Up(_) => {
                 let human = self.to_human();
                 let message = human.strip_prefix("error: ").unwrap_or(&human);

@@ -99,6 +99,28 @@ pub fn format_date(date: NaiveDate, language: Language) -> String {
     format!("{} {} {}", date.day(), month, date.year())
 }
 
+const WEEKDAYS_ID: [&str; 7] = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// A day with its weekday: `Kam, 31 Des 2026` or `Thu, 31 Dec 2026`.
+pub fn format_weekday_date(date: NaiveDate, language: Language) -> String {
+    let weekdays = match language {
+        Language::Indonesian => &WEEKDAYS_ID,
+        Language::English => &WEEKDAYS_EN,
+    };
+    let weekday = weekdays[date.weekday().num_days_from_monday() as usize];
+    format!("{weekday}, {}", format_date(date, language))
+}
+
+/// A `YYYY-MM-DD` day from a service as [`format_date`] writes it; any
+/// other text as it is.
+pub fn format_iso_date(iso: &str, language: Language) -> String {
+    match NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(date) => format_date(date, language),
+        Err(_) => iso.to_string(),
+    }
+}
+
 /// Inserts '.' every three digits from the right of a string of ASCII digits.
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -172,5 +194,18 @@ mod tests {
         let august = NaiveDate::from_ymd_opt(2027, 8, 1).unwrap();
         assert_eq!(format_date(august, Language::Indonesian), "1 Agu 2027");
         assert_eq!(format_date(august, Language::English), "1 Aug 2027");
+        assert_eq!(
+            format_weekday_date(new_years_eve, Language::Indonesian),
+            "Kam, 31 Des 2026"
+        );
+        assert_eq!(
+            format_weekday_date(new_years_eve, Language::English),
+            "Thu, 31 Dec 2026"
+        );
+        assert_eq!(
+            format_iso_date("2026-12-31", Language::Indonesian),
+            "31 Des 2026"
+        );
+        assert_eq!(format_iso_date("", Language::English), "");
     }
 }

@@ -1,5 +1,6 @@
 //! Reading what a person types: region codes (`17.02.09` or
-//! `regions/17.02.09`), target shares (`0.3`, `30%`, `27,5%`) and dates.
+//! `regions/17.02.09`), target shares (`0.3`, `30%`, `27,5%`), amounts of
+//! rupiah (`250.000.000`, `Rp 250.000.000`, `250jt`) and dates.
 //!
 //! These checks only catch typing mistakes early, with a clearer message;
 //! the registry still validates everything it is sent.
@@ -76,6 +77,89 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-03-31"))
 }
 
+/// Reads an amount of whole rupiah as a budget officer writes it:
+/// `250000000`, `250.000.000`, `Rp 250.000.000`, `250jt`, `250 juta`,
+/// `2,5 jt`, `500rb`, `1,2 miliar`. A leading `-` is kept, for the
+/// optimizer to reject with its own message.
+///
+/// '.' groups thousands and ',' starts decimals, the Indonesian way; after
+/// a unit (`2.5jt`) a lone '.' that cannot group thousands is a decimal point.
+pub fn parse_rupiah(text: &str) -> Result<i64, String> {
+    let invalid = || {
+        format!(
+            "`{text}` is not an amount of rupiah: write e.g. 250000000, 250.000.000, Rp 250.000.000 or 250jt"
+        )
+    };
+    let mut rest = text.trim();
+    let negative = match rest.strip_prefix('-') {
+        Some(after) => {
+            rest = after.trim_start();
+            true
+        }
+        None => false,
+    };
+    if rest
+        .get(..2)
+        .is_some_and(|rp| rp.eq_ignore_ascii_case("rp"))
+    {
+        rest = rest[2..].trim_start_matches('.').trim_start();
+    }
+    let unit_at = rest.find(|c: char| c.is_alphabetic()).unwrap_or(rest.len());
+    let (number, unit) = (rest[..unit_at].trim(), rest[unit_at..].trim());
+    let multiplier: i128 = match unit.to_lowercase().as_str() {
+        "" => 1,
+        "rb" | "ribu" => 1_000,
+        "jt" | "juta" => 1_000_000,
+        "miliar" | "milyar" => 1_000_000_000,
+        _ => return Err(invalid()),
+    };
+    let (whole, fraction) = match number.split_once(',') {
+        Some((whole, fraction)) => (whole, fraction),
+        None if groups_thousands(number) => (number, ""),
+        // `2.5jt`: a decimal point, since it cannot group thousands.
+        None if unit.is_empty() => return Err(invalid()),
+        None => number.split_once('.').unwrap_or((number, "")),
+    };
+    if !groups_thousands(whole)
+        || fraction.len() > 9
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let digits = format!("{}{fraction}", whole.replace('.', ""));
+    let scale = 10_i128.pow(fraction.len() as u32);
+    let amount = digits
+        .parse::<i128>()
+        .ok()
+        .and_then(|value| value.checked_mul(multiplier))
+        .ok_or_else(invalid)?;
+    if amount % scale != 0 {
+        return Err(format!("`{text}` is not a whole number of rupiah"));
+    }
+    let amount = if negative {
+        -amount / scale
+    } else {
+        amount / scale
+    };
+    i64::try_from(amount).map_err(|_| format!("`{text}` is too large an amount"))
+}
+
+/// `250`, `250000000` or `250.000.000`: digits, with any '.' between
+/// groups of exactly three.
+fn groups_thousands(number: &str) -> bool {
+    let mut groups = number.split('.');
+    let first = groups.next().unwrap_or("");
+    let digits = |group: &str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) {
+        return false;
+    }
+    let mut rest = groups.peekable();
+    if rest.peek().is_none() {
+        return true;
+    }
+    first.len() <= 3 && rest.all(|group| group.len() == 3 && digits(group))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +215,51 @@ mod tests {
         assert!(parse_fraction("thirty").is_err());
         assert!(parse_fraction("inf").is_err());
         assert!(parse_fraction("%").is_err());
+    }
+
+    #[test]
+    fn rupiah_as_budget_officers_write_it() {
+        for text in [
+            "250000000",
+            "250.000.000",
+            "Rp 250.000.000",
+            "rp250.000.000",
+            "Rp. 250.000.000",
+            "250jt",
+            "250 juta",
+            "250 JT",
+            "250.000 rb",
+            "0,25 miliar",
+            "250.000.000,00",
+        ] {
+            assert_eq!(parse_rupiah(text), Ok(250_000_000), "{text}");
+        }
+        assert_eq!(parse_rupiah("2,5jt"), Ok(2_500_000));
+        assert_eq!(parse_rupiah("2.5jt"), Ok(2_500_000));
+        assert_eq!(parse_rupiah("1.500jt"), Ok(1_500_000_000));
+        assert_eq!(parse_rupiah("0"), Ok(0));
+        assert_eq!(parse_rupiah("-1"), Ok(-1));
+        assert_eq!(parse_rupiah("-Rp 5.000"), Ok(-5_000));
+    }
+
+    #[test]
+    fn rupiah_rejects_what_is_not_an_amount() {
+        for bad in [
+            "",
+            "Rp",
+            "jt",
+            "2.5",
+            "25.00.000",
+            "250 dolar",
+            "250,5",
+            "1,2345rb",
+            "1e9",
+            "250.000.000.",
+            "99999999999 miliar",
+        ] {
+            assert!(parse_rupiah(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(parse_rupiah("250,5").unwrap_err().contains("whole"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod up;
 use std::process::ExitCode;
 
 use cli::{Cli, Command};
-use client::Registry;
+use client::{Optimizer, Registry};
 use error::CliError;
 use output::emit;
 
@@ -70,6 +70,13 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Plan(args) => {
+            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            emit(
+                &commands::plan::run(&mut optimizer, &global.registry, &args).await?,
+                global.json,
+            )
+        }
     }
 }
 
@@ -78,7 +85,11 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
 pub fn init_tracing(command: &Command) {
     let default = match command {
         Command::Up(_) => "info",
-        Command::Gaps(_) | Command::Record(_) | Command::Import(_) | Command::Target(_) => "warn",
+        Command::Gaps(_)
+        | Command::Record(_)
+        | Command::Import(_)
+        | Command::Target(_)
+        | Command::Plan(_) => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

@@ -4,6 +4,7 @@
 
 pub mod gaps;
 pub mod import;
+pub mod plan;
 pub mod record;
 pub mod target;
 pub mod up;
