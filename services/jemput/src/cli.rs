@@ -55,6 +55,10 @@ pub enum Command {
     /// Plan the mobile teams' routes for a budget: when the target is
     /// reached, at what cost, and each team's itinerary.
     Plan(PlanArgs),
+    /// Compare budgets (and team counts): working days to the target for each.
+    Scenarios(ScenariosArgs),
+    /// The least budget that reaches the target by a deadline.
+    MinBudget(MinBudgetArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -137,6 +141,49 @@ pub struct PlanArgs {
     /// (GeoJSON) into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScenariosArgs {
+    /// Budgets to compare, separated by commas: 50jt,100jt,150jt or
+    /// 50.000.000,100.000.000 (no decimal commas here).
+    #[arg(
+        long,
+        value_name = "RUPIAH,..",
+        required = true,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_parser = input::parse_rupiah
+    )]
+    pub budgets: Vec<i64>,
+    /// Team counts to compare, e.g. 4,6; default 4.
+    #[arg(
+        long,
+        value_name = "N,..",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    pub teams: Vec<i32>,
+    /// Reach the target by this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub deadline: Option<NaiveDate>,
+    #[command(flatten)]
+    pub scope: PlanScope,
+    /// Write the table as scenarios.csv and scenarios.xlsx into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MinBudgetArgs {
+    /// Reach the target by this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub deadline: NaiveDate,
+    /// Mobile teams; default 4.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub teams: Option<i32>,
+    #[command(flatten)]
+    pub scope: PlanScope,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -329,6 +376,24 @@ mod tests {
         assert_eq!(args.scope.lang, LangArg::En);
         assert!(Cli::try_parse_from(["jemput", "plan", "--budget", "-1"]).is_ok());
         assert!(Cli::try_parse_from(["jemput", "plan"]).is_err());
+
+        let parsed = Cli::try_parse_from([
+            "jemput",
+            "scenarios",
+            "--budgets",
+            "50jt,100jt,150.000.000",
+            "--teams",
+            "4,6",
+        ])
+        .unwrap();
+        let Command::Scenarios(args) = parsed.command else {
+            panic!("expected scenarios")
+        };
+        assert_eq!(args.budgets, vec![50_000_000, 100_000_000, 150_000_000]);
+        assert_eq!(args.teams, vec![4, 6]);
+
+        assert!(Cli::try_parse_from(["jemput", "min-budget"]).is_err());
+        assert!(Cli::try_parse_from(["jemput", "min-budget", "--deadline", "2027-06-30"]).is_ok());
     }
 
     #[test]

@@ -77,6 +77,20 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Scenarios(args) => {
+            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            emit(
+                &commands::scenarios::run(&mut optimizer, &args).await?,
+                global.json,
+            )
+        }
+        Command::MinBudget(args) => {
+            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            emit(
+                &commands::min_budget::run(&mut optimizer, &args).await?,
+                global.json,
+            )
+        }
     }
 }
 
@@ -89,7 +103,9 @@ pub fn init_tracing(command: &Command) {
         | Command::Record(_)
         | Command::Import(_)
         | Command::Target(_)
-        | Command::Plan(_) => "warn",
+        | Command::Plan(_)
+        | Command::Scenarios(_)
+        | Command::MinBudget(_) => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

@@ -4,8 +4,10 @@
 
 pub mod gaps;
 pub mod import;
+pub mod min_budget;
 pub mod plan;
 pub mod record;
+pub mod scenarios;
 pub mod target;
 pub mod up;
 

@@ -334,13 +334,16 @@ impl Headline {
     pub fn render(&self, lang: LangArg) -> String {
         let language = lang.language();
         let date = |iso: &str| format_iso_date(iso, language);
+        let teams = format!(
+            "{} {}",
+            self.teams,
+            if self.teams == 1 { "team" } else { "teams" }
+        );
         let mut out = format!(
-            "Plan {} for {}: {}, {} {}, from {}",
+            "Plan {} for {}: {}, {teams}, from {}",
             self.name,
             region_code(&self.region),
             format_rupiah(self.budget_rupiah),
-            self.teams,
-            if self.teams == 1 { "team" } else { "teams" },
             date(&self.start_date),
         );
         if let Some(deadline) = &self.deadline {
@@ -360,16 +363,26 @@ impl Headline {
         };
         out.push_str(&format!("\n\n{outcome}\n"));
 
+        let days_note = if self.reaches_target {
+            format!(
+                "lower bound {} (optimality gap {}); office alone {}",
+                format_count(self.lower_bound_working_days.into()),
+                format_percent(self.optimality_gap),
+                format_count(self.office_only_working_days.into()),
+            )
+        } else {
+            // Counted to the deadline or horizon; the bound is for the target.
+            format!(
+                "planned; the target needs at least {}; office alone {}",
+                format_count(self.lower_bound_working_days.into()),
+                format_count(self.office_only_working_days.into()),
+            )
+        };
         let mut rows: Vec<(&str, String, String)> = vec![
             (
                 "working days",
                 format_count(self.working_days.into()),
-                format!(
-                    "lower bound {} (optimality gap {}); office alone {}",
-                    format_count(self.lower_bound_working_days.into()),
-                    format_percent(self.optimality_gap),
-                    format_count(self.office_only_working_days.into()),
-                ),
+                days_note,
             ),
             (
                 "gap at start",
@@ -433,7 +446,7 @@ impl Headline {
                 None => (
                     "minimum budget",
                     "none".to_string(),
-                    format!("no budget reaches it with {} teams", self.teams),
+                    format!("no budget reaches it with {teams}"),
                 ),
             });
         }

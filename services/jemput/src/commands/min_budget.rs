@@ -1,0 +1,89 @@
+//! `jemput min-budget --deadline D`: the least budget that reaches the
+//! target by a deadline (to Rp 100.000), and the headline of the plan at
+//! that budget, or, when no budget does with these teams, of the best plan.
+
+use chrono::NaiveDate;
+use jemput_proto::optimizer::FindMinimumBudgetRequest;
+use serde::Serialize;
+
+use super::plan::{Headline, parameters};
+use crate::{
+    cli::{LangArg, MinBudgetArgs},
+    client::Optimizer,
+    error::CliError,
+    format::{format_date, format_rupiah},
+    output::Report,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MinBudgetReport {
+    pub deadline: NaiveDate,
+    pub teams: i32,
+    /// Whether any budget reaches the target by the deadline with these teams.
+    pub reachable: bool,
+    pub minimum_budget_rupiah: Option<i64>,
+    /// The plan at the minimum budget, or the best one by the deadline.
+    pub plan: Option<Headline>,
+    #[serde(skip)]
+    pub lang: LangArg,
+}
+
+pub async fn run(
+    optimizer: &mut Optimizer,
+    args: &MinBudgetArgs,
+) -> Result<MinBudgetReport, CliError> {
+    let request = optimizer.request(FindMinimumBudgetRequest {
+        region: args.scope.region.clone(),
+        // The budget is what is searched for; the deadline is the request's.
+        parameters: Some(parameters(&args.scope, 0, args.teams, None)),
+        deadline: args.deadline.format("%Y-%m-%d").to_string(),
+    });
+    let found = optimizer
+        .client
+        .find_minimum_budget(request)
+        .await
+        .map_err(|status| optimizer.error(status))?
+        .into_inner();
+    let plan = found.plan.as_ref().map(Headline::from_plan);
+    Ok(MinBudgetReport {
+        deadline: args.deadline,
+        teams: plan
+            .as_ref()
+            .map(|headline| headline.teams)
+            .or(args.teams)
+            .unwrap_or(4),
+        reachable: found.reachable,
+        minimum_budget_rupiah: found.minimum_budget_rupiah,
+        plan,
+        lang: args.scope.lang,
+    })
+}
+
+impl Report for MinBudgetReport {
+    fn to_human(&self) -> String {
+        let deadline = format_date(self.deadline, self.lang.language());
+        let teams = format!(
+            "{} {}",
+            self.teams,
+            if self.teams == 1 { "team" } else { "teams" }
+        );
+        let mut out = match (self.reachable, self.minimum_budget_rupiah) {
+            (true, Some(budget)) => format!(
+                "Minimum budget to reach the target by {deadline} with {teams}: {}",
+                format_rupiah(budget)
+            ),
+            _ => format!(
+                "No budget reaches the target by {deadline} with {teams}; more teams or a later deadline might."
+            ),
+        };
+        if let Some(plan) = &self.plan {
+            let which = if self.reachable {
+                "The plan at that budget"
+            } else {
+                "The best plan by the deadline"
+            };
+            out.push_str(&format!("\n\n{which}:\n\n{}", plan.render(self.lang)));
+        }
+        out
+    }
+}

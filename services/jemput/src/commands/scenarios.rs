@@ -1,0 +1,163 @@
+//! `jemput scenarios --budgets ..`: one plan per budget (and team count),
+//! side by side, so a budget officer sees what each extra rupiah buys; with
+//! `--out DIR` the table as CSV and XLSX (the dashboard's exports).
+
+use std::path::PathBuf;
+
+use jemput_dashboard::export;
+use jemput_proto::optimizer::EvaluateBudgetsRequest;
+use serde::Serialize;
+
+use super::plan::parameters;
+use crate::{
+    cli::{LangArg, ScenariosArgs},
+    client::Optimizer,
+    error::CliError,
+    format::{format_count, format_decimal, format_iso_date, format_percent, format_rupiah},
+    input::region_code,
+    output::{Align, Report, Table},
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenariosReport {
+    pub region: String,
+    pub deadline: Option<String>,
+    /// Ordered by teams, then budget.
+    pub scenarios: Vec<Scenario>,
+    /// Files written with `--out`.
+    pub files: Vec<PathBuf>,
+    #[serde(skip)]
+    pub lang: LangArg,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub teams: i32,
+    pub budget_rupiah: i64,
+    pub reaches_target: bool,
+    pub working_days: i32,
+    pub lower_bound_working_days: i32,
+    pub target_date: Option<String>,
+    pub cost_rupiah: i64,
+    pub coverage_at_end: f64,
+    /// Against the next smaller budget with the same teams (0 for the smallest).
+    pub days_saved_per_extra_10_juta: f64,
+    /// "budget", "teams", "villages" or "none".
+    pub binding_constraint: String,
+}
+
+pub async fn run(
+    optimizer: &mut Optimizer,
+    args: &ScenariosArgs,
+) -> Result<ScenariosReport, CliError> {
+    if let Some(dir) = &args.out {
+        // Before the solves, which take a while.
+        std::fs::create_dir_all(dir).map_err(|source| CliError::WriteFile {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let request = optimizer.request(EvaluateBudgetsRequest {
+        region: args.scope.region.clone(),
+        parameters: Some(parameters(&args.scope, 0, None, args.deadline)),
+        budgets_rupiah: args.budgets.clone(),
+        teams: args.teams.clone(),
+    });
+    let scenarios = optimizer
+        .client
+        .evaluate_budgets(request)
+        .await
+        .map_err(|status| optimizer.error(status))?
+        .into_inner()
+        .scenarios;
+    let mut files = Vec::new();
+    if let Some(dir) = &args.out {
+        let csv = dir.join("scenarios.csv");
+        write(&csv, export::scenarios_csv(&scenarios).as_bytes())?;
+        files.push(csv);
+        let xlsx = dir.join("scenarios.xlsx");
+        let workbook = export::scenarios_xlsx(&scenarios).map_err(|err| CliError::WriteFile {
+            path: xlsx.clone(),
+            source: std::io::Error::other(err),
+        })?;
+        write(&xlsx, &workbook)?;
+        files.push(xlsx);
+    }
+    Ok(ScenariosReport {
+        region: args.scope.region.clone(),
+        deadline: args.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+        scenarios: scenarios
+            .into_iter()
+            .map(|s| Scenario {
+                teams: s.teams,
+                budget_rupiah: s.budget_rupiah,
+                reaches_target: s.reaches_target,
+                working_days: s.working_days,
+                lower_bound_working_days: s.lower_bound_working_days,
+                target_date: (!s.target_date.is_empty()).then_some(s.target_date),
+                cost_rupiah: s.cost_rupiah,
+                coverage_at_end: s.coverage_at_end,
+                days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
+                binding_constraint: s.binding_constraint,
+            })
+            .collect(),
+        files,
+        lang: args.scope.lang,
+    })
+}
+
+fn write(path: &std::path::Path, contents: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, contents).map_err(|source| CliError::WriteFile {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+impl Report for ScenariosReport {
+    fn to_human(&self) -> String {
+        let language = self.lang.language();
+        let mut out = format!(
+            "Budget scenarios for {}{}\n\n",
+            region_code(&self.region),
+            match &self.deadline {
+                Some(deadline) => format!(", deadline {}", format_iso_date(deadline, language)),
+                None => String::new(),
+            }
+        );
+        let mut table = Table::new(vec![
+            ("teams", Align::Right),
+            ("budget", Align::Right),
+            ("reaches", Align::Left),
+            ("working days", Align::Right),
+            ("target date", Align::Right),
+            ("cost", Align::Right),
+            ("coverage", Align::Right),
+            ("days saved / Rp 10 jt", Align::Right),
+            ("limited by", Align::Left),
+        ]);
+        for s in &self.scenarios {
+            table.row(vec![
+                s.teams.to_string(),
+                format_rupiah(s.budget_rupiah),
+                if s.reaches_target { "yes" } else { "no" }.to_string(),
+                format_count(s.working_days.into()),
+                s.target_date
+                    .as_deref()
+                    .map(|day| format_iso_date(day, language))
+                    .unwrap_or_else(|| "-".to_string()),
+                format_rupiah(s.cost_rupiah),
+                format_percent(s.coverage_at_end),
+                format_decimal(s.days_saved_per_extra_10_juta, 1),
+                s.binding_constraint.clone(),
+            ]);
+        }
+        out.push_str(&table.render());
+        if !self.files.is_empty() {
+            out.push_str("\n\nWritten:");
+            for path in &self.files {
+                out.push_str(&format!("\n  {}", path.display()));
+            }
+        }
+        out
+    }
+}
