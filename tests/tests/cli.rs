@@ -1,18 +1,28 @@
-//! The `jemput` command line's commands against a live registry: what a
-//! planner sees from `gaps`, `record`, `import` and `target`, including how
-//! bad rows in a file are pointed out.
+//! The `jemput` command line's commands against a live registry (and, for
+//! the planning commands, a live optimizer reading it): what a planner sees
+//! from `gaps`, `record`, `import`, `target`, `plan`, `scenarios` and
+//! `min-budget`, including how bad rows in a file are pointed out.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use chrono::Months;
 use jemput::{
-    cli::{ChannelArg, GapOrder, GapsArgs, ImportArgs, RecordArgs, TargetArgs},
+    cli::{
+        ChannelArg, GapOrder, GapsArgs, ImportArgs, LangArg, MinBudgetArgs, PlanArgs, PlanScope,
+        RecordArgs, ScenariosArgs, TargetArgs,
+    },
+    client::Optimizer,
     commands,
     error::CliError,
+    format::{Language, format_iso_date},
     output::Report,
 };
 use jemput_e2e::{
-    GAP, IKD_ACTIVATED, KECAMATAN, KTP_EL_RECORDED, Running, TARGET_COUNT, TestDb, on_each_database,
+    DISTRICT, GAP, IKD_ACTIVATED, KECAMATAN, KTP_EL_RECORDED, Running, TARGET_COUNT, TestDb,
+    on_each_database,
 };
+use jemput_optimizer::PlanStore;
+use tokio::{net::TcpListener, sync::oneshot};
 use tonic::Code;
 
 on_each_database! {
@@ -24,6 +34,80 @@ on_each_database! {
     import_rejected => a_rejected_export_points_at_rows_lines_and_columns;
     import_applied => an_import_replaces_village_counts;
     target_percent => a_target_in_percent_moves_the_gap;
+    plan_headline => a_plan_reaches_its_target_date_and_team_days_add_up;
+    plan_files => a_plan_written_out_reads_back;
+    scenarios_three_budgets => more_budget_never_means_more_working_days;
+    min_budget_seven_months => a_deadline_seven_months_ahead_has_a_minimum_budget;
+    plan_negative_budget => a_negative_budget_is_the_optimizers_field_violation;
+}
+
+/// The optimizer on 127.0.0.1:0, reading `registry` and keeping plans in
+/// an SQLite database of its own (the engine the registry runs on is what
+/// each test varies).
+struct Planner {
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    _plans: TestDb,
+}
+
+impl Planner {
+    async fn start(registry: &Running) -> Planner {
+        let plans = TestDb::sqlite();
+        let store = PlanStore::open(plans.url())
+            .await
+            .expect("open the plan store");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let registry_url = registry.url();
+        let task = tokio::spawn(async move {
+            jemput_optimizer::serve(listener, &registry_url, store, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the optimizer serves");
+        });
+        Planner {
+            url,
+            stop: Some(stop),
+            task,
+            _plans: plans,
+        }
+    }
+
+    /// A client as `jemput` builds one.
+    async fn client(&self) -> Optimizer {
+        Optimizer::connect(&self.url)
+            .await
+            .expect("connect to the test optimizer")
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.expect("the optimizer stops cleanly");
+    }
+}
+
+fn scope() -> PlanScope {
+    PlanScope {
+        region: DISTRICT.into(),
+        start: None,
+        target: None,
+        lang: LangArg::Id,
+    }
+}
+
+fn plan_args(budget: &str) -> PlanArgs {
+    PlanArgs {
+        budget: jemput::input::parse_rupiah(budget).unwrap(),
+        teams: Some(4),
+        deadline: None,
+        scope: scope(),
+        out: None,
+    }
 }
 
 fn gaps_args(region: Option<&str>, order: GapOrder) -> GapsArgs {
@@ -369,4 +453,306 @@ async fn a_registry_that_is_not_running_is_named() {
         format!("error: cannot reach the registry at {url}: is `jemput up` running?")
     );
     assert_eq!(err.exit_code(), 1);
+}
+
+async fn a_plan_reaches_its_target_date_and_team_days_add_up(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = Planner::start(&registry).await;
+    let mut optimizer = planner.client().await;
+
+    let report = commands::plan::run(&mut optimizer, &registry.url(), &plan_args("250jt"))
+        .await
+        .unwrap();
+    let headline = &report.headline;
+    assert!(headline.reaches_target, "{}", headline.message);
+    assert_eq!(headline.budget_rupiah, 250_000_000);
+    assert_eq!(headline.gap_at_start, GAP);
+    assert_eq!(headline.target_count, TARGET_COUNT);
+    assert!(headline.total_cost_rupiah <= 250_000_000);
+    assert!(headline.lower_bound_working_days <= headline.working_days);
+    let target_date = headline.target_date.clone().expect("a target date");
+    assert_eq!(report.teams.len(), 4);
+
+    let by_day: i64 = report
+        .teams
+        .iter()
+        .flat_map(|team| &team.days)
+        .map(|day| day.expected_activations)
+        .sum();
+    assert_eq!(by_day, headline.mobile_activations);
+    let by_stop: i64 = report
+        .teams
+        .iter()
+        .flat_map(|team| &team.days)
+        .flat_map(|day| &day.stops)
+        .map(|stop| stop.expected_activations)
+        .sum();
+    assert_eq!(by_stop, headline.mobile_activations);
+    assert!(
+        headline.mobile_activations + headline.office_activations >= GAP,
+        "reaching the target closes the gap"
+    );
+
+    let text = report.to_human();
+    let reached = format!(
+        "reached on {}",
+        format_iso_date(&target_date, Language::Indonesian)
+    );
+    assert!(text.contains(&reached), "{reached:?} missing from\n{text}");
+    assert!(text.contains("Rp 250.000.000"), "{text}");
+    assert!(text.contains("Tim 4: "), "{text}");
+    // The workday starts at 08:00: no team arrives before.
+    assert!(
+        report
+            .teams
+            .iter()
+            .flat_map(|team| &team.days)
+            .flat_map(|day| &day.stops)
+            .all(|stop| stop.arrival.as_str() >= "08:00")
+    );
+
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["headline"]["target_date"], target_date.as_str());
+    assert_eq!(
+        json["unvisited"].as_array().unwrap().len(),
+        report.unvisited.len(),
+        "JSON lists every unvisited village"
+    );
+    planner.stop().await;
+    registry.stop().await;
+}
+
+/// Splits one CSV record, honouring quoted fields.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+fn expected_activations_in(path: &Path) -> i64 {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = csv_fields(lines.next().expect("a header"));
+    let column = header
+        .iter()
+        .position(|name| name == "expected_activations")
+        .expect("an expected_activations column");
+    lines
+        .map(|line| csv_fields(line)[column].parse::<i64>().unwrap())
+        .sum()
+}
+
+async fn a_plan_written_out_reads_back(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = Planner::start(&registry).await;
+    let mut optimizer = planner.client().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rencana");
+    let args = PlanArgs {
+        out: Some(out.clone()),
+        scope: PlanScope {
+            lang: LangArg::En,
+            ..scope()
+        },
+        ..plan_args("Rp 250.000.000")
+    };
+
+    let report = commands::plan::run(&mut optimizer, &registry.url(), &args)
+        .await
+        .unwrap();
+    let names: Vec<String> = report
+        .files
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for team in 1..=4 {
+        assert!(
+            names.contains(&format!("itinerary-tim-{team}.csv")),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&format!("itinerary-tim-{team}.html")),
+            "{names:?}"
+        );
+    }
+    assert!(names.contains(&"routes.geojson".to_string()), "{names:?}");
+    assert!(report.files.iter().all(|path| path.starts_with(&out)));
+
+    let from_csv: i64 = (1..=4)
+        .map(|team| expected_activations_in(&out.join(format!("itinerary-tim-{team}.csv"))))
+        .sum();
+    assert_eq!(from_csv, report.headline.mobile_activations);
+    let html = std::fs::read_to_string(out.join("itinerary-tim-1.html")).unwrap();
+    assert!(
+        html.contains("lang=\"en\""),
+        "--lang en reaches the itinerary"
+    );
+
+    let routes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("routes.geojson")).unwrap())
+            .expect("the routes are JSON");
+    assert_eq!(routes["type"], "FeatureCollection");
+    let features = routes["features"].as_array().unwrap();
+    let team_days: usize = report.teams.iter().map(|team| team.days.len()).sum();
+    assert_eq!(features.len(), team_days, "one line per team-day");
+    for feature in features {
+        assert_eq!(feature["geometry"]["type"], "LineString");
+        let line = feature["geometry"]["coordinates"].as_array().unwrap();
+        let stops = feature["properties"]["stops"].as_array().unwrap().len();
+        // Start, every stop (each village has coordinates), end.
+        assert_eq!(line.len(), stops + 2, "{feature}");
+        for point in line {
+            let (lon, lat) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+            // Rejang Lebong lies around 3.5° S, 102.5° E.
+            assert!(
+                (101.5..103.5).contains(&lon) && (-4.5..-2.5).contains(&lat),
+                "{point}"
+            );
+        }
+    }
+    assert!(report.to_human().contains("routes.geojson"));
+    planner.stop().await;
+    registry.stop().await;
+}
+
+async fn more_budget_never_means_more_working_days(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = Planner::start(&registry).await;
+    let mut optimizer = planner.client().await;
+    let dir = tempfile::tempdir().unwrap();
+    let args = ScenariosArgs {
+        budgets: ["100jt", "150jt", "250jt"]
+            .iter()
+            .map(|text| jemput::input::parse_rupiah(text).unwrap())
+            .collect(),
+        teams: vec![4],
+        deadline: None,
+        scope: scope(),
+        out: Some(dir.path().to_path_buf()),
+    };
+
+    let report = commands::scenarios::run(&mut optimizer, &args)
+        .await
+        .unwrap();
+    assert_eq!(report.scenarios.len(), 3);
+    let budgets: Vec<i64> = report.scenarios.iter().map(|s| s.budget_rupiah).collect();
+    assert_eq!(budgets, vec![100_000_000, 150_000_000, 250_000_000]);
+    for pair in report.scenarios.windows(2) {
+        assert!(
+            pair[1].working_days <= pair[0].working_days,
+            "{:?}",
+            report.scenarios
+        );
+    }
+    assert!(
+        report
+            .scenarios
+            .iter()
+            .all(|s| s.cost_rupiah <= s.budget_rupiah)
+    );
+
+    let text = report.to_human();
+    assert!(text.contains("Rp 150.000.000"), "{text}");
+    assert_eq!(text.lines().count(), 2 + 1 + 3 + 4, "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("scenarios.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
+    let xlsx = std::fs::read(dir.path().join("scenarios.xlsx")).unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX file is a zip archive");
+    planner.stop().await;
+    registry.stop().await;
+}
+
+async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = Planner::start(&registry).await;
+    let mut optimizer = planner.client().await;
+    let deadline = jemput::input::today_in_district() + Months::new(7);
+    let args = MinBudgetArgs {
+        deadline,
+        teams: Some(4),
+        scope: scope(),
+    };
+
+    let report = commands::min_budget::run(&mut optimizer, &args)
+        .await
+        .unwrap();
+    assert!(report.reachable);
+    let budget = report.minimum_budget_rupiah.expect("a minimum budget");
+    assert!(budget > 0);
+    let plan = report.plan.as_ref().expect("the plan at that budget");
+    assert!(plan.reaches_target, "{}", plan.message);
+    assert_eq!(plan.budget_rupiah, budget);
+    assert!(plan.total_cost_rupiah <= budget);
+    let reached = plan.target_date.as_deref().expect("a target date");
+    assert!(
+        reached <= deadline.to_string().as_str(),
+        "{reached} after {deadline}"
+    );
+
+    let text = report.to_human();
+    let money = jemput::format::format_rupiah(budget);
+    assert!(
+        text.starts_with("Minimum budget to reach the target by "),
+        "{text}"
+    );
+    assert!(text.contains(&money), "{money} missing from\n{text}");
+    planner.stop().await;
+    registry.stop().await;
+}
+
+async fn a_negative_budget_is_the_optimizers_field_violation(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = Planner::start(&registry).await;
+    let mut optimizer = planner.client().await;
+
+    let err = commands::plan::run(&mut optimizer, &registry.url(), &plan_args("-1"))
+        .await
+        .unwrap_err();
+    let CliError::Rpc(rpc) = &err else {
+        panic!("expected the optimizer to reject the budget, got {err:?}")
+    };
+    assert_eq!(rpc.code, Code::InvalidArgument);
+    assert_eq!(rpc.service, "optimizer");
+    let fields: Vec<&str> = rpc.violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(fields, vec!["parameters.budget_rupiah"]);
+    let human = err.to_human();
+    assert!(
+        human.starts_with("error: the optimizer answered INVALID_ARGUMENT"),
+        "{human}"
+    );
+    assert!(human.contains("\n  parameters.budget_rupiah: "), "{human}");
+    assert_eq!(err.exit_code(), 1);
+    let json = err.to_json();
+    assert_eq!(
+        json["error"]["violations"][0]["field"],
+        "parameters.budget_rupiah"
+    );
+    planner.stop().await;
+    registry.stop().await;
+}
+
+#[tokio::test]
+async fn an_optimizer_that_is_not_running_is_named() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let err = Optimizer::connect(&url).await.unwrap_err();
+    assert_eq!(
+        err.to_human(),
+        format!("error: cannot reach the optimizer at {url}: is `jemput up` running?")
+    );
 }
