@@ -156,12 +156,19 @@ impl<'a> Scheduler<'a> {
                     mobile_over = false;
                     continue;
                 }
+                // Work already committed may reach the target on some day
+                // ahead; then no new trip starts, and none runs past that day.
+                let covered = self.covered_by(&mobile_by_day, cumulative, day);
+                if covered == Some(day) {
+                    continue;
+                }
+                let trip_limit = covered.map_or(limit_day, |c| c.min(limit_day));
                 let left = self.params.budget_rupiah - spent;
                 if left < cheapest_day {
                     budget_exhausted = true;
                     continue;
                 }
-                let (trip, priced_out) = self.best_trip(&visits, day, limit_day, left, policy);
+                let (trip, priced_out) = self.best_trip(&visits, day, trip_limit, left, policy);
                 budget_exhausted |= priced_out;
                 if let Some(trip) = trip {
                     mobile_over = false;
@@ -200,6 +207,23 @@ impl<'a> Scheduler<'a> {
             itinerary,
             target_day,
             budget_exhausted,
+        }
+    }
+
+    /// The first day from `day` on which committed mobile work plus the
+    /// office reaches the target; `cumulative` is the mobile total before `day`.
+    fn covered_by(&self, mobile_by_day: &[i64], cumulative: i64, day: u32) -> Option<u32> {
+        let mut total = cumulative;
+        let mut d = day;
+        loop {
+            total += mobile_by_day.get(d as usize - 1).copied().unwrap_or(0);
+            if total + self.office_per_day * d as i64 >= self.need {
+                return Some(d);
+            }
+            if d as usize >= mobile_by_day.len() {
+                return None;
+            }
+            d += 1;
         }
     }
 

@@ -17,6 +17,17 @@ use crate::schedule::{Policy, Schedule, Scheduler};
 use crate::travel::{Travel, point};
 use crate::validate::validate;
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rupiah_is_written_the_indonesian_way() {
+        assert_eq!(super::rupiah(250_000_000), "Rp 250.000.000");
+        assert_eq!(super::rupiah(1_144_768), "Rp 1.144.768");
+        assert_eq!(super::rupiah(999), "Rp 999");
+        assert_eq!(super::rupiah(0), "Rp 0");
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error("invalid parameters")]
@@ -436,6 +447,10 @@ pub fn evaluate_budgets(
                 // The smaller budget's plan is feasible here too, and better.
                 let mut kept = prev.plan.clone();
                 kept.parameters.budget_rupiah = budget_rupiah;
+                // More money bought nothing: the teams (or villages) set the pace.
+                if kept.summary.binding == Binding::Budget && budget_rupiah > 0 {
+                    kept.summary.binding = plan.summary.binding;
+                }
                 kept.summary.minimum_budget_for_target_rupiah =
                     plan.summary.minimum_budget_for_target_rupiah;
                 plan = kept;
@@ -584,21 +599,22 @@ fn finish(
     let cost = derived.cost;
     let message = match target_date {
         Some(date) => format!(
-            "Target {} ({:.0}%) reached on {date}, working day {} (lower bound {}); cost Rp {}.",
+            "Target {} ({:.0}%) reached on {}, working day {} (lower bound {}); cost {}.",
             problem.target_count,
             params.target_fraction * 100.0,
+            day_month_year(date),
             working_days,
             lower_bound.map_or("none".to_string(), |b| b.to_string()),
-            cost.total()
+            rupiah(cost.total())
         ),
         None => format!(
             "Target {} ({:.0}%) not reached by {}: {:.2}% coverage at the end{}.",
             problem.target_count,
             params.target_fraction * 100.0,
-            problem.dates.last().copied().unwrap_or(params.start_date),
+            day_month_year(problem.dates.last().copied().unwrap_or(params.start_date)),
             coverage_at_end * 100.0,
             match minimum_budget {
-                Some(b) => format!("; a budget of Rp {b} would reach it"),
+                Some(b) => format!("; a budget of {} would reach it", rupiah(b)),
                 None if params.deadline.is_some() => {
                     "; no budget reaches it with these teams".to_string()
                 }
@@ -641,6 +657,24 @@ fn finish(
     })
 }
 
+/// `Rp 1.234.567`, as money is written in the district.
+pub fn rupiah(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    format!("Rp {}{grouped}", if amount < 0 { "-" } else { "" })
+}
+
+/// `14 Jan 2027`.
+fn day_month_year(date: NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
+
 fn ratio(a: i64, b: i64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
@@ -674,8 +708,9 @@ fn explain_unvisited(
                 + params.outreach_per_visit_rupiah;
             let offer = if first > 0 {
                 format!(
-                    "a first visit would bring about {first} activations for about Rp {cost} (Rp {} each, {:.0} minutes' round trip)",
-                    cost / first,
+                    "a first visit would bring about {first} activations for about {} ({} each, {:.0} minutes' round trip)",
+                    rupiah(cost),
+                    rupiah(cost / first),
                     round_trip
                 )
             } else {
@@ -683,7 +718,8 @@ fn explain_unvisited(
             };
             match (target_date, binding) {
                 (Some(date), _) => format!(
-                    "not needed: the target is reached on {date} with villages that give more per day and per rupiah; {offer}"
+                    "not needed: the target is reached on {} with villages that give more per day and per rupiah; {offer}",
+                    day_month_year(date)
                 ),
                 (None, Binding::Budget) => {
                     format!("the budget runs out before this village; {offer}")
