@@ -264,6 +264,23 @@ function calendarSection(plan) {
   );
 }
 
+/** Why a village is left out, in the page's language; the server's English text if the code is unknown. */
+function unvisitedReason(u, plan) {
+  const code = u.reason_code;
+  if (!code) return u.reason;
+  const date = plan.summary && plan.summary.target_date ? fmtDate(plan.summary.target_date) : "";
+  let text = t(`why.${code}`, { date });
+  if (code !== "no_pool" && u.first_visit_activations > 0) {
+    text += " " + t("why.offer", {
+      n: fmtInt(u.first_visit_activations),
+      cost: fmtRp(u.first_visit_cost_rupiah),
+      each: fmtRp(Math.round(u.first_visit_cost_rupiah / u.first_visit_activations)),
+      min: fmtInt(Math.round(u.round_trip_minutes)),
+    });
+  }
+  return text;
+}
+
 function unvisitedSection(plan) {
   const list = plan.unvisited || [];
   return h(
@@ -271,7 +288,7 @@ function unvisitedSection(plan) {
     { class: "card", id: "unvisited" },
     h("h2", {}, `${t("plan.unvisited")} (${list.length})`),
     list.length
-      ? h("div", { class: "scroll short" }, h("table", { class: "data" }, h("thead", {}, h("tr", {}, h("th", {}, t("village")), h("th", {}, t("plan.reason")))), h("tbody", {}, list.map((u) => h("tr", {}, h("th", { scope: "row" }, u.display_name), h("td", {}, u.reason))))))
+      ? h("div", { class: "scroll short" }, h("table", { class: "data" }, h("thead", {}, h("tr", {}, h("th", {}, t("village")), h("th", {}, t("plan.reason")))), h("tbody", {}, list.map((u) => h("tr", {}, h("th", { scope: "row" }, u.display_name), h("td", {}, unvisitedReason(u, plan)))))))
       : h("p", { class: "muted" }, t("plan.noneUnvisited"))
   );
 }

@@ -246,7 +246,15 @@ fn team(t: &TeamPlan) -> Value {
 }
 
 fn unvisited(u: &UnvisitedVillage) -> Value {
-    json!({ "region": u.region, "display_name": u.display_name, "reason": u.reason })
+    json!({
+        "region": u.region,
+        "display_name": u.display_name,
+        "reason": u.reason,
+        "reason_code": u.reason_code,
+        "first_visit_activations": u.first_visit_activations,
+        "first_visit_cost_rupiah": u.first_visit_cost_rupiah,
+        "round_trip_minutes": u.round_trip_minutes,
+    })
 }
 
 fn projection_point(p: &ProjectionPoint) -> Value {

@@ -280,6 +280,10 @@ pub fn plan_to_proto(
                 region: district.villages[u.village].name.clone(),
                 display_name: district.villages[u.village].display_name.clone(),
                 reason: u.reason.clone(),
+                reason_code: u.reason_code.clone(),
+                first_visit_activations: u.first_visit_activations,
+                first_visit_cost_rupiah: u.first_visit_cost_rupiah,
+                round_trip_minutes: u.round_trip_minutes,
             })
             .collect(),
         projection: plan

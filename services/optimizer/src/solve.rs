@@ -115,6 +115,11 @@ pub struct Summary {
 pub struct Unvisited {
     pub village: usize,
     pub reason: String,
+    /// `no_pool`, `not_needed`, `budget` or `teams`.
+    pub reason_code: String,
+    pub first_visit_activations: i64,
+    pub first_visit_cost_rupiah: i64,
+    pub round_trip_minutes: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -693,19 +698,22 @@ fn explain_unvisited(
             continue;
         }
         let pool = problem.pools[v];
-        let reason = if pool == 0 {
-            format!(
-                "no reachable residents left: {} of {} recorded already have IKD, at or above the reachable share",
-                village.ikd_activated, village.ktp_el_recorded
+        let round_trip = problem.travel.round_trip_minutes(point(v));
+        let first =
+            District::visit_cap(params, pool, 0).min(params.team_capacity(workday - round_trip));
+        let cost = params.team_day_fixed_cost(false, false)
+            + (problem.travel.round_trip_km(point(v)) * params.fuel_per_km_rupiah as f64).round()
+                as i64
+            + params.outreach_per_visit_rupiah;
+        let (code, reason) = if pool == 0 {
+            (
+                "no_pool",
+                format!(
+                    "no reachable residents left: {} of {} recorded already have IKD, at or above the reachable share",
+                    village.ikd_activated, village.ktp_el_recorded
+                ),
             )
         } else {
-            let round_trip = problem.travel.round_trip_minutes(point(v));
-            let first = District::visit_cap(params, pool, 0)
-                .min(params.team_capacity(workday - round_trip));
-            let cost = params.team_day_fixed_cost(false, false)
-                + (problem.travel.round_trip_km(point(v)) * params.fuel_per_km_rupiah as f64)
-                    .round() as i64
-                + params.outreach_per_visit_rupiah;
             let offer = if first > 0 {
                 format!(
                     "a first visit would bring about {first} activations for about {} ({} each, {:.0} minutes' round trip)",
@@ -717,19 +725,31 @@ fn explain_unvisited(
                 format!("too far for a day trip ({round_trip:.0} minutes' round trip)")
             };
             match (target_date, binding) {
-                (Some(date), _) => format!(
-                    "not needed: the target is reached on {} with villages that give more per day and per rupiah; {offer}",
-                    day_month_year(date)
+                (Some(date), _) => (
+                    "not_needed",
+                    format!(
+                        "not needed: the target is reached on {} with villages that give more per day and per rupiah; {offer}",
+                        day_month_year(date)
+                    ),
                 ),
-                (None, Binding::Budget) => {
-                    format!("the budget runs out before this village; {offer}")
-                }
-                (None, _) => {
-                    format!("the teams are fully booked with villages that give more; {offer}")
-                }
+                (None, Binding::Budget) => (
+                    "budget",
+                    format!("the budget runs out before this village; {offer}"),
+                ),
+                (None, _) => (
+                    "teams",
+                    format!("the teams are fully booked with villages that give more; {offer}"),
+                ),
             }
         };
-        list.push(Unvisited { village: v, reason });
+        list.push(Unvisited {
+            village: v,
+            reason,
+            reason_code: code.to_string(),
+            first_visit_activations: if pool == 0 { 0 } else { first.max(0) },
+            first_visit_cost_rupiah: if pool == 0 { 0 } else { cost },
+            round_trip_minutes: round_trip,
+        });
     }
     list
 }

@@ -261,6 +261,8 @@ fn solve(d: &District, p: &PlanParameters) -> Plan {
             region: x.0.name.clone(),
             display_name: x.0.display_name.clone(),
             reason: "The target is reached before a visit here pays off.".into(),
+            reason_code: "not_needed".into(),
+            ..Default::default()
         })
         .collect();
     let parameters = PlanParameters {
