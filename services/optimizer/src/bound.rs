@@ -66,14 +66,7 @@ pub struct Bound {
 
 impl<'a> Relaxation<'a> {
     pub fn new(params: &'a Parameters, travel: &Travel, pools: &[i64], need: i64) -> Self {
-        let caps: Vec<Vec<i64>> = pools
-            .iter()
-            .map(|&pool| {
-                (0..params.visit_yields.len())
-                    .map(|k| crate::district::District::visit_cap(params, pool, k))
-                    .collect()
-            })
-            .collect();
+        let caps = crate::district::District::visit_caps(params, pools);
         let mut keyed: Vec<(i64, usize)> = (0..pools.len())
             .filter(|&v| caps[v].iter().any(|&c| c > 0))
             .map(|v| (travel.round_trip_minutes(point(v)).floor() as i64, v))

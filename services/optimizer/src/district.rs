@@ -75,6 +75,18 @@ impl District {
             .map_or(0, |y| (y * pool as f64 + 1e-9).floor() as i64)
     }
 
+    /// `caps[v][k]`: the most visit k (0-based) to each village can activate.
+    pub fn visit_caps(params: &Parameters, pools: &[i64]) -> Vec<Vec<i64>> {
+        pools
+            .iter()
+            .map(|&pool| {
+                (0..params.visit_yields.len())
+                    .map(|k| Self::visit_cap(params, pool, k))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// A synthetic district of `villages` villages in `villages / 10`
     /// kecamatan around a seat, with counts shaped like Rejang Lebong's
     /// (5% activated, decaying with distance). Deterministic for a seed.

@@ -96,14 +96,7 @@ impl<'a> Scheduler<'a> {
         need: i64,
         consecutive: Vec<bool>,
     ) -> Self {
-        let caps = pools
-            .iter()
-            .map(|&pool| {
-                (0..params.visit_yields.len())
-                    .map(|k| crate::district::District::visit_cap(params, pool, k))
-                    .collect()
-            })
-            .collect();
+        let caps = crate::district::District::visit_caps(params, pools);
         let n = pools.len();
         let neighbours = (0..n)
             .map(|v| {

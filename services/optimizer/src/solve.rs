@@ -228,40 +228,20 @@ impl<'a> Problem<'a> {
             self.need,
             self.consecutive.clone(),
         );
-        // Policies are independent simulations: run them on every core, each
-        // thread taking the next policy, and keep the best in policy order so
-        // the result does not depend on thread timing.
+        // Policies are independent simulations: run them on every core and
+        // keep the best in policy order, so the result does not depend on
+        // thread timing. The first policy always runs, so there is always a plan.
         let policies = policies();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(policies.len());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut results: Vec<(usize, Key, Schedule)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(&policy) = policies.get(i) else {
-                                break;
-                            };
-                            // The first policy always runs, so there is always a plan.
-                            if i > 0 && options.out_of_time() {
-                                break;
-                            }
-                            let schedule = scheduler.run(policy, self.limit_day);
-                            done.push((i, self.key(&schedule), schedule));
-                        }
-                        done
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
-        });
+        let mut results: Vec<(usize, Key, Schedule)> = parallel_map(&policies, |i, &policy| {
+            if i > 0 && options.out_of_time() {
+                return None;
+            }
+            let schedule = scheduler.run(policy, self.limit_day);
+            Some((i, self.key(&schedule), schedule))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         results.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         let best = results.into_iter().next().map(|(_, _, s)| s);
         best.expect("the first policy always runs")
@@ -407,45 +387,19 @@ pub fn evaluate_budgets(
             pairs.push((t, b));
         }
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(pairs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(usize, Result<Plan, PlanError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(teams, budget_rupiah)) = pairs.get(i) else {
-                            break;
-                        };
-                        let p = Parameters {
-                            teams,
-                            budget_rupiah,
-                            ..params.clone()
-                        };
-                        done.push((i, plan(district, &p, options)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut plans: Vec<Option<Plan>> = vec![None; pairs.len()];
-    for (i, result) in results {
-        plans[i] = Some(result?);
-    }
-    let mut scenarios: Vec<Scenario> = Vec::with_capacity(pairs.len());
-    for (i, &(teams, budget_rupiah)) in pairs.iter().enumerate() {
-        let Some(mut plan) = plans[i].take() else {
-            return Err(PlanError::Cancelled);
+    let results = parallel_map(&pairs, |_, &(teams, budget_rupiah)| {
+        let p = Parameters {
+            teams,
+            budget_rupiah,
+            ..params.clone()
         };
+        plan(district, &p, options)
+    });
+    let plans = results
+        .into_iter()
+        .collect::<Result<Vec<Plan>, PlanError>>()?;
+    let mut scenarios: Vec<Scenario> = Vec::with_capacity(pairs.len());
+    for (mut plan, &(teams, budget_rupiah)) in plans.into_iter().zip(&pairs) {
         let mut saved = 0.0;
         if let Some(prev) = scenarios.last().filter(|s| s.teams == teams) {
             if sort_key(&prev.plan) < sort_key(&plan) {
@@ -474,6 +428,40 @@ pub fn evaluate_budgets(
         });
     }
     Ok(scenarios)
+}
+
+/// `f` over `items` on every core (each thread takes the next item), results
+/// in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            break;
+                        };
+                        mine.push((i, f(i, item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A panic in a worker is a bug: pass it on rather than return
+            // fewer results than items.
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn sort_key(plan: &Plan) -> (u8, u32, i64) {
