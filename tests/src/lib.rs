@@ -1,6 +1,7 @@
 //! Support for the end-to-end tests in `tests/`: a real registry served on
 //! `127.0.0.1:0` over a throwaway database, reached through the same
-//! client code the `jemput` command line uses.
+//! client code the `jemput` command line uses, and a real optimizer reading
+//! that registry.
 //!
 //! Every test runs on both engines through [`on_each_database!`]: SQLite
 //! always, PostgreSQL when `TEST_DATABASE_URL` is set (and, with
@@ -62,6 +63,57 @@ impl Running {
             .await
             .expect("the registry stops cleanly");
         drop(self.db);
+    }
+}
+
+/// The optimizer on 127.0.0.1:0, reading a [`Running`] registry and keeping
+/// plans in an SQLite database of its own (the registry's engine is what
+/// each test varies), until [`RunningOptimizer::stop`].
+pub struct RunningOptimizer {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    _plans: TestDb,
+}
+
+impl RunningOptimizer {
+    pub async fn start(registry: &Running) -> RunningOptimizer {
+        let plans = TestDb::sqlite();
+        let store = jemput_optimizer::PlanStore::open(plans.url())
+            .await
+            .expect("open the plan store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let registry_url = registry.url();
+        let task = tokio::spawn(async move {
+            jemput_optimizer::serve(listener, &registry_url, store, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the optimizer serves");
+        });
+        RunningOptimizer {
+            url,
+            stop: Some(stop),
+            task,
+            _plans: plans,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Drains the server, then removes its database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.expect("the optimizer stops cleanly");
     }
 }
 

@@ -18,11 +18,9 @@ use jemput::{
     output::Report,
 };
 use jemput_e2e::{
-    DISTRICT, GAP, IKD_ACTIVATED, KECAMATAN, KTP_EL_RECORDED, Running, TARGET_COUNT, TestDb,
-    on_each_database,
+    DISTRICT, GAP, IKD_ACTIVATED, KECAMATAN, KTP_EL_RECORDED, Running, RunningOptimizer,
+    TARGET_COUNT, TestDb, on_each_database,
 };
-use jemput_optimizer::PlanStore;
-use tokio::{net::TcpListener, sync::oneshot};
 use tonic::Code;
 
 on_each_database! {
@@ -41,54 +39,11 @@ on_each_database! {
     plan_negative_budget => a_negative_budget_is_the_optimizers_field_violation;
 }
 
-/// The optimizer on 127.0.0.1:0, reading `registry` and keeping plans in
-/// an SQLite database of its own (the engine the registry runs on is what
-/// each test varies).
-struct Planner {
-    url: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-    _plans: TestDb,
-}
-
-impl Planner {
-    async fn start(registry: &Running) -> Planner {
-        let plans = TestDb::sqlite();
-        let store = PlanStore::open(plans.url())
-            .await
-            .expect("open the plan store");
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let registry_url = registry.url();
-        let task = tokio::spawn(async move {
-            jemput_optimizer::serve(listener, &registry_url, store, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("the optimizer serves");
-        });
-        Planner {
-            url,
-            stop: Some(stop),
-            task,
-            _plans: plans,
-        }
-    }
-
-    /// A client as `jemput` builds one.
-    async fn client(&self) -> Optimizer {
-        Optimizer::connect(&self.url)
-            .await
-            .expect("connect to the test optimizer")
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        (&mut self.task).await.expect("the optimizer stops cleanly");
-    }
+/// A client of `optimizer` as `jemput` builds one.
+async fn client(optimizer: &RunningOptimizer) -> Optimizer {
+    Optimizer::connect(&optimizer.url())
+        .await
+        .expect("connect to the test optimizer")
 }
 
 fn scope() -> PlanScope {
@@ -457,8 +412,8 @@ async fn a_registry_that_is_not_running_is_named() {
 
 async fn a_plan_reaches_its_target_date_and_team_days_add_up(db: TestDb) {
     let registry = Running::start(db).await;
-    let planner = Planner::start(&registry).await;
-    let mut optimizer = planner.client().await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
 
     let report = commands::plan::run(&mut optimizer, &registry.url(), &plan_args("250jt"))
         .await
@@ -556,8 +511,8 @@ fn expected_activations_in(path: &Path) -> i64 {
 
 async fn a_plan_written_out_reads_back(db: TestDb) {
     let registry = Running::start(db).await;
-    let planner = Planner::start(&registry).await;
-    let mut optimizer = planner.client().await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rencana");
     let args = PlanArgs {
@@ -629,8 +584,8 @@ async fn a_plan_written_out_reads_back(db: TestDb) {
 
 async fn more_budget_never_means_more_working_days(db: TestDb) {
     let registry = Running::start(db).await;
-    let planner = Planner::start(&registry).await;
-    let mut optimizer = planner.client().await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
     let dir = tempfile::tempdir().unwrap();
     let args = ScenariosArgs {
         budgets: ["100jt", "150jt", "250jt"]
@@ -676,8 +631,8 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
 
 async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
     let registry = Running::start(db).await;
-    let planner = Planner::start(&registry).await;
-    let mut optimizer = planner.client().await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
     let deadline = jemput::input::today_in_district() + Months::new(7);
     let args = MinBudgetArgs {
         deadline,
@@ -714,8 +669,8 @@ async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
 
 async fn a_negative_budget_is_the_optimizers_field_violation(db: TestDb) {
     let registry = Running::start(db).await;
-    let planner = Planner::start(&registry).await;
-    let mut optimizer = planner.client().await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
 
     let err = commands::plan::run(&mut optimizer, &registry.url(), &plan_args("-1"))
         .await

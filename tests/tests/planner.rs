@@ -4,14 +4,13 @@
 //! wire and checked by the validator.
 
 use chrono::{Days, NaiveDate};
-use jemput_e2e::{DISTRICT, GAP, Running, TARGET_COUNT, TestDb, on_each_database};
+use jemput_e2e::{
+    DISTRICT, GAP, Running, RunningOptimizer, TARGET_COUNT, TestDb, on_each_database,
+};
 use jemput_optimizer::convert::{today_in_district, validate_wire_plan};
 use jemput_optimizer::registry::Registry;
-use jemput_optimizer::{PlanStore, serve};
 use jemput_proto::optimizer::{self as pb, planner_service_client::PlannerServiceClient};
 use jemput_proto::registry::{self as rpb, registry_service_client::RegistryServiceClient};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tonic::Code;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
@@ -24,57 +23,12 @@ on_each_database! {
     bad_input => bad_input_is_rejected_by_field;
 }
 
-struct Optimizer {
-    url: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-    _db: TestDb,
-}
-
-impl Optimizer {
-    /// Serves the optimizer on 127.0.0.1:0 against `registry`, storing plans
-    /// in a database of the same engine as `like`.
-    async fn start(registry: &Running, like: &TestDb) -> Optimizer {
-        let db = if like.url().starts_with("sqlite:") {
-            TestDb::sqlite()
-        } else {
-            TestDb::postgres().await.expect("PostgreSQL is configured")
-        };
-        let store = PlanStore::open(db.url())
-            .await
-            .expect("open the plan store");
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let registry_url = registry.url();
-        let task = tokio::spawn(async move {
-            serve(listener, &registry_url, store, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("the optimizer serves");
-        });
-        Optimizer {
-            url,
-            stop: Some(stop),
-            task,
-            _db: db,
-        }
-    }
-
-    async fn client(&self) -> PlannerServiceClient<Channel> {
-        PlannerServiceClient::connect(self.url.clone())
-            .await
-            .unwrap()
-            .max_decoding_message_size(64 * 1024 * 1024)
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        (&mut self.task).await.expect("the optimizer stops cleanly");
-    }
+/// A planner client that takes whole-district plans (several MB).
+async fn client(optimizer: &RunningOptimizer) -> PlannerServiceClient<Channel> {
+    PlannerServiceClient::connect(optimizer.url())
+        .await
+        .unwrap()
+        .max_decoding_message_size(64 * 1024 * 1024)
 }
 
 fn parameters(budget_rupiah: i64) -> pb::PlanParameters {
@@ -110,10 +64,9 @@ async fn check(registry: &Running, plan: &pb::Plan) -> jemput_optimizer::validat
 }
 
 async fn a_250_juta_plan_reaches_30_percent_and_validates(db: TestDb) {
-    let optimizer_db_engine = TestDb::sqlite();
     let registry = Running::start(db).await;
-    let optimizer = Optimizer::start(&registry, &optimizer_db_engine).await;
-    let mut client = optimizer.client().await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
 
     let plan = client
         .create_plan(create(250_000_000))
@@ -168,8 +121,8 @@ async fn a_250_juta_plan_reaches_30_percent_and_validates(db: TestDb) {
 
 async fn rp_0_is_office_only_and_a_missed_deadline_names_its_budget(db: TestDb) {
     let registry = Running::start(db).await;
-    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
-    let mut client = optimizer.client().await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
 
     let office = client.create_plan(create(0)).await.unwrap().into_inner();
     let s = office.summary.clone().unwrap();
@@ -222,8 +175,8 @@ async fn rp_0_is_office_only_and_a_missed_deadline_names_its_budget(db: TestDb) 
 
 async fn more_budget_never_means_more_days(db: TestDb) {
     let registry = Running::start(db).await;
-    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
-    let mut client = optimizer.client().await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
     let budgets: Vec<i64> = [0, 25, 50, 100, 150, 200, 250, 400]
         .iter()
         .map(|juta| juta * 1_000_000)
@@ -258,8 +211,8 @@ async fn more_budget_never_means_more_days(db: TestDb) {
 
 async fn replanning_follows_recorded_activations(db: TestDb) {
     let registry = Running::start(db).await;
-    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
-    let mut client = optimizer.client().await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
     let plan = client
         .create_plan(create(150_000_000))
         .await
@@ -331,8 +284,8 @@ fn fields(status: &tonic::Status) -> Vec<String> {
 
 async fn bad_input_is_rejected_by_field(db: TestDb) {
     let registry = Running::start(db).await;
-    let optimizer = Optimizer::start(&registry, &TestDb::sqlite()).await;
-    let mut client = optimizer.client().await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
 
     let mut bad = create(-1);
     {
