@@ -25,6 +25,40 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 pub const MAX_BATCH_ROWS: usize = 10_000;
 /// Longest accepted `request_id` and `team`: ids and names, not documents.
 const MAX_ID_CHARS: usize = 200;
+/// The most residents one village can count (recorded KTP-el, activated IKD,
+/// or one report's activations). Indonesia's largest kelurahan has about
+/// 100.000 residents; the bound keeps every sum a batch or a rollup makes far
+/// inside `i64`, so no client number can wrap a total.
+pub const MAX_VILLAGE_COUNT: i64 = 10_000_000;
+/// IKD (the digital ID) was launched at the end of 2022: no activation can be
+/// dated before 2023.
+pub const FIRST_ACTIVATION_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2023, 1, 1) {
+    Some(date) => date,
+    None => panic!("2023-01-01 is a date"),
+};
+/// The most bytes of a client's text an error message repeats back.
+const ECHO_BYTES: usize = 64;
+
+/// `text` quoted for an error message, cut to a few dozen bytes (on a
+/// character boundary) so a huge field never comes back in the answer.
+pub fn excerpt(text: &str) -> String {
+    if text.len() <= ECHO_BYTES {
+        return format!("{text:?}");
+    }
+    let mut end = ECHO_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}… ({} bytes)", &text[..end], text.len())
+}
+
+/// Ids and names are printable text: control characters (NUL among them,
+/// which PostgreSQL cannot store) are refused the same way on every engine.
+fn printable_field(text: &str, field: &str, violations: &mut Violations) {
+    if text.chars().any(char::is_control) {
+        violations.add(field, "must not contain control characters");
+    }
+}
 
 /// Parses a required region name, recording a violation on `field` if malformed.
 pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Option<RegionCode> {
@@ -32,7 +66,10 @@ pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Opt
     if code.is_none() {
         violations.add(
             field,
-            format!("must be regions/ and a Kemendagri code such as 17.02, 17.02.09 or 17.02.09.1001; got {name:?}"),
+            format!(
+                "must be regions/ and a Kemendagri code such as 17.02, 17.02.09 or 17.02.09.1001; got {}",
+                excerpt(name)
+            ),
         );
     }
     code
@@ -54,6 +91,8 @@ fn request_id_field(request_id: &str, violations: &mut Violations) {
             "request_id",
             format!("must be at most {MAX_ID_CHARS} characters"),
         );
+    } else {
+        printable_field(request_id, "request_id", violations);
     }
 }
 
@@ -288,8 +327,8 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
             violations.add(
                 "order_by",
                 format!(
-                    "must be \"gap desc\", \"coverage asc\" or \"name\"; got {:?}",
-                    request.order_by
+                    "must be \"gap desc\", \"coverage asc\" or \"name\"; got {}",
+                    excerpt(&request.order_by)
                 ),
             );
         }
@@ -362,19 +401,31 @@ pub fn activation_batch(
                 field("count"),
                 format!("must be positive; got {}", report.count),
             );
+        } else if report.count > MAX_VILLAGE_COUNT {
+            violations.add(
+                field("count"),
+                format!(
+                    "must be at most {MAX_VILLAGE_COUNT}, more than any village has; got {}",
+                    report.count
+                ),
+            );
         }
         let date = parse_date(&report.activation_date);
         match date {
             None => violations.add(
                 field("activation_date"),
                 format!(
-                    "must be a date as YYYY-MM-DD; got {:?}",
-                    report.activation_date
+                    "must be a date as YYYY-MM-DD; got {}",
+                    excerpt(&report.activation_date)
                 ),
             ),
             Some(date) if date > today => violations.add(
                 field("activation_date"),
                 format!("{date} is in the future (today is {today})"),
+            ),
+            Some(date) if date < FIRST_ACTIVATION_DATE => violations.add(
+                field("activation_date"),
+                format!("{date} is before IKD existed (from {FIRST_ACTIVATION_DATE})"),
             ),
             Some(_) => {}
         }
@@ -394,6 +445,8 @@ pub fn activation_batch(
                 field("team"),
                 format!("must be at most {MAX_ID_CHARS} characters"),
             );
+        } else {
+            printable_field(&report.team, &field("team"), &mut violations);
         }
         if let (Some(village), Some(date), Some(channel)) = (village, date, channel) {
             reports.push(Activation {
@@ -438,12 +491,24 @@ pub fn counts_import(
                 }
             }
         }
-        if row.ktp_el_recorded < 0 {
-            violations.add(field("ktp_el_recorded"), "must not be negative");
+        for (name, value) in [
+            ("ktp_el_recorded", row.ktp_el_recorded),
+            ("ikd_activated", row.ikd_activated),
+        ] {
+            if value < 0 {
+                violations.add(field(name), "must not be negative");
+            } else if value > MAX_VILLAGE_COUNT {
+                violations.add(
+                    field(name),
+                    format!("must be at most {MAX_VILLAGE_COUNT}, more than any village has"),
+                );
+            }
         }
-        if row.ikd_activated < 0 {
-            violations.add(field("ikd_activated"), "must not be negative");
-        } else if row.ktp_el_recorded >= 0 && row.ikd_activated > row.ktp_el_recorded {
+        let in_range = |value: i64| (0..=MAX_VILLAGE_COUNT).contains(&value);
+        if in_range(row.ktp_el_recorded)
+            && in_range(row.ikd_activated)
+            && row.ikd_activated > row.ktp_el_recorded
+        {
             violations.add(
                 field("ikd_activated"),
                 format!(
@@ -491,7 +556,10 @@ pub fn summarize(
         }
         let date = parse_date(text);
         if date.is_none() {
-            violations.add(field, format!("must be a date as YYYY-MM-DD; got {text:?}"));
+            violations.add(
+                field,
+                format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
+            );
         }
         date
     };

@@ -624,9 +624,17 @@ impl Store {
         };
         let district = first.village.district();
         let mut added: BTreeMap<&RegionCode, i64> = BTreeMap::new();
-        for report in &batch.reports {
+        for (i, report) in batch.reports.iter().enumerate() {
             self.require(&report.village)?;
-            *added.entry(&report.village).or_default() += report.count;
+            // Counts are bounded at the edge; checked here too, so a sum can
+            // never wrap into a plausible number whatever reaches the store.
+            let sum = added.entry(&report.village).or_default();
+            *sum = sum.checked_add(report.count).ok_or_else(|| {
+                RegistryError::invalid(
+                    format!("reports[{i}].count"),
+                    "the batch's sum is too large",
+                )
+            })?;
         }
 
         let mut write = self.begin_write().await?;
@@ -683,7 +691,7 @@ impl Store {
         }
         let recorded = Recorded {
             accepted: batch.reports.len(),
-            activations: batch.reports.iter().map(|r| r.count).sum(),
+            activations: added.values().sum(),
             batch: batch_number,
             district_gap: gap_of(&mut write.tx, &district).await?,
         };
@@ -834,7 +842,7 @@ async fn explain_overflow(
             if &report.village != village {
                 continue;
             }
-            running += report.count;
+            running = running.saturating_add(report.count);
             if running > recorded {
                 violations.add(
                     format!("reports[{i}].count"),

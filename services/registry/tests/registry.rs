@@ -38,6 +38,7 @@ on_both_engines!(
     a_village_cannot_pass_its_recorded_ktp_el,
     a_request_id_cannot_be_reused_for_another_batch,
     bad_input_is_named_and_changes_nothing,
+    hostile_numbers_and_text_change_nothing,
     targets_are_inherited_from_the_nearest_ancestor,
     imports_report_every_bad_row_and_apply_all_or_nothing,
     summaries_sum_the_ledger_by_village_and_channel,
@@ -878,6 +879,110 @@ async fn summaries_sum_the_ledger_by_village_and_channel(mut h: Harness) {
         .expect("an empty range")
         .into_inner();
     assert!(empty.villages.is_empty() && empty.total == 0);
+}
+
+/// Numbers that would wrap a sum, text a database cannot store or a client
+/// cannot take back, and dates before IKD existed: each is refused by field,
+/// the same way on both engines, and the ledger keeps working.
+async fn hostile_numbers_and_text_change_nothing(mut h: Harness) {
+    let villages_before = h.villages().await;
+    let district_before = h.gap(DISTRICT).await;
+    let mobile = pb::Channel::MobileTeam;
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+
+    // Two reports of i64::MAX and one of 3 for one village: their sum wraps
+    // to +1 in a release build unless it is refused before it is taken.
+    let overflow = vec![
+        report(BEDENG_SS, i64::MAX, &today, mobile),
+        report(BEDENG_SS, i64::MAX, &today, mobile),
+        report(BEDENG_SS, 3, &today, mobile),
+    ];
+    assert_invalid(
+        h.client.record_activations(batch("wrap-1", overflow)).await,
+        &["reports[0].count", "reports[1].count"],
+    );
+
+    let mut nul_team = report(BEDENG_SS, 1, &today, mobile);
+    nul_team.team = "Tim\01".into();
+    assert_invalid(
+        h.client
+            .record_activations(batch("nul-team", vec![nul_team]))
+            .await,
+        &["reports[0].team"],
+    );
+    assert_invalid(
+        h.client
+            .record_activations(batch("nul\0id", vec![report(BEDENG_SS, 1, &today, mobile)]))
+            .await,
+        &["request_id"],
+    );
+    assert_invalid(
+        h.client
+            .record_activations(batch(
+                "year-1",
+                vec![
+                    report(BEDENG_SS, 1, "0001-01-01", mobile),
+                    report(BEDENG_SS, 1, "2022-12-31", mobile),
+                ],
+            ))
+            .await,
+        &["reports[0].activation_date", "reports[1].activation_date"],
+    );
+
+    let import = |recorded: i64, activated: i64| pb::ImportRegionsRequest {
+        request_id: format!("import-{recorded}-{activated}"),
+        counts: vec![pb::VillageCounts {
+            region: BEDENG_SS.into(),
+            ktp_el_recorded: recorded,
+            ikd_activated: activated,
+        }],
+        validate_only: false,
+    };
+    assert_invalid(
+        h.client.import_regions(import(i64::MAX, 1)).await,
+        &["counts[0].ktp_el_recorded"],
+    );
+    assert_invalid(
+        h.client.import_regions(import(i64::MAX, i64::MAX)).await,
+        &["counts[0].ktp_el_recorded", "counts[0].ikd_activated"],
+    );
+
+    // A megabyte of name is refused with a short answer, not echoed back.
+    let huge = format!("regions/{}", "9".repeat(1 << 20));
+    let status = h
+        .client
+        .get_region(pb::GetRegionRequest {
+            name: huge,
+            view: 0,
+        })
+        .await
+        .expect_err("a huge name");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    let echoed = status.message().len()
+        + status.get_error_details().bad_request().map_or(0, |b| {
+            b.field_violations.iter().map(|v| v.description.len()).sum()
+        });
+    assert!(echoed < 1000, "the answer repeats {echoed} bytes");
+
+    assert_eq!(h.villages().await, villages_before);
+    assert_eq!(h.gap(DISTRICT).await, district_before);
+    let summary = h
+        .client
+        .summarize_activations(pb::SummarizeActivationsRequest {
+            parent: DISTRICT.into(),
+            start_date: String::new(),
+            end_date: String::new(),
+        })
+        .await
+        .expect("the ledger still sums")
+        .into_inner();
+    assert_eq!(summary.total, 0);
+    // And a sound batch still lands.
+    h.client
+        .record_activations(batch("after", vec![report(BEDENG_SS, 3, &today, mobile)]))
+        .await
+        .expect("a sound batch");
+    assert_eq!(h.gap(BEDENG_SS).await.ikd_activated, 4);
 }
 
 /// The next gap on a watch, waiting at most 10 s.
