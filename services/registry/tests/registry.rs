@@ -903,7 +903,7 @@ async fn hostile_numbers_and_text_change_nothing(mut h: Harness) {
     );
 
     let mut nul_team = report(BEDENG_SS, 1, &today, mobile);
-    nul_team.team = "Tim\01".into();
+    nul_team.team = "Tim\0 1".into();
     assert_invalid(
         h.client
             .record_activations(batch("nul-team", vec![nul_team]))
