@@ -45,6 +45,15 @@ impl LpSolver {
     }
 }
 
+/// What the relaxation would do: activations per visit level of each village.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allocation {
+    /// The relaxation's working days (not rounded).
+    pub working_days: f64,
+    /// `activations[v][k]` for visit level k (0-based) of village v.
+    pub activations: Vec<Vec<i64>>,
+}
+
 /// The relaxation's inputs that do not change with the budget or deadline.
 pub struct Relaxation<'a> {
     params: &'a Parameters,
@@ -132,6 +141,39 @@ impl<'a> Relaxation<'a> {
 
     /// The LP: minimise D with visit levels `levels` allowed.
     fn min_days(&self, levels: usize, solver: LpSolver) -> Option<f64> {
+        self.solve_allocation(levels, solver).map(|(d, _)| d)
+    }
+
+    /// The relaxation's own answer as an allocation: the visits that reach
+    /// the target soonest within the budget, in whole activations (rounded
+    /// down, so never above a visit's cap). `None` when the relaxation does
+    /// not reach the target.
+    pub fn allocation(&self, solver: LpSolver) -> Option<Allocation> {
+        let days = self.lower_bound(solver).working_days?;
+        let spacing = self.params.min_days_between_visits.max(1);
+        let levels = (0..self.params.visit_yields.len())
+            .take_while(|&k| k as u32 * spacing < days)
+            .count()
+            .max(1);
+        let (working_days, amounts) = self.solve_allocation(levels, solver)?;
+        let activations = amounts
+            .iter()
+            .zip(&self.caps)
+            .map(|(amounts, caps)| {
+                amounts
+                    .iter()
+                    .zip(caps)
+                    .map(|(a, &cap)| ((a + 1e-6).floor() as i64).clamp(0, cap))
+                    .collect()
+            })
+            .collect();
+        Some(Allocation {
+            working_days,
+            activations,
+        })
+    }
+
+    fn solve_allocation(&self, levels: usize, solver: LpSolver) -> Option<(f64, Vec<Vec<f64>>)> {
         let p = self.params;
         let officers = p.officers_per_team as f64;
         let workday = p.workday_minutes as f64;
@@ -148,6 +190,7 @@ impl<'a> Relaxation<'a> {
         // carried as a running surplus so the LP stays linear in size.
         let mut nested = Vec::new();
         let mut surplus_before = Expression::from(0.0);
+        let mut visit_vars: Vec<(usize, usize, Variable)> = Vec::new();
         for (minutes, km, villages) in &self.bands {
             let mut offered = Expression::from(0.0);
             let mut needed = Expression::from(0.0);
@@ -166,11 +209,12 @@ impl<'a> Relaxation<'a> {
                 offered += capacity * trips;
             }
             for &v in villages {
-                for &cap in self.caps[v].iter().take(levels) {
+                for (k, &cap) in self.caps[v].iter().take(levels).enumerate() {
                     if cap <= 0 {
                         continue;
                     }
                     let a: Variable = vars.add(variable().min(0.0).max(cap as f64));
+                    visit_vars.push((v, k, a));
                     activations += a;
                     needed += minutes_per_activation * a;
                     cost += (p.outreach_per_visit_rupiah as f64 / cap as f64) * a;
@@ -187,6 +231,13 @@ impl<'a> Relaxation<'a> {
             constraint!(cost <= p.budget_rupiah as f64),
         ];
         let problem = vars.minimise(days);
+        let read = |s: &dyn Solution| {
+            let mut amounts = vec![vec![0.0; self.params.visit_yields.len()]; self.caps.len()];
+            for &(v, k, a) in &visit_vars {
+                amounts[v][k] = s.value(a);
+            }
+            (s.value(days), amounts)
+        };
         let value = match solver {
             LpSolver::Microlp => problem
                 .using(good_lp::microlp)
@@ -194,7 +245,7 @@ impl<'a> Relaxation<'a> {
                 .with_all(nested)
                 .solve()
                 .ok()
-                .map(|s| s.value(days)),
+                .map(|s| read(&s)),
             #[cfg(feature = "highs")]
             LpSolver::Highs => {
                 let mut model = problem.using(good_lp::highs);
@@ -204,9 +255,9 @@ impl<'a> Relaxation<'a> {
                     .with_all(nested)
                     .solve()
                     .ok()
-                    .map(|s| s.value(days))
+                    .map(|s| read(&s))
             }
         };
-        value.filter(|d| d.is_finite())
+        value.filter(|(d, _)| d.is_finite())
     }
 }

@@ -8,7 +8,7 @@ use crate::calendar::{next_working_day, parse_date};
 use crate::district::District;
 use crate::itinerary::Place;
 use crate::params::{FieldViolation, GivenMatrix, Parameters};
-use crate::solve::{Plan, Scenario};
+use crate::solve::{Method, Plan, Scenario};
 
 /// Today in the district (WIB, UTC+7): what "past" means for a start date.
 pub fn today_in_district() -> NaiveDate {
@@ -271,6 +271,12 @@ pub fn plan_to_proto(
             solver: s.solver.clone(),
             solve_seconds: s.solve_seconds,
             office_only_working_days: s.office_only_working_days.map_or(0, |d| d as i32),
+            method: match s.method {
+                Method::Allocation { .. } => pb::PlanMethod::Allocation,
+                Method::Policy(_) => pb::PlanMethod::RouteBuilder,
+            }
+            .into(),
+            method_detail: s.method.describe(),
         }),
         teams,
         unvisited: plan

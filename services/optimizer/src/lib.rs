@@ -10,6 +10,7 @@ pub mod bound;
 pub mod calendar;
 pub mod district;
 pub mod itinerary;
+pub mod pack;
 pub mod params;
 pub mod schedule;
 pub mod solve;

@@ -18,7 +18,7 @@ use crate::params::{MAX_TRIP_DAYS, Parameters};
 use crate::travel::{BASE, Travel, point};
 
 /// How the greedy weighs time against money, and whether teams sleep out.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     /// Rupiah a team-day is worth; `f64::INFINITY` ignores money (but never
     /// the budget).

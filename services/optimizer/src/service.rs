@@ -362,16 +362,17 @@ impl PlannerService for Planner {
         params.deadline = Some(deadline);
         let d = district.clone();
         let limit = params.time_limit_seconds;
-        let (minimum, plan) = self
+        let found = self
             .solve(deadline_header, limit, move |o| {
                 solve::minimum_budget(&d, &params, o)
             })
             .await?;
-        let stored = self.store_plan(&plan, &district, None, None).await?;
+        let stored = self.store_plan(&found.plan, &district, None, None).await?;
         Ok(Response::new(pb::FindMinimumBudgetResponse {
-            reachable: minimum.is_some(),
-            minimum_budget_rupiah: minimum,
+            reachable: found.minimum_budget_rupiah.is_some(),
+            minimum_budget_rupiah: found.minimum_budget_rupiah,
             plan: Some(stored),
+            minimum_budget_lower_bound_rupiah: found.lower_bound_rupiah,
         }))
     }
 

@@ -3,18 +3,23 @@
 //! for a deadline, evaluates budget scenarios, and explains what was left
 //! out. Every plan returned has passed [`crate::validate`].
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::bound::{LpSolver, Relaxation};
+use crate::bound::{Allocation, LpSolver, Relaxation};
 use crate::district::District;
 use crate::itinerary::Itinerary;
+use crate::itinerary::Place;
+use crate::pack::{DayMode, PackPolicy, Packer, Seed};
 use crate::params::{FieldViolation, Parameters};
 use crate::schedule::{Policy, Schedule, Scheduler};
-use crate::travel::{Travel, point};
+use crate::travel::{BASE, Travel, point};
 use crate::validate::validate;
 
 #[cfg(test)]
@@ -109,6 +114,8 @@ pub struct Summary {
     pub solver: String,
     pub solve_seconds: f64,
     pub message: String,
+    /// Which model and settings the plan came from.
+    pub method: Method,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +176,112 @@ fn policies() -> Vec<Policy> {
     list
 }
 
+/// Shares of the budget the allocation model is solved at: packing real
+/// days loses a little against the model's perfect packing, and a slightly
+/// smaller allocation can leave the money to make up for it.
+const BUDGET_SHARES: [f64; 8] = [1.0, 0.995, 0.99, 0.98, 0.97, 0.95, 0.93, 0.90];
+
+/// The ways the packer lays an allocation's visits into days.
+fn pack_policies() -> Vec<PackPolicy> {
+    let mut list = Vec::new();
+    for seed in [Seed::Largest, Seed::Nearest, Seed::Farthest] {
+        for (mode, hop_allowance_minutes) in [
+            (DayMode::Planned, 6.0),
+            (DayMode::Planned, 3.0),
+            (DayMode::Planned, 10.0),
+            (DayMode::Chain, 0.0),
+        ] {
+            list.push(PackPolicy {
+                seed,
+                mode,
+                hop_allowance_minutes,
+                min_stop_activations: 10,
+                extras: true,
+            });
+        }
+    }
+    list
+}
+
+/// One way of building a plan, tried with the others.
+enum Candidate {
+    Policy(Policy),
+    Packed {
+        budget_share: f64,
+        allocation: Arc<Vec<Vec<i64>>>,
+        policy: PackPolicy,
+    },
+}
+
+impl Candidate {
+    fn method(&self) -> Method {
+        match self {
+            Candidate::Policy(policy) => Method::Policy(*policy),
+            Candidate::Packed {
+                budget_share,
+                policy,
+                ..
+            } => Method::Allocation {
+                budget_share: *budget_share,
+                policy: *policy,
+            },
+        }
+    }
+}
+
+/// Where a plan came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Method {
+    /// The allocation model's visits, solved at `budget_share` of the
+    /// budget, laid into days by the packer.
+    Allocation {
+        budget_share: f64,
+        policy: PackPolicy,
+    },
+    /// The route builder under a fixed policy.
+    Policy(Policy),
+}
+
+impl Method {
+    /// A line for people: which model and which settings.
+    pub fn describe(&self) -> String {
+        match self {
+            Method::Allocation {
+                budget_share,
+                policy,
+            } => format!(
+                "allocation model at {:.1}% of the budget, packed {} from the {} visit",
+                budget_share * 100.0,
+                match policy.mode {
+                    DayMode::Planned => "day by day",
+                    DayMode::Chain => "team by team",
+                },
+                match policy.seed {
+                    Seed::Largest => "largest",
+                    Seed::Nearest => "nearest",
+                    Seed::Farthest => "farthest",
+                }
+            ),
+            Method::Policy(policy) => format!(
+                "route builder valuing a team-day at {}{}",
+                if policy.lambda_rupiah_per_day.is_infinite() {
+                    "any price".to_string()
+                } else {
+                    rupiah(policy.lambda_rupiah_per_day as i64)
+                },
+                if policy.overnight_min_round_trip_minutes.is_infinite() {
+                    ", day trips only".to_string()
+                } else {
+                    format!(
+                        ", stay-out trips beyond {:.0} minutes' round trip",
+                        policy.overnight_min_round_trip_minutes
+                    )
+                }
+            ),
+        }
+    }
+}
+
 /// The problem a plan solves, prepared once.
 struct Problem<'a> {
     district: &'a District,
@@ -219,8 +332,14 @@ impl<'a> Problem<'a> {
         }
     }
 
-    /// The best schedule over `policies` at the problem's budget.
-    fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> Schedule {
+    /// The best schedule at `params`' budget over every candidate: the
+    /// allocation model's visits (at a few shares of the budget, so what
+    /// packing loses can be made up) realised by the packer, and the route
+    /// builder under each fixed policy. Candidates are independent: they run
+    /// on every core, and the best is chosen in candidate order, so the
+    /// result does not depend on thread timing. The first candidate always
+    /// runs, so there is always a plan.
+    fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> (Schedule, Method) {
         let scheduler = Scheduler::new(
             params,
             &self.travel,
@@ -228,23 +347,163 @@ impl<'a> Problem<'a> {
             self.need,
             self.consecutive.clone(),
         );
-        // Policies are independent simulations: run them on every core and
-        // keep the best in policy order, so the result does not depend on
-        // thread timing. The first policy always runs, so there is always a plan.
-        let policies = policies();
-        let mut results: Vec<(usize, Key, Schedule)> = parallel_map(&policies, |i, &policy| {
-            if i > 0 && options.out_of_time() {
-                return None;
+        let packer = Packer::new(params, &self.travel, self.pools.len(), self.need);
+        let caps = District::visit_caps(params, &self.pools);
+        let candidates = self.candidates(params, options);
+        let best = candidates
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, candidate)| {
+                if i > 0 && options.out_of_time() {
+                    return None;
+                }
+                let schedule = match candidate {
+                    Candidate::Policy(policy) => {
+                        let first = scheduler.run(*policy, self.limit_day);
+                        match first.target_day {
+                            // Trips under way at the target would be cut
+                            // short: plan again with none running past it.
+                            Some(target) if first.itinerary.last_day() > target => {
+                                let again =
+                                    self.end_at_target(scheduler.run(*policy, target), params);
+                                let first = self.end_at_target(first, params);
+                                if self.key(&again) < self.key(&first) {
+                                    again
+                                } else {
+                                    first
+                                }
+                            }
+                            _ => first,
+                        }
+                    }
+                    Candidate::Packed {
+                        allocation, policy, ..
+                    } => self.end_at_target(
+                        packer.run(allocation, &caps, *policy, self.limit_day),
+                        params,
+                    ),
+                };
+                Some((self.key(&schedule), i, schedule))
+            })
+            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (_, i, schedule) = best.expect("the first candidate always runs");
+        (schedule, candidates[i].method())
+    }
+
+    /// The route builder's policies, then the allocation model's visits at
+    /// each share of the budget under each packing policy.
+    fn candidates(&self, params: &Parameters, options: &Options<'_>) -> Vec<Candidate> {
+        let mut candidates: Vec<Candidate> =
+            policies().into_iter().map(Candidate::Policy).collect();
+        let allocations: Vec<(f64, Allocation)> = BUDGET_SHARES
+            .par_iter()
+            .filter_map(|&share| {
+                if options.out_of_time() {
+                    return None;
+                }
+                let scaled = Parameters {
+                    budget_rupiah: (params.budget_rupiah as f64 * share) as i64,
+                    ..params.clone()
+                };
+                Relaxation::new(&scaled, &self.travel, &self.pools, self.need)
+                    .allocation(options.solver)
+                    .map(|a| (share, a))
+            })
+            .collect();
+        for (share, allocation) in allocations {
+            let allocation = Arc::new(allocation.activations);
+            for policy in pack_policies() {
+                candidates.push(Candidate::Packed {
+                    budget_share: share,
+                    allocation: allocation.clone(),
+                    policy,
+                });
             }
-            let schedule = scheduler.run(policy, self.limit_day);
-            Some((i, self.key(&schedule), schedule))
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        results.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-        let best = results.into_iter().next().map(|(_, _, s)| s);
-        best.expect("the first policy always runs")
+        }
+        candidates
+    }
+
+    /// Ends every team's work on the day the target is reached: later days
+    /// go, and a team out on a stay-out trip drives back that evening (its
+    /// last stops give way if the drive does not fit the day).
+    fn end_at_target(&self, mut schedule: Schedule, params: &Parameters) -> Schedule {
+        let Some(target) = schedule.target_day else {
+            return schedule;
+        };
+        let workday = params.workday_minutes as f64;
+        let mut trimmed = false;
+        for team in &mut schedule.itinerary.teams {
+            if team.days.last().is_none_or(|d| d.day <= target) {
+                continue;
+            }
+            trimmed = true;
+            team.days.retain(|d| d.day <= target);
+            while let Some(last) = team.days.last_mut() {
+                if last.end == Place::Base {
+                    break;
+                }
+                // Drive back from the last stop that leaves time for it.
+                while let Some(stop) = last.stops.last() {
+                    let home = self.travel.minutes(point(stop.village), BASE);
+                    if stop.depart_minute + home <= workday + 1e-9 {
+                        break;
+                    }
+                    last.stops.pop();
+                }
+                let Some(stop) = last.stops.last() else {
+                    team.days.pop();
+                    continue;
+                };
+                let (village, depart) = (stop.village, stop.depart_minute);
+                let mut position = last.start.point();
+                let (mut km, mut minutes) = (0.0, 0.0);
+                for s in &last.stops {
+                    km += self.travel.km(position, point(s.village));
+                    minutes += self.travel.minutes(position, point(s.village));
+                    position = point(s.village);
+                }
+                km += self.travel.km(point(village), BASE);
+                minutes += self.travel.minutes(point(village), BASE);
+                last.end = Place::Base;
+                last.travel_km = km;
+                last.travel_minutes = minutes;
+                last.used_minutes = depart + self.travel.minutes(point(village), BASE);
+                let away = last.start != Place::Base;
+                let fixed = params.team_day_fixed_cost(away, false);
+                last.cost.lodging_rupiah = 0;
+                last.cost.per_diem_rupiah = fixed - params.vehicle_per_day_rupiah;
+                last.cost.fuel_rupiah = (km * params.fuel_per_km_rupiah as f64).round() as i64;
+                break;
+            }
+        }
+        if trimmed {
+            // Stops given way on the target day may move it.
+            schedule.target_day = self.target_day(&schedule.itinerary.mobile_by_day());
+        }
+        schedule
+    }
+
+    /// The first working day on which committed mobile work and the office
+    /// reach the target (the office alone after the last field day).
+    fn target_day(&self, mobile_by_day: &[i64]) -> Option<u32> {
+        let office = self.params.office_activations_per_day as i64;
+        let mut cumulative = 0;
+        for (i, m) in mobile_by_day.iter().enumerate() {
+            cumulative += m;
+            let day = i as i64 + 1;
+            if cumulative + office * day >= self.need {
+                return (day <= self.limit_day as i64).then_some(day as u32);
+            }
+        }
+        let rest = self.need - cumulative;
+        let day = if rest <= 0 {
+            1
+        } else if office == 0 {
+            return None;
+        } else {
+            ((rest + office - 1) / office).max(mobile_by_day.len() as i64)
+        };
+        (day <= self.limit_day as i64).then_some(day as u32)
     }
 
     /// Orders schedules: reaching the target first, then fewer days, then
@@ -268,38 +527,95 @@ impl<'a> Problem<'a> {
     /// Whether some policy reaches the target by the limit with `budget`.
     fn reaches(&self, budget_rupiah: i64, options: &Options<'_>) -> bool {
         let params = self.with_budget(budget_rupiah);
-        self.best_schedule(&params, options).target_day.is_some()
+        self.best_schedule(&params, options).0.target_day.is_some()
     }
 
-    /// The least budget (to Rp 100.000) with which a plan reaches the target
-    /// by the limit, or `None` if no budget does with these teams.
-    fn minimum_budget(&self, options: &Options<'_>) -> Option<i64> {
-        const STEP: i64 = 100_000;
-        // Enough to keep every team out every day at the dearest rate.
+    /// Enough to keep every team out every day at the dearest rate.
+    fn unlimited_budget(&self) -> i64 {
         let unlimited = (self.params.teams as i64)
             * self.limit_day as i64
             * (self.params.team_day_fixed_cost(true, true) + 5_000_000);
-        let unlimited = (unlimited + STEP - 1) / STEP * STEP;
-        if !self.reaches(unlimited, options) {
+        (unlimited + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP
+    }
+
+    /// A budget for which the relaxation proves that no plan reaches the
+    /// target by the limit day with less (to Rp 1.000); `None` if it proves
+    /// that no budget does with these teams.
+    fn minimum_budget_lower_bound(&self, solver: LpSolver) -> Option<i64> {
+        const PRECISION: i64 = 1_000;
+        let excluded = |budget: i64| {
+            let params = self.with_budget(budget);
+            Relaxation::new(&params, &self.travel, &self.pools, self.need)
+                .lower_bound(solver)
+                .working_days
+                .is_none_or(|days| days > self.limit_day)
+        };
+        let mut high = self.unlimited_budget();
+        if excluded(high) {
             return None;
         }
-        let mut low = 0i64;
-        if self.reaches(0, options) {
+        if !excluded(0) {
             return Some(0);
         }
-        let mut high = unlimited;
-        while high - low > STEP {
-            let mid = (low + (high - low) / 2) / STEP * STEP;
-            let mid = if mid <= low { low + STEP } else { mid };
+        // Excluded at `low`, so at every smaller budget: more money never
+        // slows the relaxation.
+        let mut low = 0;
+        while high - low > PRECISION {
+            let mid = (low + (high - low) / 2) / PRECISION * PRECISION;
+            let mid = if mid <= low { low + PRECISION } else { mid };
+            if excluded(mid) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        Some(low)
+    }
+
+    /// The least budget (to Rp 100.000) with which a plan reaches the target
+    /// by the limit day, found upward from the proven lower bound; and that
+    /// bound. `(None, None)` if no budget does with these teams.
+    fn minimum_budget(&self, options: &Options<'_>) -> (Option<i64>, Option<i64>) {
+        let Some(lower_bound) = self.minimum_budget_lower_bound(options.solver) else {
+            return (None, None);
+        };
+        let unlimited = self.unlimited_budget();
+        // Below the bound nothing reaches the target: start at the first
+        // step at or above it, then widen the step until a plan reaches it.
+        let start = (lower_bound + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
+        if self.reaches(start, options) {
+            return (Some(start), Some(lower_bound));
+        }
+        let mut low = start;
+        let mut widen = (start / 100).max(BUDGET_STEP);
+        let high = loop {
+            let probe =
+                ((low + widen).min(unlimited) + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
+            if self.reaches(probe, options) {
+                break probe;
+            }
+            if probe >= unlimited || options.out_of_time() {
+                return (None, Some(lower_bound));
+            }
+            low = probe;
+            widen *= 2;
+        };
+        let mut high = high;
+        while high - low > BUDGET_STEP {
+            let mid = (low + (high - low) / 2) / BUDGET_STEP * BUDGET_STEP;
+            let mid = if mid <= low { low + BUDGET_STEP } else { mid };
             if self.reaches(mid, options) {
                 high = mid;
             } else {
                 low = mid;
             }
         }
-        Some(high)
+        (Some(high), Some(lower_bound))
     }
 }
+
+/// Minimum budgets are found to this many rupiah.
+const BUDGET_STEP: i64 = 100_000;
 
 type Key = (u8, i64, i64);
 
@@ -315,9 +631,9 @@ pub fn plan(
     if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
         return Err(PlanError::Cancelled);
     }
-    let schedule = problem.best_schedule(&problem.params, options);
+    let (schedule, method) = problem.best_schedule(&problem.params, options);
     let minimum_budget = if schedule.target_day.is_none() && params.deadline.is_some() {
-        problem.minimum_budget(options)
+        problem.minimum_budget(options).0
     } else {
         None
     };
@@ -331,6 +647,7 @@ pub fn plan(
     finish(
         &problem,
         schedule,
+        method,
         bound.working_days,
         minimum_budget,
         options.solver,
@@ -338,22 +655,39 @@ pub fn plan(
     )
 }
 
+/// The least budget for a deadline, with its proof and its plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinimumBudget {
+    /// The least budget (to Rp 100.000) at which a plan reaches the target
+    /// by the deadline; `None` if none was found with these teams.
+    pub minimum_budget_rupiah: Option<i64>,
+    /// No plan reaches the target by the deadline for less (proven by the
+    /// relaxation); `None` if it proves no budget can.
+    pub lower_bound_rupiah: Option<i64>,
+    /// The plan at the minimum, or the best plan at the given budget.
+    pub plan: Plan,
+}
+
 /// The least budget that reaches the target by `params.deadline` (required),
-/// and the plan at that budget; `None` and the best plan at the given budget
-/// if no budget can.
+/// its proven lower bound, and the plan at that budget (the best plan at the
+/// given budget if no budget can).
 pub fn minimum_budget(
     district: &District,
     params: &Parameters,
     options: &Options<'_>,
-) -> Result<(Option<i64>, Plan), PlanError> {
+) -> Result<MinimumBudget, PlanError> {
     let problem = Problem::new(district, params)?;
-    let minimum = problem.minimum_budget(options);
+    let (minimum, lower_bound) = problem.minimum_budget(options);
     let params = match minimum {
         Some(budget) => problem.with_budget(budget),
         None => problem.params.clone(),
     };
     let plan = plan(district, &params, options)?;
-    Ok((minimum, plan))
+    Ok(MinimumBudget {
+        minimum_budget_rupiah: minimum,
+        lower_bound_rupiah: lower_bound,
+        plan,
+    })
 }
 
 /// One row of a budget curve.
@@ -387,14 +721,17 @@ pub fn evaluate_budgets(
             pairs.push((t, b));
         }
     }
-    let results = parallel_map(&pairs, |_, &(teams, budget_rupiah)| {
-        let p = Parameters {
-            teams,
-            budget_rupiah,
-            ..params.clone()
-        };
-        plan(district, &p, options)
-    });
+    let results: Vec<Result<Plan, PlanError>> = pairs
+        .par_iter()
+        .map(|&(teams, budget_rupiah)| {
+            let p = Parameters {
+                teams,
+                budget_rupiah,
+                ..params.clone()
+            };
+            plan(district, &p, options)
+        })
+        .collect();
     let plans = results
         .into_iter()
         .collect::<Result<Vec<Plan>, PlanError>>()?;
@@ -428,40 +765,6 @@ pub fn evaluate_budgets(
         });
     }
     Ok(scenarios)
-}
-
-/// `f` over `items` on every core (each thread takes the next item), results
-/// in the order of `items`.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else {
-                            break;
-                        };
-                        mine.push((i, f(i, item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            // A panic in a worker is a bug: pass it on rather than return
-            // fewer results than items.
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn sort_key(plan: &Plan) -> (u8, u32, i64) {
@@ -503,6 +806,7 @@ fn settle_outreach(itinerary: &mut Itinerary, params: &Parameters) {
 fn finish(
     problem: &Problem<'_>,
     mut schedule: Schedule,
+    method: Method,
     lower_bound: Option<u32>,
     minimum_budget: Option<i64>,
     solver: LpSolver,
@@ -565,8 +869,10 @@ fn finish(
     let gap_at_start = problem.need.max(0);
     let office_only_working_days =
         (office > 0).then(|| ((gap_at_start + office - 1) / office).max(1) as u32);
+    // How far above the proven bound, as a share of the bound: the plan is
+    // at most this much slower than the best possible one.
     let optimality_gap = match (target_day, lower_bound) {
-        (Some(days), Some(lb)) if days > 0 => (days as f64 - lb as f64).max(0.0) / days as f64,
+        (Some(days), Some(lb)) if lb > 0 => (days as f64 - lb as f64).max(0.0) / lb as f64,
         _ => 0.0,
     };
     let visited: std::collections::BTreeSet<usize> = schedule
@@ -643,6 +949,7 @@ fn finish(
             solver: solver.name().to_string(),
             solve_seconds: elapsed.as_secs_f64(),
             message,
+            method,
         },
         itinerary: schedule.itinerary,
         unvisited,

@@ -85,8 +85,11 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
         .expect("some budget meets the deadline");
     assert!(minimum > 10_000_000 && minimum % 100_000 == 0, "{minimum}");
 
-    let (found, at_minimum) = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
-    assert_eq!(found, Some(minimum));
+    let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
+    assert_eq!(found.minimum_budget_rupiah, Some(minimum));
+    let lower_bound = found.lower_bound_rupiah.expect("a proven lower bound");
+    assert!(lower_bound <= minimum, "{lower_bound} > {minimum}");
+    let at_minimum = found.plan;
     assert!(at_minimum.summary.reaches_target);
     assert!(at_minimum.summary.target_date <= p.deadline);
     revalidate(&district, &at_minimum);

@@ -298,6 +298,8 @@ fn solve(d: &District, p: &PlanParameters) -> Plan {
                 "budget".into()
             },
             message: "Planned by the test stand-in.".into(),
+            method_detail: "test stand-in".into(),
+            method: 0,
             solver: "greedy".into(),
             solve_seconds: 0.1,
             office_only_working_days: ((target - d.activated) as f64 / 100.0).ceil() as i32,
@@ -438,6 +440,7 @@ impl PlannerService for FakePlanner {
                     reachable: true,
                     minimum_budget_rupiah: Some(juta * 1_000_000),
                     plan: Some(plan),
+                    minimum_budget_lower_bound_rupiah: Some((juta - 1) * 1_000_000),
                 }));
             }
         }
@@ -445,6 +448,7 @@ impl PlannerService for FakePlanner {
             reachable: false,
             minimum_budget_rupiah: None,
             plan: None,
+            minimum_budget_lower_bound_rupiah: None,
         }))
     }
 

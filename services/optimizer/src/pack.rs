@@ -1,0 +1,713 @@
+//! Turns an allocation (how many activations each visit level of each
+//! village should give, as the allocation model decided) into day-by-day
+//! team routes.
+//!
+//! Each working day the free teams are laid end to end along a chain of the
+//! visits that are due: a team fills its day at the next visits of the
+//! chain, and where its time runs out mid-village the next team takes over
+//! the rest of that village on the same day (one visit day, one outreach
+//! payment). So a day's teams work like one long shift through neighbouring
+//! villages, and a village's visit is finished the day it is opened.
+
+use serde::{Deserialize, Serialize};
+
+use crate::itinerary::{Cost, Itinerary, Place, Stop, TeamDay, TeamItinerary};
+use crate::params::Parameters;
+use crate::schedule::Schedule;
+use crate::travel::{BASE, Travel, point};
+
+/// Which visit a day's chain starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Seed {
+    /// The due visit farthest from the base (its round trip).
+    Farthest,
+    /// The due visit nearest the base.
+    Nearest,
+    /// The due visit with the most activations left.
+    Largest,
+}
+
+/// How a day's work is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DayMode {
+    /// Team after team, each going on to the nearest due visit.
+    Chain,
+    /// First the day's visits (the seed's neighbours, topped up to what the
+    /// teams can do), then one path through them cut into team-days.
+    Planned,
+}
+
+/// How the packer may build a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PackPolicy {
+    pub seed: Seed,
+    pub mode: DayMode,
+    /// Minutes a planned day allows each team for moving between villages
+    /// when it works out how much the teams can do.
+    pub hop_allowance_minutes: f64,
+    /// Fewest activations worth a stop (a smaller remainder is left).
+    pub min_stop_activations: i64,
+    /// Once the allocation is done, go on with other visits while money lasts.
+    pub extras: bool,
+}
+
+/// What remains of a visit level's allocation.
+#[derive(Debug, Clone, Copy)]
+struct Due {
+    village: usize,
+    /// 0-based visit level.
+    level: usize,
+    remaining: i64,
+    /// Part of the allocation; other visits only fill a day's last gap.
+    allocated: bool,
+}
+
+pub struct Packer<'a> {
+    params: &'a Parameters,
+    travel: &'a Travel,
+    /// Each village's nearest villages by travel time.
+    neighbours: Vec<Vec<usize>>,
+    need: i64,
+    spacing: u32,
+    office_per_day: i64,
+}
+
+const NEIGHBOURS: usize = 40;
+/// Nearest due visits a planned day chooses from.
+const DAY_CANDIDATES: usize = 30;
+
+impl<'a> Packer<'a> {
+    pub fn new(params: &'a Parameters, travel: &'a Travel, villages: usize, need: i64) -> Self {
+        let neighbours = (0..villages)
+            .map(|v| {
+                let mut near: Vec<usize> = (0..villages).filter(|&w| w != v).collect();
+                near.sort_by(|&a, &b| {
+                    travel
+                        .minutes(point(v), point(a))
+                        .total_cmp(&travel.minutes(point(v), point(b)))
+                        .then(a.cmp(&b))
+                });
+                near.truncate(NEIGHBOURS);
+                near
+            })
+            .collect();
+        Self {
+            params,
+            travel,
+            neighbours,
+            need,
+            spacing: params.min_days_between_visits.max(1),
+            office_per_day: params.office_activations_per_day as i64,
+        }
+    }
+
+    /// Realises `allocation[v][k]` (activations for visit level k of
+    /// village v) day by day up to `limit_day`, within the budget.
+    pub fn run(
+        &self,
+        allocation: &[Vec<i64>],
+        caps: &[Vec<i64>],
+        policy: PackPolicy,
+        limit_day: u32,
+    ) -> Schedule {
+        let p = self.params;
+        let n = allocation.len();
+        let teams = p.teams as usize;
+        let mut itinerary = Itinerary {
+            teams: vec![TeamItinerary::default(); teams],
+        };
+        // Visit days so far per village.
+        let mut visited: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // The packer makes day trips: a village too far for one is left to
+        // the other candidates.
+        let workday = p.workday_minutes as f64;
+        let reachable: Vec<bool> = (0..n)
+            .map(|v| {
+                p.team_capacity(workday - self.travel.round_trip_minutes(point(v)))
+                    >= policy.min_stop_activations.max(1)
+            })
+            .collect();
+        let mut left: Vec<Vec<i64>> = allocation
+            .iter()
+            .zip(&reachable)
+            .map(|(a, &ok)| if ok { a.clone() } else { vec![0; a.len()] })
+            .collect();
+        let caps: Vec<Vec<i64>> = caps
+            .iter()
+            .zip(&reachable)
+            .map(|(c, &ok)| if ok { c.clone() } else { vec![0; c.len()] })
+            .collect();
+        let mut spent = 0i64;
+        let mut cumulative = 0i64;
+        let mut budget_exhausted = false;
+        let min_day_cost = p.team_day_fixed_cost(false, false);
+
+        // Once the allocation is done and money is left, any visit may be
+        // made (the allocation's rounding and lost remainders leave some).
+        let mut extras = false;
+        for day in 1..=limit_day {
+            // Visits due today: each village's next level, if allocated and
+            // spaced from the last.
+            let mut due: Vec<Due> = (0..n)
+                .filter_map(|v| {
+                    let level = visited[v].len();
+                    let spaced = visited[v].last().is_none_or(|&l| day >= l + self.spacing);
+                    if !spaced {
+                        return None;
+                    }
+                    let remaining = *left[v].get(level)?;
+                    if remaining >= policy.min_stop_activations {
+                        return Some(Due {
+                            village: v,
+                            level,
+                            remaining,
+                            allocated: true,
+                        });
+                    }
+                    let cap = *caps[v].get(level)?;
+                    (cap >= policy.min_stop_activations).then_some(Due {
+                        village: v,
+                        level,
+                        remaining: cap,
+                        allocated: extras,
+                    })
+                })
+                .collect();
+            let mut today = 0i64;
+            let mut opened: Vec<usize> = Vec::new();
+            let planned = match policy.mode {
+                DayMode::Chain => self.chain_day(&mut due, teams, policy, day),
+                DayMode::Planned => self.planned_day(&mut due, teams, policy, day),
+            };
+            for (team, mut team_day) in planned.into_iter().enumerate() {
+                let outreach = team_day
+                    .stops
+                    .iter()
+                    .filter(|s| !opened.contains(&s.village))
+                    .count() as i64
+                    * p.outreach_per_visit_rupiah;
+                team_day.cost = Cost {
+                    vehicle_rupiah: p.vehicle_per_day_rupiah,
+                    per_diem_rupiah: p.officers_per_team as i64 * p.per_diem_day_trip_rupiah,
+                    lodging_rupiah: 0,
+                    fuel_rupiah: (team_day.travel_km * p.fuel_per_km_rupiah as f64).round() as i64,
+                    outreach_rupiah: outreach,
+                };
+                if spent + team_day.cost.total() > p.budget_rupiah {
+                    // The money ends here; the teams already out today work.
+                    budget_exhausted = true;
+                    break;
+                }
+                spent += team_day.cost.total();
+                for s in &team_day.stops {
+                    if !opened.contains(&s.village) {
+                        opened.push(s.village);
+                    }
+                    today += s.expected_activations;
+                }
+                itinerary.teams[team].days.push(team_day);
+            }
+            if p.budget_rupiah - spent < min_day_cost {
+                budget_exhausted = true;
+            }
+            // A visit is one day: whatever of it is left is not done.
+            for &v in &opened {
+                let level = visited[v].len();
+                left[v][level] = 0;
+                visited[v].push(day);
+            }
+            cumulative += today;
+            if cumulative + self.office_per_day * day as i64 >= self.need {
+                return Schedule {
+                    itinerary,
+                    target_day: Some(day),
+                    budget_exhausted,
+                };
+            }
+            let anything_left = left.iter().zip(&visited).any(|(l, v)| {
+                l.get(v.len())
+                    .is_some_and(|&r| r >= policy.min_stop_activations)
+            });
+            if !anything_left && !extras && policy.extras {
+                extras = true;
+                continue;
+            }
+            let anything_left = anything_left
+                || (extras
+                    && caps.iter().zip(&visited).any(|(c, v)| {
+                        c.get(v.len())
+                            .is_some_and(|&r| r >= policy.min_stop_activations)
+                    }));
+            if budget_exhausted || !anything_left {
+                // The office closes the rest.
+                let rest = self.need - cumulative;
+                let target_day = if self.office_per_day > 0 {
+                    let d =
+                        ((rest + self.office_per_day - 1) / self.office_per_day).max(day as i64);
+                    (d <= limit_day as i64).then_some(d as u32)
+                } else {
+                    None
+                };
+                return Schedule {
+                    itinerary,
+                    target_day,
+                    budget_exhausted,
+                };
+            }
+        }
+        Schedule {
+            itinerary,
+            target_day: None,
+            budget_exhausted,
+        }
+    }
+
+    /// Team after team along the nearest due visits.
+    fn chain_day(
+        &self,
+        due: &mut Vec<Due>,
+        teams: usize,
+        policy: PackPolicy,
+        day: u32,
+    ) -> Vec<TeamDay> {
+        let mut carry: Option<Due> = None;
+        let mut out = Vec::new();
+        for team in 0..teams {
+            let last_team = team + 1 == teams;
+            match self.build(due, &mut carry, last_team, policy, day) {
+                Some(team_day) => out.push(team_day),
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// Chooses the day's visits around a seed, as many as the teams can
+    /// finish, then cuts one path through them into team-days.
+    fn planned_day(
+        &self,
+        due: &mut Vec<Due>,
+        teams: usize,
+        policy: PackPolicy,
+        day: u32,
+    ) -> Vec<TeamDay> {
+        let p = self.params;
+        let workday = p.workday_minutes as f64;
+        let Some(anchor_index) = self.seed(due, policy.seed) else {
+            return Vec::new();
+        };
+        let anchor = due[anchor_index].village;
+        let anchor_trip = self.travel.round_trip_minutes(point(anchor));
+        // What the teams can do near the anchor, allowing a few minutes
+        // between villages.
+        let per_team = p.team_capacity(workday - anchor_trip - policy.hop_allowance_minutes);
+        let room = per_team * teams as i64;
+        let by_distance = |list: &mut Vec<usize>, due: &[Due]| {
+            list.sort_by(|&a, &b| {
+                self.travel
+                    .minutes(point(anchor), point(due[a].village))
+                    .total_cmp(&self.travel.minutes(point(anchor), point(due[b].village)))
+                    .then(due[a].village.cmp(&due[b].village))
+            })
+        };
+        let mut allocated: Vec<usize> = (0..due.len())
+            .filter(|&i| {
+                due[i].allocated
+                    && i != anchor_index
+                    && p.team_capacity(
+                        workday - self.travel.round_trip_minutes(point(due[i].village)),
+                    ) > 0
+            })
+            .collect();
+        by_distance(&mut allocated, due);
+        allocated.truncate(DAY_CANDIDATES);
+        // The anchor and the subset of its nearest due visits that fills the
+        // day best (a subset sum): whole visits, so none is cut short.
+        let mut chosen = vec![anchor_index];
+        let mut sum = due[anchor_index].remaining;
+        if sum < room {
+            let gap = (room - sum) as usize;
+            // reach[s]: the last item of a subset summing to s, if any.
+            let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
+            let mut reached = vec![false; gap + 1];
+            reached[0] = true;
+            for (j, &i) in allocated.iter().enumerate() {
+                let size = due[i].remaining as usize;
+                for total in (size..=gap).rev() {
+                    if !reached[total] && reached[total - size] {
+                        reached[total] = true;
+                        reach[total] = Some(j);
+                    }
+                }
+            }
+            let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
+            while total > 0 {
+                let j = reach[total].expect("reached sums have an item");
+                let i = allocated[j];
+                chosen.push(i);
+                sum += due[i].remaining;
+                total -= due[i].remaining as usize;
+            }
+        }
+        // Top up the last gap with whatever fits, allocated or not.
+        let mut others: Vec<usize> = (0..due.len()).filter(|i| !chosen.contains(i)).collect();
+        by_distance(&mut others, due);
+        for i in others {
+            let gap = room - sum;
+            if gap < policy.min_stop_activations {
+                break;
+            }
+            if due[i].remaining <= gap
+                && p.team_capacity(workday - self.travel.round_trip_minutes(point(due[i].village)))
+                    > 0
+            {
+                chosen.push(i);
+                sum += due[i].remaining;
+            }
+        }
+        // One path through the chosen visits, farthest from the base first.
+        let mut path: Vec<Due> = Vec::with_capacity(chosen.len());
+        let mut pool: Vec<Due> = chosen.iter().map(|&i| due[i]).collect();
+        chosen.sort_unstable_by(|a, b| b.cmp(a));
+        for i in chosen {
+            due.swap_remove(i);
+        }
+        let start = pool
+            .iter()
+            .enumerate()
+            .max_by(|a, b| {
+                self.travel
+                    .round_trip_minutes(point(a.1.village))
+                    .total_cmp(&self.travel.round_trip_minutes(point(b.1.village)))
+            })
+            .map(|(i, _)| i);
+        if let Some(i) = start {
+            path.push(pool.swap_remove(i));
+        }
+        while !pool.is_empty() {
+            let here = point(path[path.len() - 1].village);
+            let (i, _) = pool
+                .iter()
+                .enumerate()
+                .min_by(|a, b| {
+                    self.travel
+                        .minutes(here, point(a.1.village))
+                        .total_cmp(&self.travel.minutes(here, point(b.1.village)))
+                })
+                .expect("pool is not empty");
+            path.push(pool.swap_remove(i));
+        }
+        // Cut the path into team-days.
+        let mut out: Vec<TeamDay> = Vec::new();
+        let mut stops: Vec<Stop> = Vec::new();
+        let (mut position, mut clock, mut minutes, mut km) = (BASE, 0.0, 0.0, 0.0);
+        let mut rest = path.into_iter();
+        let mut current: Option<Due> = None;
+        while let Some(next) = current.take().or_else(|| rest.next()) {
+            let to = self.travel.minutes(position, point(next.village));
+            let back = self.travel.minutes(point(next.village), BASE);
+            let capacity = p.team_capacity(workday - clock - to - back);
+            let amount = next.remaining.min(capacity);
+            if amount < policy.min_stop_activations.max(1) {
+                if stops.is_empty() {
+                    // Not even a fresh team can serve it: it stays due.
+                    due.push(next);
+                    continue;
+                }
+                // This team's day is full: the next team starts here.
+                out.push(self.close_day(
+                    day,
+                    std::mem::take(&mut stops),
+                    position,
+                    minutes,
+                    km,
+                    clock,
+                ));
+                (position, clock, minutes, km) = (BASE, 0.0, 0.0, 0.0);
+                current = Some(next);
+                if out.len() == teams {
+                    break;
+                }
+                continue;
+            }
+            minutes += to;
+            km += self.travel.km(position, point(next.village));
+            let arrive = clock + to;
+            let depart = arrive + p.service_minutes(amount);
+            stops.push(Stop {
+                village: next.village,
+                arrive_minute: arrive,
+                depart_minute: depart,
+                expected_activations: amount,
+                visit_number: next.level as u32 + 1,
+            });
+            clock = depart;
+            position = point(next.village);
+            if amount < next.remaining {
+                // Split: the next team finishes this village today.
+                out.push(self.close_day(
+                    day,
+                    std::mem::take(&mut stops),
+                    position,
+                    minutes,
+                    km,
+                    clock,
+                ));
+                (position, clock, minutes, km) = (BASE, 0.0, 0.0, 0.0);
+                if out.len() == teams {
+                    break;
+                }
+                current = Some(Due {
+                    remaining: next.remaining - amount,
+                    ..next
+                });
+            }
+        }
+        // Visits the teams did not reach stay due (a cut one is done).
+        for d in rest {
+            due.push(d);
+        }
+        // Fill what is left of the last team's day with visits that fit whole.
+        {
+            if stops.is_empty() && !out.is_empty() {
+                let last = out.pop().expect("not empty");
+                stops = last.stops;
+                position = point(stops[stops.len() - 1].village);
+                clock = stops[stops.len() - 1].depart_minute;
+                minutes = last.travel_minutes - self.travel.minutes(position, BASE);
+                km = last.travel_km - self.travel.km(position, BASE);
+            }
+            while let Some(i) = self.best_fit(due, position, clock, policy) {
+                let next = due.swap_remove(i);
+                let to = self.travel.minutes(position, point(next.village));
+                minutes += to;
+                km += self.travel.km(position, point(next.village));
+                let arrive = clock + to;
+                let depart = arrive + p.service_minutes(next.remaining);
+                stops.push(Stop {
+                    village: next.village,
+                    arrive_minute: arrive,
+                    depart_minute: depart,
+                    expected_activations: next.remaining,
+                    visit_number: next.level as u32 + 1,
+                });
+                clock = depart;
+                position = point(next.village);
+            }
+        }
+        if !stops.is_empty() {
+            out.push(self.close_day(day, stops, position, minutes, km, clock));
+        }
+        out
+    }
+
+    fn close_day(
+        &self,
+        day: u32,
+        stops: Vec<Stop>,
+        position: usize,
+        minutes: f64,
+        km: f64,
+        clock: f64,
+    ) -> TeamDay {
+        let back = self.travel.minutes(position, BASE);
+        TeamDay {
+            day,
+            start: Place::Base,
+            end: Place::Base,
+            stops,
+            travel_km: km + self.travel.km(position, BASE),
+            travel_minutes: minutes + back,
+            used_minutes: clock + back,
+            cost: Cost::default(),
+        }
+    }
+
+    /// One team's day trip: from the carried-over visit (or a seed), on to
+    /// the cheapest detours, until the day is full.
+    fn build(
+        &self,
+        due: &mut Vec<Due>,
+        carry: &mut Option<Due>,
+        last_team: bool,
+        policy: PackPolicy,
+        day: u32,
+    ) -> Option<TeamDay> {
+        let p = self.params;
+        let workday = p.workday_minutes as f64;
+        let mut stops: Vec<Stop> = Vec::new();
+        let mut position = BASE;
+        let mut clock = 0.0;
+        let mut travel_minutes = 0.0;
+        let mut travel_km = 0.0;
+        let mut first = carry.take().or_else(|| {
+            let pick = self.seed(due, policy.seed)?;
+            Some(due.swap_remove(pick))
+        });
+        loop {
+            let next = match first.take() {
+                Some(d) => d,
+                None => {
+                    let Some(i) = self.next_stop(due, position, clock, policy) else {
+                        break;
+                    };
+                    due.swap_remove(i)
+                }
+            };
+            let to = self.travel.minutes(position, point(next.village));
+            let back = self.travel.minutes(point(next.village), BASE);
+            let capacity = p.team_capacity(workday - clock - to - back);
+            let mut next = next;
+            let (mut to, mut capacity) = (to, capacity);
+            if last_team && next.remaining > capacity {
+                // No team comes after this one today: what it cannot finish
+                // would be lost. Fill the gap with the visit that fits best.
+                if let Some(i) = self.best_fit(due, position, clock, policy) {
+                    due.push(next);
+                    next = due.swap_remove(i);
+                    to = self.travel.minutes(position, point(next.village));
+                    let back = self.travel.minutes(point(next.village), BASE);
+                    capacity = p.team_capacity(workday - clock - to - back);
+                } else if capacity * 4 < next.remaining * 3 {
+                    due.push(next);
+                    break;
+                }
+            }
+            let amount = next.remaining.min(capacity);
+            if amount < policy.min_stop_activations.max(1) {
+                // Does not fit: leave it for another team or day.
+                due.push(next);
+                break;
+            }
+            let arrive = clock + to;
+            let depart = arrive + p.service_minutes(amount);
+            travel_minutes += to;
+            travel_km += self.travel.km(position, point(next.village));
+            stops.push(Stop {
+                village: next.village,
+                arrive_minute: arrive,
+                depart_minute: depart,
+                expected_activations: amount,
+                visit_number: next.level as u32 + 1,
+            });
+            clock = depart;
+            position = point(next.village);
+            if amount < next.remaining {
+                // The day is full here; the next team carries on.
+                *carry = Some(Due {
+                    remaining: next.remaining - amount,
+                    ..next
+                });
+                break;
+            }
+        }
+        let last = stops.last()?.village;
+        travel_minutes += self.travel.minutes(point(last), BASE);
+        travel_km += self.travel.km(point(last), BASE);
+        Some(TeamDay {
+            day,
+            start: Place::Base,
+            end: Place::Base,
+            used_minutes: clock + self.travel.minutes(point(last), BASE),
+            stops,
+            travel_km,
+            travel_minutes,
+            cost: Cost::default(),
+        })
+    }
+
+    fn seed(&self, due: &[Due], seed: Seed) -> Option<usize> {
+        let rt = |d: &Due| self.travel.round_trip_minutes(point(d.village));
+        let workday = self.params.workday_minutes as f64;
+        let reachable = |d: &&Due| self.params.team_capacity(workday - rt(d)) > 0;
+        let indexed = due
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.allocated && reachable(d));
+        match seed {
+            Seed::Farthest => indexed.max_by(|a, b| {
+                rt(a.1)
+                    .total_cmp(&rt(b.1))
+                    .then(b.1.village.cmp(&a.1.village))
+            }),
+            Seed::Nearest => indexed.min_by(|a, b| {
+                rt(a.1)
+                    .total_cmp(&rt(b.1))
+                    .then(a.1.village.cmp(&b.1.village))
+            }),
+            Seed::Largest => indexed.max_by(|a, b| {
+                a.1.remaining
+                    .cmp(&b.1.remaining)
+                    .then(b.1.village.cmp(&a.1.village))
+            }),
+        }
+        .map(|(i, _)| i)
+    }
+
+    /// The due visit that fills the most of the day left after `position`
+    /// while fitting in it entirely.
+    fn best_fit(
+        &self,
+        due: &[Due],
+        position: usize,
+        clock: f64,
+        policy: PackPolicy,
+    ) -> Option<usize> {
+        let workday = self.params.workday_minutes as f64;
+        let mut best: Option<(i64, usize)> = None;
+        for (i, d) in due.iter().enumerate() {
+            let to = self.travel.minutes(position, point(d.village));
+            let back = self.travel.minutes(point(d.village), BASE);
+            let capacity = self.params.team_capacity(workday - clock - to - back);
+            if d.remaining > capacity || d.remaining < policy.min_stop_activations.max(1) {
+                continue;
+            }
+            if best.is_none_or(|(b, j)| {
+                d.remaining > b || (d.remaining == b && d.village < due[j].village)
+            }) {
+                best = Some((d.remaining, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// The due visit that adds the least travel after `position`, among
+    /// those that still fit a worthwhile stop in the day.
+    fn next_stop(
+        &self,
+        due: &[Due],
+        position: usize,
+        clock: f64,
+        policy: PackPolicy,
+    ) -> Option<usize> {
+        let workday = self.params.workday_minutes as f64;
+        let home = self.travel.minutes(position, BASE);
+        let candidates: Box<dyn Iterator<Item = usize>> = if position == BASE {
+            Box::new(0..due.len())
+        } else {
+            Box::new(
+                self.neighbours[position - 1]
+                    .iter()
+                    .filter_map(|&w| due.iter().position(|d| d.village == w)),
+            )
+        };
+        let mut best: Option<(f64, usize)> = None;
+        for i in candidates {
+            let d = &due[i];
+            if !d.allocated {
+                continue;
+            }
+            let to = self.travel.minutes(position, point(d.village));
+            let back = self.travel.minutes(point(d.village), BASE);
+            let capacity = self.params.team_capacity(workday - clock - to - back);
+            if d.remaining.min(capacity) < policy.min_stop_activations.max(1) {
+                continue;
+            }
+            let detour = to + back - home;
+            if best.is_none_or(|(b, j)| detour < b || (detour == b && d.village < due[j].village)) {
+                best = Some((detour, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
