@@ -21,6 +21,7 @@ on_each_database! {
     budget_curve => more_budget_never_means_more_days;
     replan => replanning_follows_recorded_activations;
     bad_input => bad_input_is_rejected_by_field;
+    time_limit => out_of_time_the_best_plan_so_far_comes_back;
 }
 
 /// A planner client that takes whole-district plans (several MB).
@@ -157,6 +158,10 @@ async fn rp_0_is_office_only_and_a_missed_deadline_names_its_budget(db: TestDb) 
         .into_inner();
     assert!(found.reachable);
     assert_eq!(found.minimum_budget_rupiah, Some(minimum));
+    let proven = found
+        .minimum_budget_lower_bound_rupiah
+        .expect("a proven lower bound");
+    assert!(proven <= minimum, "Rp {proven} > Rp {minimum}");
     let at_minimum = found.plan.unwrap();
     check(&registry, &at_minimum).await;
     assert!(at_minimum.summary.unwrap().reaches_target);
@@ -274,6 +279,37 @@ async fn replanning_follows_recorded_activations(db: TestDb) {
 }
 
 /// The field names of an INVALID_ARGUMENT status.
+/// A time limit far shorter than a full search still returns a stored,
+/// valid plan with its proven bound, and says where it came from.
+async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
+
+    let mut hurried = create(150_000_000);
+    hurried.parameters.as_mut().unwrap().time_limit_seconds = Some(0.001);
+    let plan = client.create_plan(hurried).await.unwrap().into_inner();
+    check(&registry, &plan).await;
+    let s = plan.summary.clone().unwrap();
+    assert!(s.reaches_target, "{}", s.message);
+    assert!(s.lower_bound_working_days > 0);
+    assert!(s.lower_bound_working_days <= s.working_days);
+    assert_ne!(s.method, pb::PlanMethod::Unspecified as i32);
+    assert!(!s.method_detail.is_empty());
+
+    let full = client
+        .create_plan(create(150_000_000))
+        .await
+        .unwrap()
+        .into_inner();
+    let f = full.summary.unwrap();
+    assert!(f.working_days <= s.working_days);
+    assert_eq!(f.lower_bound_working_days, s.lower_bound_working_days);
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
 fn fields(status: &tonic::Status) -> Vec<String> {
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     status

@@ -183,6 +183,12 @@ function headline(plan) {
         { class: "notes" },
         h("p", {}, h("strong", {}, t("plan.binding") + ": "), bindingText(s.binding_constraint)),
         s.minimum_budget_for_target_rupiah != null ? h("p", {}, t("plan.minimumBudget", { b: fmtRp(s.minimum_budget_for_target_rupiah) })) : null,
+        s.reaches_target && s.working_days > s.lower_bound_working_days
+          ? h("p", {}, t("plan.gapWords", { n: fmtInt(s.working_days - s.lower_bound_working_days), p: fmtPct(s.optimality_gap) }))
+          : s.reaches_target
+            ? h("p", {}, t("plan.gapNone"))
+            : null,
+        s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
         s.message ? h("p", { class: "muted" }, s.message) : null,
         h("p", { class: "muted small" }, t("plan.solver", { s: s.solver || "?", t: fmtDec(s.solve_seconds || 0, 1) }), " · ", t("plan.saved", { name: plan.name }), plan.replanned_from ? [" · ", t("plan.replannedFrom", { name: plan.replanned_from, d: fmtDate(plan.as_of_date) })] : null)
       )

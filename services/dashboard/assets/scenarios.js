@@ -106,6 +106,16 @@ function minimumResult(response, deadline) {
     response.reachable && response.minimum_budget_rupiah != null
       ? h("p", { class: "big" }, t("scen.minResult", { d: fmtDate(deadline), b: fmtRp(response.minimum_budget_rupiah) }))
       : h("p", { class: "big warn" }, t("scen.minNone", { d: fmtDate(deadline) })),
+    response.minimum_budget_lower_bound_rupiah != null && response.minimum_budget_rupiah != null
+      ? h(
+          "p",
+          { id: "minimum-interval" },
+          t("scen.minInterval", {
+            lo: fmtRp(response.minimum_budget_lower_bound_rupiah),
+            hi: fmtRp(response.minimum_budget_rupiah),
+          })
+        )
+      : null,
     plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("scen.openPlan")) : null
   );
 }

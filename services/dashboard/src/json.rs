@@ -203,6 +203,12 @@ fn summary(s: &PlanSummary) -> Value {
         "gap_at_start": s.gap_at_start,
         "binding_constraint": s.binding_constraint,
         "message": s.message,
+        "method": match jemput_proto::optimizer::PlanMethod::try_from(s.method) {
+            Ok(jemput_proto::optimizer::PlanMethod::Allocation) => "allocation",
+            Ok(jemput_proto::optimizer::PlanMethod::RouteBuilder) => "route_builder",
+            _ => "",
+        },
+        "method_detail": s.method_detail,
         "solver": s.solver,
         "solve_seconds": s.solve_seconds,
         "office_only_working_days": s.office_only_working_days,
@@ -344,6 +350,7 @@ pub fn minimum_budget(r: &FindMinimumBudgetResponse) -> Value {
     json!({
         "reachable": r.reachable,
         "minimum_budget_rupiah": r.minimum_budget_rupiah,
+        "minimum_budget_lower_bound_rupiah": r.minimum_budget_lower_bound_rupiah,
         "plan": r.plan.as_ref().map(plan),
     })
 }

@@ -24,6 +24,58 @@ use crate::validate::validate;
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::fixtures::{self, CURUP};
+
+    #[test]
+    fn a_stay_out_trip_under_way_at_the_target_ends_that_day() {
+        let district = fixtures::rejang_lebong();
+        let start = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
+        let params = Parameters {
+            budget_rupiah: 400_000_000,
+            ..Parameters::defaults(start, CURUP, 0.30)
+        };
+        let problem = Problem::new(&district, &params).expect("valid parameters");
+        let scheduler = Scheduler::new(
+            &params,
+            &problem.travel,
+            &problem.pools,
+            problem.need,
+            problem.consecutive.clone(),
+        );
+        // Sleeping out anywhere, money no object: trips are under way when
+        // the target is reached.
+        let policy = Policy {
+            lambda_rupiah_per_day: f64::INFINITY,
+            overnight_min_round_trip_minutes: 0.0,
+            min_stop_activations: 15,
+        };
+        let schedule = scheduler.run(policy, problem.limit_day);
+        let target = schedule.target_day.expect("reached");
+        assert!(
+            schedule.itinerary.last_day() > target,
+            "the case needs a trip running past the target"
+        );
+        let ended = problem.end_at_target(schedule, &params);
+        let target = ended.target_day.expect("still reached");
+        for team in &ended.itinerary.teams {
+            let last = team.days.last().expect("every team works");
+            assert!(last.day <= target, "team works on day {}", last.day);
+            assert_eq!(last.end, Place::Base, "team stays out after the target");
+        }
+        let mut itinerary = ended.itinerary.clone();
+        settle_outreach(&mut itinerary, &params);
+        validate(
+            &district,
+            &params,
+            &problem.travel,
+            &itinerary,
+            problem.limit_day,
+            problem.need,
+        )
+        .unwrap_or_else(|errors| panic!("invalid after ending at the target: {errors:#?}"));
+    }
+
     #[test]
     fn rupiah_is_written_the_indonesian_way() {
         assert_eq!(super::rupiah(250_000_000), "Rp 250.000.000");
@@ -271,6 +323,8 @@ impl Method {
                 },
                 if policy.overnight_min_round_trip_minutes.is_infinite() {
                     ", day trips only".to_string()
+                } else if policy.overnight_min_round_trip_minutes <= 0.0 {
+                    ", stay-out trips anywhere".to_string()
                 } else {
                     format!(
                         ", stay-out trips beyond {:.0} minutes' round trip",

@@ -102,6 +102,50 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
 }
 
 #[test]
+fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
+    let district = fixtures::rejang_lebong();
+    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let p = Parameters {
+        deadline: NaiveDate::from_ymd_opt(2027, 6, 30),
+        ..Parameters::defaults(start, CURUP, 0.30)
+    };
+    let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
+    let minimum = found.minimum_budget_rupiah.expect("some budget meets it");
+    let bound = found.lower_bound_rupiah.expect("a proven lower bound");
+    assert!(
+        bound <= minimum && (minimum - bound) as f64 <= 0.05 * bound as f64,
+        "minimum Rp {minimum}, proven lower bound Rp {bound}"
+    );
+    revalidate(&district, &found.plan);
+    assert!(found.plan.summary.target_date <= p.deadline);
+    let mut less = p.clone();
+    less.budget_rupiah = minimum - 100_000;
+    let short = solve::plan(&district, &less, &Options::default()).unwrap();
+    assert!(!short.summary.reaches_target);
+}
+
+#[test]
+fn out_of_time_the_best_plan_so_far_comes_with_its_bound() {
+    let district = fixtures::rejang_lebong();
+    let options = Options {
+        stop_at: Some(std::time::Instant::now()),
+        ..Options::default()
+    };
+    let quick = solve::plan(&district, &params(150_000_000), &options).unwrap();
+    revalidate(&district, &quick);
+    let full = solve::plan(&district, &params(150_000_000), &Options::default()).unwrap();
+    // Only the first candidate ran: a valid plan, never better than the
+    // full search, with the same proven bound.
+    assert!(quick.summary.reaches_target);
+    assert!(quick.summary.working_days >= full.summary.working_days);
+    assert_eq!(
+        quick.summary.lower_bound_working_days,
+        full.summary.lower_bound_working_days
+    );
+    assert!(quick.summary.lower_bound_working_days.unwrap() <= quick.summary.working_days);
+}
+
+#[test]
 fn more_budget_never_means_more_days() {
     let district = fixtures::rejang_lebong();
     let budgets = [

@@ -11,7 +11,7 @@ use crate::{
     cli::{LangArg, MinBudgetArgs},
     client::Optimizer,
     error::CliError,
-    format::{format_date, format_rupiah},
+    format::{format_date, format_percent, format_rupiah},
     output::Report,
 };
 
@@ -22,6 +22,8 @@ pub struct MinBudgetReport {
     /// Whether any budget reaches the target by the deadline with these teams.
     pub reachable: bool,
     pub minimum_budget_rupiah: Option<i64>,
+    /// Proven: no plan reaches the target by the deadline for less.
+    pub minimum_budget_lower_bound_rupiah: Option<i64>,
     /// The plan at the minimum budget, or the best one by the deadline.
     pub plan: Option<Headline>,
     #[serde(skip)]
@@ -54,6 +56,7 @@ pub async fn run(
             .unwrap_or(4),
         reachable: found.reachable,
         minimum_budget_rupiah: found.minimum_budget_rupiah,
+        minimum_budget_lower_bound_rupiah: found.minimum_budget_lower_bound_rupiah,
         plan,
         lang: args.scope.lang,
     })
@@ -76,6 +79,19 @@ impl Report for MinBudgetReport {
                 "No budget reaches the target by {deadline} with {teams}; more teams or a later deadline might."
             ),
         };
+        match (self.minimum_budget_rupiah, self.minimum_budget_lower_bound_rupiah) {
+            (Some(budget), Some(bound)) if bound > 0 => out.push_str(&format!(
+                "\nProven: no plan reaches it for less than {}, so the answer lies between {} and {} (at most {} above the least possible).",
+                format_rupiah(bound),
+                format_rupiah(bound),
+                format_rupiah(budget),
+                format_percent((budget - bound) as f64 / bound as f64),
+            )),
+            (None, None) => out.push_str(
+                "\nProven: with these teams even unlimited money cannot reach it by then.",
+            ),
+            _ => {}
+        }
         if let Some(plan) = &self.plan {
             let which = if self.reachable {
                 "The plan at that budget"

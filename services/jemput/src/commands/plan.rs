@@ -68,7 +68,7 @@ pub struct Headline {
     pub working_days: i32,
     /// Proven: no plan under the same parameters needs fewer.
     pub lower_bound_working_days: i32,
-    /// (working_days − lower bound) ÷ working_days.
+    /// (working_days − lower bound) ÷ lower bound.
     pub optimality_gap: f64,
     /// Working days the office alone would need.
     pub office_only_working_days: i32,
@@ -84,6 +84,8 @@ pub struct Headline {
     pub binding_constraint: String,
     /// The optimizer's own one-line summary.
     pub message: String,
+    /// Which model made the plan, in words.
+    pub method_detail: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -326,6 +328,7 @@ impl Headline {
             minimum_budget_for_target_rupiah: summary.minimum_budget_for_target_rupiah,
             binding_constraint: summary.binding_constraint,
             message: summary.message,
+            method_detail: summary.method_detail,
         }
     }
 
@@ -364,10 +367,20 @@ impl Headline {
         out.push_str(&format!("\n\n{outcome}\n"));
 
         let days_note = if self.reaches_target {
+            let above = self.working_days - self.lower_bound_working_days;
+            let bound = format_count(self.lower_bound_working_days.into());
+            let quality = if above <= 0 {
+                format!("as fast as any plan can be (lower bound {bound})")
+            } else {
+                format!(
+                    "lower bound {bound}: at most {} {} ({}) slower than the best possible plan",
+                    format_count(above.into()),
+                    if above == 1 { "day" } else { "days" },
+                    format_percent(self.optimality_gap),
+                )
+            };
             format!(
-                "lower bound {} (optimality gap {}); office alone {}",
-                format_count(self.lower_bound_working_days.into()),
-                format_percent(self.optimality_gap),
+                "{quality}; office alone {}",
                 format_count(self.office_only_working_days.into()),
             )
         } else {
@@ -435,6 +448,7 @@ impl Headline {
                 String::new(),
             ),
             ("limited by", self.binding_constraint.clone(), String::new()),
+            ("made by", self.method_detail.clone(), String::new()),
         ];
         if !self.reaches_target {
             rows.push(match self.minimum_budget_for_target_rupiah {
