@@ -9,6 +9,7 @@
 pub mod bound;
 pub mod calendar;
 pub mod district;
+pub mod holidays;
 pub mod itinerary;
 pub mod pack;
 pub mod params;
