@@ -22,6 +22,8 @@ on_each_database! {
     replan => replanning_follows_recorded_activations;
     bad_input => bad_input_is_rejected_by_field;
     time_limit => out_of_time_the_best_plan_so_far_comes_back;
+    replan_history => a_replan_keeps_history_and_learns_from_the_field;
+    holidays => national_holidays_are_days_off_by_default;
 }
 
 /// A planner client that takes whole-district plans (several MB).
@@ -278,7 +280,213 @@ async fn replanning_follows_recorded_activations(db: TestDb) {
     registry.stop().await;
 }
 
-/// The field names of an INVALID_ARGUMENT status.
+/// A plan the district started four weeks ago; its teams recorded half of
+/// what its first ten working days expected (and nothing since). Replanned
+/// as of today, the plan keeps those days, numbers visits on from them,
+/// keeps their spacing, learns lower yields where the teams went, uses
+/// them, and reaches the target later than first planned.
+async fn a_replan_keeps_history_and_learns_from_the_field(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
+    let today = today_in_district();
+    let mut request = create(250_000_000);
+    request.parameters.as_mut().unwrap().start_date = (today - Days::new(28)).to_string();
+    let original = client.create_plan(request).await.unwrap().into_inner();
+    check(&registry, &original).await;
+
+    // The first ten working days of the plan, and half of what they expected.
+    let mut dates: Vec<String> = original
+        .teams
+        .iter()
+        .flat_map(|t| t.days.iter().map(|d| d.date.clone()))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    let first_ten: Vec<&String> = dates.iter().take(10).collect();
+    assert!(
+        first_ten
+            .iter()
+            .all(|d| d.as_str() < today.to_string().as_str())
+    );
+    let mut reports = Vec::new();
+    let mut recorded_by_kecamatan: std::collections::BTreeMap<String, i64> = Default::default();
+    for team in &original.teams {
+        for day in team.days.iter().filter(|d| first_ten.contains(&&d.date)) {
+            for stop in &day.stops {
+                let half = stop.expected_activations / 2;
+                if half == 0 {
+                    continue;
+                }
+                let kecamatan = stop.region.rsplit_once('.').unwrap().0.to_string();
+                *recorded_by_kecamatan.entry(kecamatan).or_default() += half;
+                reports.push(rpb::ActivationReport {
+                    region: stop.region.clone(),
+                    count: half,
+                    activation_date: day.date.clone(),
+                    channel: rpb::Channel::MobileTeam as i32,
+                    team: team.display_name.clone(),
+                });
+            }
+        }
+    }
+    assert!(!reports.is_empty());
+    let mut registry_client = RegistryServiceClient::connect(registry.url())
+        .await
+        .unwrap();
+    registry_client
+        .record_activations(rpb::RecordActivationsRequest {
+            request_id: "first-ten-days".into(),
+            reports,
+        })
+        .await
+        .unwrap();
+
+    let replanned = client
+        .replan_plan(pb::ReplanPlanRequest {
+            plan: original.name.clone(),
+            as_of_date: today.to_string(),
+            request_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(replanned.replanned_from, original.name);
+    assert_eq!(replanned.as_of_date, today.to_string());
+    // One plan: the kept days and the new ones, checked together.
+    check(&registry, &replanned).await;
+
+    // The kept days are the original's days before today, as they were.
+    let today_text = today.to_string();
+    let kept = |plan: &pb::Plan| -> Vec<(i32, String, Vec<String>)> {
+        plan.teams
+            .iter()
+            .flat_map(|t| {
+                t.days.iter().filter(|d| d.date < today_text).map(move |d| {
+                    (
+                        t.team,
+                        d.date.clone(),
+                        d.stops.iter().map(|s| s.region.clone()).collect(),
+                    )
+                })
+            })
+            .collect()
+    };
+    assert_eq!(kept(&replanned), kept(&original));
+
+    // Visit numbers go on from the kept visits; no level past the last.
+    let mut visits: std::collections::BTreeMap<String, Vec<(String, i32)>> = Default::default();
+    for team in &replanned.teams {
+        for day in &team.days {
+            for stop in &day.stops {
+                assert!((1..=3).contains(&stop.visit_number), "{stop:?}");
+                visits
+                    .entry(stop.region.clone())
+                    .or_default()
+                    .push((day.date.clone(), stop.visit_number));
+            }
+        }
+    }
+    let mut continued = 0;
+    for days in visits.values_mut() {
+        days.sort();
+        days.dedup();
+        let before = days.iter().filter(|(d, _)| *d < today_text).count() as i32;
+        if let Some((_, first_new)) = days.iter().find(|(d, _)| *d >= today_text) {
+            assert_eq!(*first_new, before + 1, "{days:?}");
+            if before > 0 {
+                continued += 1;
+            }
+        }
+    }
+    assert!(
+        continued > 0,
+        "some village visited before today is visited again"
+    );
+
+    // Lower yields learned where the teams went, and used.
+    let used = &replanned.parameters.as_ref().unwrap().yield_factors;
+    assert!(!replanned.learned_yields.is_empty());
+    for learned in &replanned.learned_yields {
+        assert!(learned.factor < 1.0, "{learned:?}");
+        assert!(learned.visits > 0);
+        assert_eq!(used.get(&learned.kecamatan), Some(&learned.factor));
+        if let Some(&recorded) = recorded_by_kecamatan.get(&learned.kecamatan) {
+            assert_eq!(learned.recorded_activations, recorded);
+            assert!(learned.recorded_activations * 2 <= learned.expected_activations);
+        }
+    }
+    let original_date = original.summary.as_ref().unwrap().target_date.clone();
+    let new_date = replanned.summary.as_ref().unwrap().target_date.clone();
+    assert!(
+        new_date > original_date,
+        "replanned target {new_date}, first planned {original_date}"
+    );
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+/// Christmas, its cuti bersama and New Year's Day are nobody's working day
+/// unless a plan says otherwise.
+async fn national_holidays_are_days_off_by_default(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
+    let worked_dates = |plan: &pb::Plan| -> Vec<String> {
+        plan.teams
+            .iter()
+            .flat_map(|t| t.days.iter().map(|d| d.date.clone()))
+            .collect()
+    };
+    let mut over_new_year = create(250_000_000);
+    over_new_year.parameters.as_mut().unwrap().start_date = "2026-12-21".into();
+    let plan = client
+        .create_plan(over_new_year.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    check(&registry, &plan).await;
+    let worked = worked_dates(&plan);
+    assert!(
+        worked.iter().any(|d| d.as_str() == "2026-12-23"),
+        "{worked:?}"
+    );
+    for day in ["2026-12-24", "2026-12-25", "2027-01-01"] {
+        assert!(!worked.iter().any(|d| d == day), "a team works on {day}");
+        assert!(
+            plan.parameters
+                .as_ref()
+                .unwrap()
+                .holidays
+                .iter()
+                .any(|d| d == day),
+            "{day} is echoed as a day off"
+        );
+    }
+
+    // The cuti bersama of 24 December worked anyway, and a local day off added.
+    let p = over_new_year.parameters.as_mut().unwrap();
+    p.workdays = vec!["2026-12-24".into()];
+    p.holidays = vec!["2026-12-23".into()];
+    let plan = client
+        .create_plan(over_new_year)
+        .await
+        .unwrap()
+        .into_inner();
+    check(&registry, &plan).await;
+    let worked = worked_dates(&plan);
+    assert!(
+        worked.iter().any(|d| d.as_str() == "2026-12-24"),
+        "{worked:?}"
+    );
+    assert!(!worked.iter().any(|d| d.as_str() == "2026-12-23"));
+    assert!(!worked.iter().any(|d| d.as_str() == "2026-12-25"));
+
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
 /// A time limit far shorter than a full search still returns a stored,
 /// valid plan with its proven bound, and says where it came from.
 async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
@@ -310,6 +518,7 @@ async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
     registry.stop().await;
 }
 
+/// The field names of an INVALID_ARGUMENT status.
 fn fields(status: &tonic::Status) -> Vec<String> {
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     status
@@ -328,7 +537,7 @@ async fn bad_input_is_rejected_by_field(db: TestDb) {
         let p = bad.parameters.as_mut().unwrap();
         p.teams = Some(0);
         p.target_fraction = Some(1.5);
-        p.start_date = "2020-01-01".into();
+        p.start_date = "2010-01-01".into();
         p.visit_yields = vec![0.2, 0.3];
         p.holidays = vec!["31-12-2026".into()];
     }

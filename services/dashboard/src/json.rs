@@ -97,6 +97,10 @@ pub struct Parameters {
     pub base_longitude: Option<f64>,
     pub allow_overnight: Option<bool>,
     pub horizon_working_days: Option<i32>,
+    #[serde(default)]
+    pub yield_factors: std::collections::HashMap<String, f64>,
+    #[serde(default)]
+    pub workdays: Vec<String>,
 }
 
 impl From<Parameters> for PlanParameters {
@@ -131,6 +135,8 @@ impl From<Parameters> for PlanParameters {
             base_longitude: p.base_longitude,
             allow_overnight: p.allow_overnight,
             horizon_working_days: p.horizon_working_days,
+            yield_factors: p.yield_factors,
+            workdays: p.workdays,
         }
     }
 }
@@ -165,6 +171,8 @@ impl From<&PlanParameters> for Parameters {
             base_longitude: p.base_longitude,
             allow_overnight: p.allow_overnight,
             horizon_working_days: p.horizon_working_days,
+            yield_factors: p.yield_factors.clone(),
+            workdays: p.workdays.clone(),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 use good_lp::{Expression, Solution, SolverModel, Variable, constraint, variable, variables};
 
+use crate::district::VisitState;
 use crate::params::{MAX_TRIP_DAYS, Parameters};
 use crate::travel::{Travel, point};
 
@@ -50,7 +51,8 @@ impl LpSolver {
 pub struct Allocation {
     /// The relaxation's working days (not rounded).
     pub working_days: f64,
-    /// `activations[v][k]` for visit level k (0-based) of village v.
+    /// `activations[v][k]` for visit level k (0-based, counting the visits
+    /// a village already had) of village v.
     pub activations: Vec<Vec<i64>>,
 }
 
@@ -59,8 +61,10 @@ pub struct Relaxation<'a> {
     params: &'a Parameters,
     /// Bands, farthest first: (round-trip minutes, round-trip km, villages).
     bands: Vec<(f64, f64, Vec<usize>)>,
-    /// `caps[v][k]`.
+    /// `caps[v][j]` of each village's j-th visit from now on.
     caps: Vec<Vec<i64>>,
+    /// Visit levels each village already had.
+    done: Vec<usize>,
     need: i64,
 }
 
@@ -74,9 +78,13 @@ pub struct Bound {
 }
 
 impl<'a> Relaxation<'a> {
-    pub fn new(params: &'a Parameters, travel: &Travel, pools: &[i64], need: i64) -> Self {
-        let caps = crate::district::District::visit_caps(params, pools);
-        let mut keyed: Vec<(i64, usize)> = (0..pools.len())
+    /// The relaxation of plans from now on, with the villages as `state`
+    /// has them and `need` activations still to do. Its working days count
+    /// from the first day planned.
+    pub fn new(params: &'a Parameters, travel: &Travel, state: &VisitState, need: i64) -> Self {
+        let caps = state.open_caps();
+        let done: Vec<usize> = (0..caps.len()).map(|v| state.done(v)).collect();
+        let mut keyed: Vec<(i64, usize)> = (0..caps.len())
             .filter(|&v| caps[v].iter().any(|&c| c > 0))
             .map(|v| (travel.round_trip_minutes(point(v)).floor() as i64, v))
             .collect();
@@ -96,6 +104,7 @@ impl<'a> Relaxation<'a> {
             params,
             bands,
             caps,
+            done,
             need,
         }
     }
@@ -156,15 +165,19 @@ impl<'a> Relaxation<'a> {
             .count()
             .max(1);
         let (working_days, amounts) = self.solve_allocation(levels, solver)?;
+        let levels_total = self.params.visit_yields.len();
         let activations = amounts
             .iter()
             .zip(&self.caps)
-            .map(|(amounts, caps)| {
-                amounts
-                    .iter()
-                    .zip(caps)
-                    .map(|(a, &cap)| ((a + 1e-6).floor() as i64).clamp(0, cap))
-                    .collect()
+            .zip(&self.done)
+            .map(|((amounts, caps), &done)| {
+                let mut absolute = vec![0; levels_total];
+                for (j, (a, &cap)) in amounts.iter().zip(caps).enumerate() {
+                    if let Some(slot) = absolute.get_mut(done + j) {
+                        *slot = ((a + 1e-6).floor() as i64).clamp(0, cap);
+                    }
+                }
+                absolute
             })
             .collect();
         Some(Allocation {

@@ -10,6 +10,12 @@ use crate::itinerary::Place;
 use crate::params::{FieldViolation, GivenMatrix, Parameters};
 use crate::solve::{Method, Plan, Scenario};
 
+/// The most days a request may list as holidays or as working days.
+const MAX_LISTED_DAYS: usize = 1000;
+/// How far past a plan's start the shipped holidays are applied: longer
+/// than any plan (the horizon is at most 2000 working days).
+const DEFAULT_HOLIDAYS_SPAN_DAYS: u64 = 3000;
+
 /// Today in the district (WIB, UTC+7): what "past" means for a start date.
 pub fn today_in_district() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(7)).date_naive()
@@ -38,14 +44,49 @@ pub fn parameters(
     let default_given = pb::PlanParameters::default();
     let g = given.unwrap_or(&default_given);
     let mut violations = Vec::new();
-    let holidays: Vec<NaiveDate> = g
-        .holidays
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| date_field(h, &format!("parameters.holidays[{i}]"), &mut violations))
-        .collect();
+    let listed = |field: &str, given: &[String], violations: &mut Vec<FieldViolation>| {
+        if given.len() > MAX_LISTED_DAYS {
+            violations.push(FieldViolation::new(
+                format!("parameters.{field}"),
+                format!("at most {MAX_LISTED_DAYS} days"),
+            ));
+            return Vec::new();
+        }
+        let mut seen = std::collections::HashSet::new();
+        given
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let day = date_field(h, &format!("parameters.{field}[{i}]"), violations)?;
+                if !seen.insert(day) {
+                    violations.push(FieldViolation::new(
+                        format!("parameters.{field}[{i}]"),
+                        format!("{day} is listed twice"),
+                    ));
+                }
+                Some(day)
+            })
+            .collect::<Vec<NaiveDate>>()
+    };
+    let added = listed("holidays", &g.holidays, &mut violations);
+    let worked = listed("workdays", &g.workdays, &mut violations);
+    // The shipped national holidays and cuti bersama, with the request's own
+    // days off added and its working days taken out.
+    let days_off = |from: NaiveDate| -> Vec<NaiveDate> {
+        let until = from
+            .checked_add_days(chrono::Days::new(DEFAULT_HOLIDAYS_SPAN_DAYS))
+            .unwrap_or(NaiveDate::MAX);
+        let mut days: std::collections::BTreeSet<NaiveDate> =
+            crate::holidays::between(from, until).into_iter().collect();
+        days.extend(added.iter().copied());
+        for day in &worked {
+            days.remove(day);
+        }
+        days.into_iter().collect()
+    };
     let start_date = date_field(&g.start_date, "parameters.start_date", &mut violations)
-        .unwrap_or_else(|| next_working_day(today, &holidays));
+        .unwrap_or_else(|| next_working_day(today, &days_off(today)));
+    let holidays = days_off(start_date);
     let deadline = date_field(&g.deadline, "parameters.deadline", &mut violations);
     let mut p = Parameters::defaults(
         start_date,
@@ -134,6 +175,16 @@ pub fn parameters(
     if let Some(x) = g.horizon_working_days {
         p.horizon_working_days = u32::try_from(x).unwrap_or(0);
     }
+    for (kecamatan, &factor) in &g.yield_factors {
+        let known = district.villages.iter().any(|v| &v.kecamatan == kecamatan);
+        if !known {
+            violations.push(FieldViolation::new(
+                "parameters.yield_factors",
+                format!("{kecamatan:?} is not a kecamatan of {}", district.name),
+            ));
+        }
+        p.yield_factors.insert(kecamatan.clone(), factor);
+    }
     violations.extend(p.validate(today));
     if violations.is_empty() {
         Ok(p)
@@ -153,6 +204,23 @@ pub fn parameters_to_proto(p: &Parameters) -> pb::PlanParameters {
         officers_per_team: Some(p.officers_per_team as i32),
         workday_minutes: Some(p.workday_minutes as i32),
         holidays: p.holidays.iter().map(|d| d.to_string()).collect(),
+        // The shipped days off the plan works, so that the echo asks for
+        // the same calendar again.
+        workdays: crate::holidays::between(
+            p.start_date,
+            p.start_date
+                .checked_add_days(chrono::Days::new(DEFAULT_HOLIDAYS_SPAN_DAYS))
+                .unwrap_or(NaiveDate::MAX),
+        )
+        .into_iter()
+        .filter(|d| !p.holidays.contains(d))
+        .map(|d| d.to_string())
+        .collect(),
+        yield_factors: p
+            .yield_factors
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
         minutes_per_activation: Some(p.minutes_per_activation),
         road_factor: Some(p.road_factor),
         speed_kmh: Some(p.speed_kmh),
@@ -306,6 +374,22 @@ pub fn plan_to_proto(
             .collect(),
         create_time: Some(create_time),
         replanned_from: String::new(),
+        learned_yields: plan
+            .learned_yields
+            .iter()
+            .map(|l| pb::LearnedYield {
+                kecamatan: l.kecamatan.clone(),
+                display_name: district
+                    .kecamatan_names
+                    .get(&l.kecamatan)
+                    .cloned()
+                    .unwrap_or_default(),
+                visits: l.visits as i32,
+                expected_activations: l.expected_activations,
+                recorded_activations: l.recorded_activations,
+                factor: l.factor,
+            })
+            .collect(),
         as_of_date: String::new(),
     }
 }
@@ -329,16 +413,13 @@ pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
     }
 }
 
-/// Rebuilds the itinerary of a plan as received over the wire and runs the
-/// validator on it, so a client (or a test) can check a plan it was sent
-/// against the district as the registry has it at the plan's start.
-pub fn validate_wire_plan(
+/// The itinerary of a plan as received over the wire (each team-day's cost
+/// is only its total there, so the breakdown is left empty).
+pub fn itinerary_from_wire(
     plan: &pb::Plan,
     district: &District,
-) -> Result<crate::validate::Derived, Vec<String>> {
-    let params =
-        parameters(plan.parameters.as_ref(), district, NaiveDate::MIN).map_err(violations_text)?;
-    let travel = crate::travel::Travel::new(district, &params).map_err(violations_text)?;
+    params: &Parameters,
+) -> Result<crate::itinerary::Itinerary, Vec<String>> {
     let index: std::collections::HashMap<&str, usize> = district
         .villages
         .iter()
@@ -384,8 +465,6 @@ pub fn validate_wire_plan(
                 travel_km: d.travel_km,
                 travel_minutes: d.travel_minutes,
                 used_minutes: d.used_minutes,
-                // Only the total is on the wire: the validator's breakdown is
-                // compared with it below instead.
                 cost: crate::itinerary::Cost::default(),
             });
         }
@@ -393,22 +472,43 @@ pub fn validate_wire_plan(
             .teams
             .push(crate::itinerary::TeamItinerary { days });
     }
+    Ok(itinerary)
+}
+
+/// Rebuilds the itinerary of a plan as received over the wire and runs the
+/// validator on it, so a client (or a test) can check a plan it was sent
+/// against the district as the registry has it now. A replan is checked as
+/// one plan with the days it kept.
+pub fn validate_wire_plan(
+    plan: &pb::Plan,
+    district: &District,
+) -> Result<crate::validate::Derived, Vec<String>> {
+    let params = parameters(plan.parameters.as_ref(), district, today_in_district())
+        .map_err(violations_text)?;
+    let travel = crate::travel::Travel::new(district, &params).map_err(violations_text)?;
+    let mut calendar = params.calendar();
+    let itinerary = itinerary_from_wire(plan, district, &params)?;
     let summary = plan.summary.clone().unwrap_or_default();
     let limit = (summary.working_days as u32).max(itinerary.last_day());
     let need = district.target_count(params.target_fraction) - district.ikd_activated;
-    // Costs are checked against the wire totals after the validator derives them.
-    let mut derived_days = Vec::new();
-    let result = crate::validate::validate_without_costs(
+    // A replan keeps the original's days before its as-of date.
+    let kept_through = match parse_date(&plan.as_of_date) {
+        Some(as_of) => calendar.working_days_through(as_of - chrono::Days::new(1)),
+        None => 0,
+    };
+    let rules = crate::validate::Rules {
         district,
-        &params,
-        &travel,
-        &itinerary,
-        limit,
+        params: &params,
+        travel: &travel,
+        limit_day: limit,
+        kept_through,
         need,
-        &mut derived_days,
-    )?;
+    };
+    // Costs are checked against the wire totals after the validator derives them.
+    let result = crate::validate::check(&rules, &itinerary, crate::validate::Costs::DerivedOnly)?;
+    let derived_days = &result.day_costs;
     let mut errors = Vec::new();
-    for (team, wire) in plan.teams.iter().zip(&derived_days) {
+    for (team, wire) in plan.teams.iter().zip(derived_days) {
         for (d, derived) in team.days.iter().zip(wire) {
             if d.cost_rupiah != *derived {
                 errors.push(format!(

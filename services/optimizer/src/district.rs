@@ -41,6 +41,9 @@ pub struct District {
     /// The registry's target for the district.
     pub target_fraction: f64,
     pub villages: Vec<Village>,
+    /// Names of its kecamatan, by `regions/{code}`.
+    #[serde(default)]
+    pub kecamatan_names: std::collections::BTreeMap<String, String>,
 }
 
 impl District {
@@ -67,26 +70,11 @@ impl District {
             .collect()
     }
 
-    /// Most the k-th visit day (0-based) to a village with `pool` can activate.
-    pub fn visit_cap(params: &Parameters, pool: i64, k: usize) -> i64 {
-        params
-            .visit_yields
-            .get(k)
-            .map_or(0, |y| (y * pool as f64 + 1e-9).floor() as i64)
+    /// The kecamatan (`regions/{code}`) of each village, for yields learned
+    /// per kecamatan.
+    pub fn kecamatan_of(&self, village: usize) -> &str {
+        &self.villages[village].kecamatan
     }
-
-    /// `caps[v][k]`: the most visit k (0-based) to each village can activate.
-    pub fn visit_caps(params: &Parameters, pools: &[i64]) -> Vec<Vec<i64>> {
-        pools
-            .iter()
-            .map(|&pool| {
-                (0..params.visit_yields.len())
-                    .map(|k| Self::visit_cap(params, pool, k))
-                    .collect()
-            })
-            .collect()
-    }
-
     /// A synthetic district of `villages` villages in `villages / 10`
     /// kecamatan around a seat, with counts shaped like Rejang Lebong's
     /// (5% activated, decaying with distance). Deterministic for a seed.
@@ -142,8 +130,104 @@ impl District {
             ktp_el_recorded: list.iter().map(|v| v.ktp_el_recorded).sum(),
             ikd_activated: list.iter().map(|v| v.ikd_activated).sum(),
             target_fraction: 0.30,
+            kecamatan_names: (0..kecamatan)
+                .map(|k| {
+                    (
+                        format!("regions/99.01.{:02}", k + 1),
+                        format!("Kecamatan {}", k + 1),
+                    )
+                })
+                .collect(),
             villages: list,
         }
+    }
+}
+
+/// What each village can still give, visit by visit: its visit levels so far
+/// (from days kept as done) and the most each later level may activate.
+///
+/// Visit level k of a village with pool *P* (its reachable residents now)
+/// and *d* levels done may activate at most
+/// ⌊f · y_k ÷ (1 − y_0 − … − y_{d−1}) · P⌋, where y are the visit yields and
+/// f the yield factor learned for its kecamatan (1 unless the parameters say
+/// otherwise): the yields are shares of the pool before the first visit, so
+/// after d visits they are rescaled to what is left. Without history and
+/// learning this is ⌊y_k · P⌋. Together the later levels never exceed *P*.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitState {
+    /// `caps[v][k]` for every level k; `i64::MAX` for a level already done
+    /// (history is not checked again).
+    pub caps: Vec<Vec<i64>>,
+    /// Visit days each village already had, in working days of the plan.
+    pub done_days: Vec<Vec<u32>>,
+    /// The reachable pool each village has now: the most all its later
+    /// visits may give.
+    pub pools: Vec<i64>,
+}
+
+impl VisitState {
+    /// A fresh plan: nothing done.
+    pub fn fresh(district: &District, params: &Parameters) -> VisitState {
+        Self::after(district, params, &vec![Vec::new(); district.villages.len()])
+    }
+
+    /// After the visit days `done_days[v]` (working days, in order).
+    pub fn after(district: &District, params: &Parameters, done_days: &[Vec<u32>]) -> VisitState {
+        let pools = district.pools(params);
+        let yields = &params.visit_yields;
+        let caps = pools
+            .iter()
+            .enumerate()
+            .map(|(v, &pool)| {
+                let done = done_days[v].len().min(yields.len());
+                let used: f64 = yields[..done].iter().sum();
+                let factor = params
+                    .yield_factors
+                    .get(district.kecamatan_of(v))
+                    .copied()
+                    .unwrap_or(1.0);
+                let mut left = pool;
+                (0..yields.len())
+                    .map(|k| {
+                        if k < done {
+                            return i64::MAX;
+                        }
+                        let share = if used < 1.0 - 1e-9 {
+                            factor * yields[k] / (1.0 - used)
+                        } else {
+                            0.0
+                        };
+                        let cap = ((share * pool as f64 + 1e-9).floor() as i64).clamp(0, left);
+                        left -= cap;
+                        cap
+                    })
+                    .collect()
+            })
+            .collect();
+        VisitState {
+            caps,
+            done_days: done_days.to_vec(),
+            pools,
+        }
+    }
+
+    /// Visit levels village `v` already had.
+    pub fn done(&self, v: usize) -> usize {
+        self.done_days[v].len()
+    }
+
+    /// The most village `v`'s next visit can give (0 if it has no level left).
+    pub fn next_cap(&self, v: usize) -> i64 {
+        self.caps[v].get(self.done(v)).copied().unwrap_or(0)
+    }
+
+    /// Caps of the levels not yet done, `[v][j]` for the j-th next visit.
+    pub fn open_caps(&self) -> Vec<Vec<i64>> {
+        self.caps
+            .iter()
+            .enumerate()
+            .map(|(v, caps)| caps[self.done(v).min(caps.len())..].to_vec())
+            .collect()
     }
 }
 
@@ -180,6 +264,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fresh_village_gets_its_yields_and_a_visited_one_the_rest() {
+        let d = District::generate(10, 3);
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        let mut p = Parameters::defaults(start, (d.latitude, d.longitude), 0.30);
+        let fresh = VisitState::fresh(&d, &p);
+        let pool = fresh.pools[0];
+        assert!(pool > 100, "{pool}");
+        let expect = |y: f64| (y * pool as f64 + 1e-9).floor() as i64;
+        assert_eq!(
+            fresh.caps[0],
+            vec![expect(0.40), expect(0.25), expect(0.15)]
+        );
+
+        // Two visits done: the third is 15% of the pool before the first,
+        // i.e. 0.15 / 0.35 of what is left now.
+        let mut done = vec![Vec::new(); d.villages.len()];
+        done[0] = vec![1, 6];
+        let after = VisitState::after(&d, &p, &done);
+        assert_eq!(after.caps[0][..2], [i64::MAX, i64::MAX]);
+        assert_eq!(after.caps[0][2], expect(0.15 / 0.35));
+        assert_eq!(after.next_cap(0), expect(0.15 / 0.35));
+        assert_eq!(after.open_caps()[0], vec![expect(0.15 / 0.35)]);
+
+        // A learned factor of one half halves every later cap.
+        p.yield_factors.insert(d.villages[0].kecamatan.clone(), 0.5);
+        let learned = VisitState::fresh(&d, &p);
+        assert_eq!(learned.caps[0][0], expect(0.20));
+        // And a factor above 1 never lets the visits pass the pool.
+        p.yield_factors.insert(d.villages[0].kecamatan.clone(), 3.0);
+        let eager = VisitState::fresh(&d, &p);
+        assert_eq!(eager.caps[0].iter().sum::<i64>(), pool);
+    }
+
+    #[test]
     fn target_of_rejang_lebong_is_exact() {
         let d = District {
             name: "regions/17.02".into(),
@@ -190,6 +308,7 @@ mod tests {
             ikd_activated: 10_425,
             target_fraction: 0.30,
             villages: vec![],
+            kecamatan_names: Default::default(),
         };
         assert_eq!(d.target_count(0.30), 60_846);
     }

@@ -13,11 +13,12 @@ pub fn rejang_lebong() -> District {
     let mut lines = VILLAGES.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect("seed column");
-    let (code, name, kind, kec, lat, lon, rec, ikd) = (
+    let (code, name, kind, kec, kec_name, lat, lon, rec, ikd) = (
         col("code"),
         col("name"),
         col("kind"),
         col("kecamatan_code"),
+        col("kecamatan_name"),
         col("lat"),
         col("lon"),
         col("ktp_el_recorded_est"),
@@ -43,6 +44,15 @@ pub fn rejang_lebong() -> District {
             }
         })
         .collect();
+    let kecamatan_names = VILLAGES
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            (format!("regions/{}", f[kec]), f[kec_name].to_string())
+        })
+        .collect();
     District {
         name: "regions/17.02".into(),
         display_name: "Rejang Lebong".into(),
@@ -52,5 +62,6 @@ pub fn rejang_lebong() -> District {
         ikd_activated: villages.iter().map(|v| v.ikd_activated).sum(),
         target_fraction: 0.30,
         villages,
+        kecamatan_names,
     }
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod district;
 pub mod holidays;
 pub mod itinerary;
+pub mod learn;
 pub mod pack;
 pub mod params;
 pub mod schedule;

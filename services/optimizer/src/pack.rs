@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::district::VisitState;
 use crate::itinerary::{Cost, Itinerary, Place, Stop, TeamDay, TeamItinerary};
 use crate::params::Parameters;
 use crate::schedule::Schedule;
@@ -70,6 +71,10 @@ pub struct Packer<'a> {
     need: i64,
     spacing: u32,
     office_per_day: i64,
+    /// What each village can still give, and its visit days so far.
+    state: &'a VisitState,
+    /// The first working day to plan; earlier days are kept as done.
+    first_day: u32,
 }
 
 const NEIGHBOURS: usize = 40;
@@ -77,7 +82,15 @@ const NEIGHBOURS: usize = 40;
 const DAY_CANDIDATES: usize = 30;
 
 impl<'a> Packer<'a> {
-    pub fn new(params: &'a Parameters, travel: &'a Travel, villages: usize, need: i64) -> Self {
+    /// Packs from `first_day` with the villages as `state` has them.
+    pub fn new(
+        params: &'a Parameters,
+        travel: &'a Travel,
+        state: &'a VisitState,
+        need: i64,
+        first_day: u32,
+    ) -> Self {
+        let villages = state.caps.len();
         let neighbours = (0..villages)
             .map(|v| {
                 let mut near: Vec<usize> = (0..villages).filter(|&w| w != v).collect();
@@ -98,18 +111,20 @@ impl<'a> Packer<'a> {
             need,
             spacing: params.min_days_between_visits.max(1),
             office_per_day: params.office_activations_per_day as i64,
+            state,
+            first_day: first_day.max(1),
         }
     }
 
+    /// What the office activates from the first planned day through `day`.
+    fn office_through(&self, day: u32) -> i64 {
+        self.office_per_day * (day as i64 + 1 - self.first_day as i64).max(0)
+    }
+
     /// Realises `allocation[v][k]` (activations for visit level k of
-    /// village v) day by day up to `limit_day`, within the budget.
-    pub fn run(
-        &self,
-        allocation: &[Vec<i64>],
-        caps: &[Vec<i64>],
-        policy: PackPolicy,
-        limit_day: u32,
-    ) -> Schedule {
+    /// village v, counting every visit so far) day by day up to
+    /// `limit_day`, within the budget.
+    pub fn run(&self, allocation: &[Vec<i64>], policy: PackPolicy, limit_day: u32) -> Schedule {
         let p = self.params;
         let n = allocation.len();
         let teams = p.teams as usize;
@@ -117,7 +132,7 @@ impl<'a> Packer<'a> {
             teams: vec![TeamItinerary::default(); teams],
         };
         // Visit days so far per village.
-        let mut visited: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut visited: Vec<Vec<u32>> = self.state.done_days.clone();
         // The packer makes day trips: a village too far for one is left to
         // the other candidates.
         let workday = p.workday_minutes as f64;
@@ -132,7 +147,9 @@ impl<'a> Packer<'a> {
             .zip(&reachable)
             .map(|(a, &ok)| if ok { a.clone() } else { vec![0; a.len()] })
             .collect();
-        let caps: Vec<Vec<i64>> = caps
+        let caps: Vec<Vec<i64>> = self
+            .state
+            .caps
             .iter()
             .zip(&reachable)
             .map(|(c, &ok)| if ok { c.clone() } else { vec![0; c.len()] })
@@ -145,7 +162,7 @@ impl<'a> Packer<'a> {
         // Once the allocation is done and money is left, any visit may be
         // made (the allocation's rounding and lost remainders leave some).
         let mut extras = false;
-        for day in 1..=limit_day {
+        for day in self.first_day..=limit_day {
             // Visits due today: each village's next level, if allocated and
             // spaced from the last.
             let mut due: Vec<Due> = (0..n)
@@ -217,7 +234,7 @@ impl<'a> Packer<'a> {
                 visited[v].push(day);
             }
             cumulative += today;
-            if cumulative + self.office_per_day * day as i64 >= self.need {
+            if cumulative + self.office_through(day) >= self.need {
                 return Schedule {
                     itinerary,
                     target_day: Some(day),
@@ -240,10 +257,9 @@ impl<'a> Packer<'a> {
                     }));
             if budget_exhausted || !anything_left {
                 // The office closes the rest.
-                let rest = self.need - cumulative;
+                let rest = self.need - cumulative - self.office_through(day);
                 let target_day = if self.office_per_day > 0 {
-                    let d =
-                        ((rest + self.office_per_day - 1) / self.office_per_day).max(day as i64);
+                    let d = day as i64 + (rest + self.office_per_day - 1) / self.office_per_day;
                     (d <= limit_day as i64).then_some(d as u32)
                 } else {
                     None

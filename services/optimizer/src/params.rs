@@ -65,6 +65,9 @@ pub struct Parameters {
     pub base_longitude: f64,
     pub allow_overnight: bool,
     pub horizon_working_days: u32,
+    /// Learned from what the teams recorded: each listed kecamatan's
+    /// (`regions/{code}`) visit yields are scaled by its factor.
+    pub yield_factors: std::collections::BTreeMap<String, f64>,
 }
 
 /// The longest stay-out trip: a working week, so no team sleeps out over a
@@ -105,6 +108,7 @@ impl Parameters {
             base_longitude: base.1,
             allow_overnight: true,
             horizon_working_days: 600,
+            yield_factors: Default::default(),
         }
     }
 
@@ -165,19 +169,36 @@ impl Parameters {
         if !(self.target_fraction > 0.0 && self.target_fraction <= 1.0) {
             bad("target_fraction", "must be in (0, 1]".into());
         }
-        if self.start_date < today {
+        // A plan may have started already (one the district follows, stored
+        // to be tracked and replanned), but not beyond ten years either way.
+        let ten_years = chrono::Days::new(3653);
+        let earliest = today.checked_sub_days(ten_years).unwrap_or(NaiveDate::MIN);
+        let latest = today.checked_add_days(ten_years).unwrap_or(NaiveDate::MAX);
+        if !(earliest..=latest).contains(&self.start_date) {
             bad(
                 "start_date",
-                format!("{} is in the past (today is {today})", self.start_date),
+                format!(
+                    "{} is more than ten years from today ({today})",
+                    self.start_date
+                ),
             );
         }
-        if let Some(deadline) = self.deadline
-            && deadline < self.start_date
-        {
-            bad(
-                "deadline",
-                format!("{deadline} is before the start date {}", self.start_date),
-            );
+        if let Some(deadline) = self.deadline {
+            if deadline < self.start_date {
+                bad(
+                    "deadline",
+                    format!("{deadline} is before the start date {}", self.start_date),
+                );
+            } else if self
+                .start_date
+                .checked_add_days(ten_years)
+                .is_some_and(|limit| deadline > limit)
+            {
+                bad(
+                    "deadline",
+                    format!("{deadline} is more than ten years after the start"),
+                );
+            }
         }
         if self.officers_per_team == 0 || self.officers_per_team > 20 {
             bad("officers_per_team", "must be between 1 and 20".into());
@@ -269,9 +290,12 @@ impl Parameters {
         if !(1..=2000).contains(&self.horizon_working_days) {
             bad("horizon_working_days", "must be between 1 and 2000".into());
         }
-        for (i, h) in self.holidays.iter().enumerate() {
-            if self.holidays[..i].contains(h) {
-                bad(&format!("holidays[{i}]"), format!("{h} is listed twice"));
+        for (kecamatan, factor) in &self.yield_factors {
+            if !(factor.is_finite() && (0.0..=5.0).contains(factor)) {
+                bad(
+                    &format!("yield_factors[{kecamatan}]"),
+                    "must be between 0 and 5".into(),
+                );
             }
         }
         v

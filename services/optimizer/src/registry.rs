@@ -76,6 +76,21 @@ impl Registry {
             }
             token = page.next_page_token;
         }
+        let kecamatan_names = client
+            .list_regions(rpb::ListRegionsRequest {
+                parent: region.to_string(),
+                page_size: PAGE,
+                page_token: String::new(),
+                level: rpb::RegionLevel::Kecamatan as i32,
+                view: rpb::RegionView::Basic as i32,
+            })
+            .await
+            .map_err(|s| registry_error(s, field, region))?
+            .into_inner()
+            .regions
+            .into_iter()
+            .map(|r| (r.name, r.display_name))
+            .collect();
         let mut counts = std::collections::HashMap::new();
         let mut token = String::new();
         loop {
@@ -129,7 +144,35 @@ impl Registry {
             ikd_activated: gap.ikd_activated,
             target_fraction: gap.target_fraction,
             villages,
+            kecamatan_names,
         })
+    }
+}
+
+impl Registry {
+    /// What the mobile teams recorded for each village of `region` with
+    /// activation dates from `start` through `end`, by `regions/{code}`.
+    pub async fn mobile_activations(
+        &self,
+        region: &str,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> Result<std::collections::HashMap<String, i64>, OptimizerError> {
+        let mut client = self.client.clone();
+        let summary = client
+            .summarize_activations(rpb::SummarizeActivationsRequest {
+                parent: region.to_string(),
+                start_date: start.to_string(),
+                end_date: end.to_string(),
+            })
+            .await
+            .map_err(|s| registry_error(s, "plan", region))?
+            .into_inner();
+        Ok(summary
+            .villages
+            .into_iter()
+            .map(|v| (v.region, v.mobile_team))
+            .collect())
     }
 }
 

@@ -13,6 +13,7 @@
 //! the same village on the same day (one visit day, one outreach cost), which
 //! is how a large kelurahan's first-day crowd is met.
 
+use crate::district::VisitState;
 use crate::itinerary::{Cost, Itinerary, Place, Stop, TeamDay, TeamItinerary};
 use crate::params::{MAX_TRIP_DAYS, Parameters};
 use crate::travel::{BASE, Travel, point};
@@ -82,22 +83,28 @@ pub struct Scheduler<'a> {
     /// Activations still needed at the start (target − activated), may be ≤ 0.
     need: i64,
     spacing: u32,
+    /// Visit days each village already had (kept days of a replan).
+    done_days: Vec<Vec<u32>>,
+    /// The first working day to plan; earlier days are kept as done.
+    first_day: u32,
 }
 
 const NEIGHBOURS: usize = 30;
 const SEEDS: usize = 20;
 
 impl<'a> Scheduler<'a> {
+    /// Plans from `first_day` with the villages as `state` has them.
     /// `consecutive[d]` must cover every working day up to the plan's limit.
     pub fn new(
         params: &'a Parameters,
         travel: &'a Travel,
-        pools: &[i64],
+        state: &VisitState,
         need: i64,
         consecutive: Vec<bool>,
+        first_day: u32,
     ) -> Self {
-        let caps = crate::district::District::visit_caps(params, pools);
-        let n = pools.len();
+        let caps = state.caps.clone();
+        let n = caps.len();
         let neighbours = (0..n)
             .map(|v| {
                 let mut near: Vec<usize> = (0..n).collect();
@@ -123,25 +130,46 @@ impl<'a> Scheduler<'a> {
             office_per_day: params.office_activations_per_day as i64,
             need,
             spacing: params.min_days_between_visits.max(1),
+            done_days: state.done_days.clone(),
+            first_day: first_day.max(1),
         }
+    }
+
+    /// What the office activates from the first planned day through `day`.
+    fn office_through(&self, day: u32) -> i64 {
+        self.office_per_day * (day as i64 + 1 - self.first_day as i64).max(0)
     }
 
     /// Simulates up to `limit_day` (the deadline or horizon) under `policy`.
     pub fn run(&self, policy: Policy, limit_day: u32) -> Schedule {
         let n = self.caps.len();
         let teams = self.params.teams as usize;
-        let mut visits: Vec<Vec<Visit>> = vec![Vec::new(); n];
+        let mut visits: Vec<Vec<Visit>> = self
+            .done_days
+            .iter()
+            .map(|days| {
+                days.iter()
+                    .enumerate()
+                    .map(|(k, &day)| Visit {
+                        day,
+                        remaining: 0,
+                        number: k as u32 + 1,
+                    })
+                    .collect()
+            })
+            .collect();
+        debug_assert_eq!(visits.len(), n);
         let mut itinerary = Itinerary {
             teams: vec![TeamItinerary::default(); teams],
         };
-        let mut team_free = vec![1u32; teams];
+        let mut team_free = vec![self.first_day; teams];
         let mut mobile_by_day: Vec<i64> = Vec::new();
         let mut spent = 0i64;
         let mut cumulative = 0i64;
         let mut budget_exhausted = false;
         let cheapest_day = self.params.team_day_fixed_cost(false, false);
 
-        let mut day = 1u32;
+        let mut day = self.first_day;
         while day <= limit_day {
             let mut mobile_over = true;
             for (team, free_from) in team_free.iter_mut().enumerate() {
@@ -182,7 +210,7 @@ impl<'a> Scheduler<'a> {
                 }
             }
             cumulative += mobile_by_day.get(day as usize - 1).copied().unwrap_or(0);
-            if cumulative + self.office_per_day * day as i64 >= self.need {
+            if cumulative + self.office_through(day) >= self.need {
                 return Schedule {
                     itinerary,
                     target_day: Some(day),
@@ -210,7 +238,7 @@ impl<'a> Scheduler<'a> {
         let mut d = day;
         loop {
             total += mobile_by_day.get(d as usize - 1).copied().unwrap_or(0);
-            if total + self.office_per_day * d as i64 >= self.need {
+            if total + self.office_through(d) >= self.need {
                 return Some(d);
             }
             if d as usize >= mobile_by_day.len() {
@@ -223,21 +251,23 @@ impl<'a> Scheduler<'a> {
     /// The first day the target is reached once field work is fixed.
     fn office_only_finish(&self, mobile_by_day: &[i64], limit_day: u32) -> Option<u32> {
         let mut cumulative = 0;
-        for (i, m) in mobile_by_day.iter().enumerate() {
-            cumulative += m;
-            let day = i as i64 + 1;
-            if cumulative + self.office_per_day * day >= self.need {
-                return (day as u32 <= limit_day).then_some(day as u32);
+        let mut day = self.first_day;
+        loop {
+            cumulative += mobile_by_day.get(day as usize - 1).copied().unwrap_or(0);
+            if cumulative + self.office_through(day) >= self.need {
+                return (day <= limit_day).then_some(day);
             }
+            if day as usize >= mobile_by_day.len() {
+                break;
+            }
+            day += 1;
         }
-        let rest = self.need - cumulative;
-        let day = if rest <= 0 {
-            1
-        } else if self.office_per_day == 0 {
+        let rest = self.need - cumulative - self.office_through(day);
+        if self.office_per_day == 0 {
             return None;
-        } else {
-            ((rest + self.office_per_day - 1) / self.office_per_day).max(mobile_by_day.len() as i64)
-        };
+        }
+        let more = (rest + self.office_per_day - 1) / self.office_per_day;
+        let day = day as i64 + more;
         (day <= limit_day as i64).then_some(day as u32)
     }
 

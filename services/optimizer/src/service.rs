@@ -402,34 +402,64 @@ impl PlannerService for Planner {
                 )
             })?
         };
-        let mut given = original.parameters.clone().unwrap_or_default();
-        let started = parse_date(&given.start_date).unwrap_or(today);
-        if as_of < started || as_of < today {
+        let given = original.parameters.clone().unwrap_or_default();
+        let district = self.district(&original.region).await?;
+        // The original's own parameters, its start included (it may lie in
+        // the past: that is the point of keeping its days).
+        let mut params = convert::parameters(Some(&given), &district, today)
+            .map_err(OptimizerError::InvalidArgument)?;
+        // Days can be kept only once they are past (or, for a plan not yet
+        // under way, nothing is kept: as of its start).
+        if as_of < params.start_date || as_of > today.max(params.start_date) {
             return Err(OptimizerError::invalid(
                 "as_of_date",
-                format!("{as_of} is before the plan's start ({started}) or before today ({today})"),
+                format!(
+                    "{as_of} must lie between the plan's start ({}) and today ({today})",
+                    params.start_date
+                ),
             )
             .into());
         }
-        // Days before `as_of` are done: their money is spent.
         let as_of_text = as_of.to_string();
-        let spent: i64 = original
-            .teams
+        let kept_through = params
+            .calendar()
+            .working_days_through(as_of - chrono::Days::new(1));
+        let itinerary = convert::itinerary_from_wire(&original, &district, &params)
+            .map_err(|errors| OptimizerError::Internal(errors.join("; ")))?;
+        // What the teams recorded in the kept days, village by village.
+        let recorded = if kept_through > 0 {
+            self.registry
+                .mobile_activations(
+                    &original.region,
+                    params.start_date,
+                    as_of - chrono::Days::new(1),
+                )
+                .await?
+        } else {
+            Default::default()
+        };
+        let recorded: Vec<i64> = district
+            .villages
             .iter()
-            .flat_map(|t| &t.days)
-            .filter(|d| d.date < as_of_text)
-            .map(|d| d.cost_rupiah)
-            .sum();
-        given.budget_rupiah = (given.budget_rupiah - spent).max(0);
-        given.start_date = as_of_text.clone();
-        let district = self.district(&original.region).await?;
-        // The registry's counts now include what was actually recorded.
-        let params = Self::parameters(Some(&given), &district)?;
+            .map(|v| recorded.get(&v.name).copied().unwrap_or(0))
+            .collect();
+        let mut kept = itinerary;
+        for team in &mut kept.teams {
+            team.days.retain(|d| d.day <= kept_through);
+        }
+        let learned = crate::learn::learn(&district, &kept, &recorded);
+        for l in &learned {
+            params.yield_factors.insert(l.kecamatan.clone(), l.factor);
+        }
+        let history = solve::History { kept, kept_through };
         let d = district.clone();
         let limit = params.time_limit_seconds;
-        let plan = self
-            .solve(deadline, limit, move |o| solve::plan(&d, &params, o))
+        let mut plan = self
+            .solve(deadline, limit, move |o| {
+                solve::replan(&d, &params, &history, o)
+            })
             .await?;
+        plan.learned_yields = learned;
         let stored = self
             .store_plan(
                 &plan,

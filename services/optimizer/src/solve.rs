@@ -13,14 +13,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::bound::{Allocation, LpSolver, Relaxation};
-use crate::district::District;
+use crate::district::{District, VisitState};
 use crate::itinerary::Itinerary;
-use crate::itinerary::Place;
+use crate::itinerary::{Cost, Place, TeamItinerary};
 use crate::pack::{DayMode, PackPolicy, Packer, Seed};
 use crate::params::{FieldViolation, Parameters};
 use crate::schedule::{Policy, Schedule, Scheduler};
 use crate::travel::{BASE, Travel, point};
-use crate::validate::validate;
+use crate::validate::{Rules, validate};
 
 #[cfg(test)]
 mod tests {
@@ -35,13 +35,15 @@ mod tests {
             budget_rupiah: 400_000_000,
             ..Parameters::defaults(start, CURUP, 0.30)
         };
-        let problem = Problem::new(&district, &params).expect("valid parameters");
+        let problem =
+            Problem::new(&district, &params, &History::default()).expect("valid parameters");
         let scheduler = Scheduler::new(
             &params,
             &problem.travel,
-            &problem.pools,
+            &problem.state,
             problem.need,
             problem.consecutive.clone(),
+            1,
         );
         // Sleeping out anywhere, money no object: trips are under way when
         // the target is reached.
@@ -65,15 +67,16 @@ mod tests {
         }
         let mut itinerary = ended.itinerary.clone();
         settle_outreach(&mut itinerary, &params);
-        validate(
-            &district,
-            &params,
-            &problem.travel,
-            &itinerary,
-            problem.limit_day,
-            problem.need,
-        )
-        .unwrap_or_else(|errors| panic!("invalid after ending at the target: {errors:#?}"));
+        let rules = Rules {
+            district: &district,
+            params: &params,
+            travel: &problem.travel,
+            limit_day: problem.limit_day,
+            kept_through: 0,
+            need: problem.need,
+        };
+        validate(&rules, &itinerary)
+            .unwrap_or_else(|errors| panic!("invalid after ending at the target: {errors:#?}"));
     }
 
     #[test]
@@ -201,6 +204,8 @@ pub struct Plan {
     pub summary: Summary,
     pub unvisited: Vec<Unvisited>,
     pub projection: Vec<ProjectionPoint>,
+    /// For a replan: the yields learned from the kept days.
+    pub learned_yields: Vec<crate::learn::LearnedYield>,
 }
 
 /// The policies tried for every plan: from pure speed to pure thrift, with
@@ -336,29 +341,45 @@ impl Method {
     }
 }
 
+/// Days of an earlier plan kept as done, for a replan: team-days on or
+/// before `kept_through` (a working day of the plan's calendar).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub kept: Itinerary,
+    pub kept_through: u32,
+}
+
 /// The problem a plan solves, prepared once.
 struct Problem<'a> {
     district: &'a District,
     params: Parameters,
     travel: Travel,
-    pools: Vec<i64>,
+    /// The villages now: visits kept, caps and pools.
+    state: VisitState,
     target_count: i64,
+    /// Activations still needed after the kept days.
     need: i64,
     limit_day: u32,
     consecutive: Vec<bool>,
     dates: Vec<NaiveDate>,
+    history: History,
+    /// What the kept days cost, outreach included.
+    kept_cost: i64,
 }
 
 impl<'a> Problem<'a> {
-    fn new(district: &'a District, params: &Parameters) -> Result<Self, PlanError> {
+    fn new(
+        district: &'a District,
+        params: &Parameters,
+        history: &History,
+    ) -> Result<Self, PlanError> {
         let travel = Travel::new(district, params).map_err(PlanError::InvalidParameters)?;
-        let pools = district.pools(params);
         let target_count = district.target_count(params.target_fraction);
         let need = target_count - district.ikd_activated;
         let mut calendar = params.calendar();
         let limit_day = match params.deadline {
             Some(deadline) => calendar.working_days_through(deadline).min(2000),
-            None => params.horizon_working_days,
+            None => history.kept_through + params.horizon_working_days,
         };
         let mut consecutive = vec![false; limit_day as usize + 2];
         let mut dates = Vec::with_capacity(limit_day as usize + 1);
@@ -366,16 +387,68 @@ impl<'a> Problem<'a> {
             consecutive[d as usize] = calendar.next_is_consecutive(d);
             dates.push(calendar.date(d));
         }
+        // Only days up to `kept_through` are kept, and a team out on a
+        // stay-out trip then is taken as having driven back that evening.
+        let mut kept = history.kept.clone();
+        for team in &mut kept.teams {
+            team.days.retain(|d| d.day <= history.kept_through);
+            drive_back(team, params, &travel);
+            for day in &mut team.days {
+                let fixed = params.team_day_fixed_cost(
+                    day.start != Place::Base || day.end != Place::Base,
+                    day.end != Place::Base,
+                );
+                let lodging = if day.end != Place::Base {
+                    params.officers_per_team as i64 * params.lodging_per_night_rupiah
+                } else {
+                    0
+                };
+                // The wire carries a day's total only: the breakdown is
+                // worked out again under the plan's parameters.
+                day.cost = Cost {
+                    vehicle_rupiah: params.vehicle_per_day_rupiah,
+                    lodging_rupiah: lodging,
+                    per_diem_rupiah: fixed - params.vehicle_per_day_rupiah - lodging,
+                    fuel_rupiah: (day.travel_km * params.fuel_per_km_rupiah as f64).round() as i64,
+                    outreach_rupiah: 0,
+                };
+            }
+        }
+        if kept.teams.len() < params.teams as usize {
+            kept.teams
+                .resize(params.teams as usize, TeamItinerary::default());
+        }
+        let mut done_days: Vec<Vec<u32>> = vec![Vec::new(); district.villages.len()];
+        for day in kept.teams.iter().flat_map(|t| &t.days) {
+            for stop in &day.stops {
+                if let Some(days) = done_days.get_mut(stop.village)
+                    && !days.contains(&day.day)
+                {
+                    days.push(day.day);
+                }
+            }
+        }
+        for days in &mut done_days {
+            days.sort_unstable();
+        }
+        let state = VisitState::after(district, params, &done_days);
+        settle_outreach(&mut kept, params);
+        let kept_cost = kept.cost().total();
         Ok(Self {
             district,
             params: params.clone(),
             travel,
-            pools,
+            state,
             target_count,
             need,
             limit_day,
             consecutive,
             dates,
+            history: History {
+                kept,
+                kept_through: history.kept_through,
+            },
+            kept_cost,
         })
     }
 
@@ -386,6 +459,25 @@ impl<'a> Problem<'a> {
         }
     }
 
+    /// `params` with what is left of the budget after the kept days: what
+    /// the new days may spend.
+    fn for_new_days(&self, params: &Parameters) -> Parameters {
+        Parameters {
+            budget_rupiah: (params.budget_rupiah - self.kept_cost).max(0),
+            ..params.clone()
+        }
+    }
+
+    /// The first working day planned.
+    fn first_day(&self) -> u32 {
+        self.history.kept_through + 1
+    }
+
+    /// The relaxation of the new days at `params`' budget.
+    fn relaxation<'p>(&self, params: &'p Parameters) -> Relaxation<'p> {
+        Relaxation::new(params, &self.travel, &self.state, self.need)
+    }
+
     /// The best schedule at `params`' budget over every candidate: the
     /// allocation model's visits (at a few shares of the budget, so what
     /// packing loses can be made up) realised by the packer, and the route
@@ -394,15 +486,22 @@ impl<'a> Problem<'a> {
     /// result does not depend on thread timing. The first candidate always
     /// runs, so there is always a plan.
     fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> (Schedule, Method) {
+        let params = &self.for_new_days(params);
         let scheduler = Scheduler::new(
             params,
             &self.travel,
-            &self.pools,
+            &self.state,
             self.need,
             self.consecutive.clone(),
+            self.first_day(),
         );
-        let packer = Packer::new(params, &self.travel, self.pools.len(), self.need);
-        let caps = District::visit_caps(params, &self.pools);
+        let packer = Packer::new(
+            params,
+            &self.travel,
+            &self.state,
+            self.need,
+            self.first_day(),
+        );
         let candidates = self.candidates(params, options);
         let best = candidates
             .par_iter()
@@ -432,10 +531,9 @@ impl<'a> Problem<'a> {
                     }
                     Candidate::Packed {
                         allocation, policy, ..
-                    } => self.end_at_target(
-                        packer.run(allocation, &caps, *policy, self.limit_day),
-                        params,
-                    ),
+                    } => {
+                        self.end_at_target(packer.run(allocation, *policy, self.limit_day), params)
+                    }
                 };
                 Some((self.key(&schedule), i, schedule))
             })
@@ -459,7 +557,7 @@ impl<'a> Problem<'a> {
                     budget_rupiah: (params.budget_rupiah as f64 * share) as i64,
                     ..params.clone()
                 };
-                Relaxation::new(&scaled, &self.travel, &self.pools, self.need)
+                self.relaxation(&scaled)
                     .allocation(options.solver)
                     .map(|a| (share, a))
             })
@@ -484,7 +582,6 @@ impl<'a> Problem<'a> {
         let Some(target) = schedule.target_day else {
             return schedule;
         };
-        let workday = params.workday_minutes as f64;
         let mut trimmed = false;
         for team in &mut schedule.itinerary.teams {
             if team.days.last().is_none_or(|d| d.day <= target) {
@@ -492,43 +589,7 @@ impl<'a> Problem<'a> {
             }
             trimmed = true;
             team.days.retain(|d| d.day <= target);
-            while let Some(last) = team.days.last_mut() {
-                if last.end == Place::Base {
-                    break;
-                }
-                // Drive back from the last stop that leaves time for it.
-                while let Some(stop) = last.stops.last() {
-                    let home = self.travel.minutes(point(stop.village), BASE);
-                    if stop.depart_minute + home <= workday + 1e-9 {
-                        break;
-                    }
-                    last.stops.pop();
-                }
-                let Some(stop) = last.stops.last() else {
-                    team.days.pop();
-                    continue;
-                };
-                let (village, depart) = (stop.village, stop.depart_minute);
-                let mut position = last.start.point();
-                let (mut km, mut minutes) = (0.0, 0.0);
-                for s in &last.stops {
-                    km += self.travel.km(position, point(s.village));
-                    minutes += self.travel.minutes(position, point(s.village));
-                    position = point(s.village);
-                }
-                km += self.travel.km(point(village), BASE);
-                minutes += self.travel.minutes(point(village), BASE);
-                last.end = Place::Base;
-                last.travel_km = km;
-                last.travel_minutes = minutes;
-                last.used_minutes = depart + self.travel.minutes(point(village), BASE);
-                let away = last.start != Place::Base;
-                let fixed = params.team_day_fixed_cost(away, false);
-                last.cost.lodging_rupiah = 0;
-                last.cost.per_diem_rupiah = fixed - params.vehicle_per_day_rupiah;
-                last.cost.fuel_rupiah = (km * params.fuel_per_km_rupiah as f64).round() as i64;
-                break;
-            }
+            drive_back(team, params, &self.travel);
         }
         if trimmed {
             // Stops given way on the target day may move it.
@@ -541,23 +602,35 @@ impl<'a> Problem<'a> {
     /// reach the target (the office alone after the last field day).
     fn target_day(&self, mobile_by_day: &[i64]) -> Option<u32> {
         let office = self.params.office_activations_per_day as i64;
+        let first = self.first_day() as i64;
         let mut cumulative = 0;
-        for (i, m) in mobile_by_day.iter().enumerate() {
-            cumulative += m;
-            let day = i as i64 + 1;
-            if cumulative + office * day >= self.need {
+        let mut day = first;
+        loop {
+            cumulative += mobile_by_day.get(day as usize - 1).copied().unwrap_or(0);
+            if cumulative + office * (day + 1 - first) >= self.need {
                 return (day <= self.limit_day as i64).then_some(day as u32);
             }
+            if day as usize >= mobile_by_day.len() {
+                break;
+            }
+            day += 1;
         }
-        let rest = self.need - cumulative;
-        let day = if rest <= 0 {
-            1
-        } else if office == 0 {
+        if office == 0 {
             return None;
-        } else {
-            ((rest + office - 1) / office).max(mobile_by_day.len() as i64)
-        };
+        }
+        let rest = self.need - cumulative - office * (day + 1 - first);
+        let day = day + (rest + office - 1) / office;
         (day <= self.limit_day as i64).then_some(day as u32)
+    }
+
+    /// The relaxation's least working day of the target at `params`' budget
+    /// (counted from the plan's first day, kept days included).
+    fn bound_day(&self, params: &Parameters, solver: LpSolver) -> Option<u32> {
+        let params = self.for_new_days(params);
+        self.relaxation(&params)
+            .lower_bound(solver)
+            .working_days
+            .map(|days| days + self.history.kept_through)
     }
 
     /// Orders schedules: reaching the target first, then fewer days, then
@@ -598,10 +671,7 @@ impl<'a> Problem<'a> {
     fn minimum_budget_lower_bound(&self, solver: LpSolver) -> Option<i64> {
         const PRECISION: i64 = 1_000;
         let excluded = |budget: i64| {
-            let params = self.with_budget(budget);
-            Relaxation::new(&params, &self.travel, &self.pools, self.need)
-                .lower_bound(solver)
-                .working_days
+            self.bound_day(&self.with_budget(budget), solver)
                 .is_none_or(|days| days > self.limit_day)
         };
         let mut high = self.unlimited_budget();
@@ -680,8 +750,21 @@ pub fn plan(
     params: &Parameters,
     options: &Options<'_>,
 ) -> Result<Plan, PlanError> {
+    replan(district, params, &History::default(), options)
+}
+
+/// Plans on from the days `history` keeps as done: visit numbering and
+/// spacing carry on, the budget pays for the kept days too, and the plan
+/// returned (kept days and new, validated as one) reaches what the district
+/// still needs now.
+pub fn replan(
+    district: &District,
+    params: &Parameters,
+    history: &History,
+    options: &Options<'_>,
+) -> Result<Plan, PlanError> {
     let started = Instant::now();
-    let problem = Problem::new(district, params)?;
+    let problem = Problem::new(district, params, history)?;
     if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
         return Err(PlanError::Cancelled);
     }
@@ -691,18 +774,12 @@ pub fn plan(
     } else {
         None
     };
-    let bound = Relaxation::new(
-        &problem.params,
-        &problem.travel,
-        &problem.pools,
-        problem.need,
-    )
-    .lower_bound(options.solver);
+    let bound = problem.bound_day(&problem.params, options.solver);
     finish(
         &problem,
         schedule,
         method,
-        bound.working_days,
+        bound,
         minimum_budget,
         options.solver,
         started.elapsed(),
@@ -730,7 +807,7 @@ pub fn minimum_budget(
     params: &Parameters,
     options: &Options<'_>,
 ) -> Result<MinimumBudget, PlanError> {
-    let problem = Problem::new(district, params)?;
+    let problem = Problem::new(district, params, &History::default())?;
     let (minimum, lower_bound) = problem.minimum_budget(options);
     let params = match minimum {
         Some(budget) => problem.with_budget(budget),
@@ -834,6 +911,51 @@ fn sort_key(plan: &Plan) -> (u8, u32, i64) {
     }
 }
 
+/// Makes a team's last day end at the base: a team out on a stay-out trip
+/// drives back that evening, its last stops giving way if the drive does not
+/// fit the workday (a day left without stops goes, and the day before drives
+/// back instead). Travel and cost are worked out again.
+fn drive_back(team: &mut TeamItinerary, params: &Parameters, travel: &Travel) {
+    let workday = params.workday_minutes as f64;
+    while let Some(last) = team.days.last_mut() {
+        if last.end == Place::Base {
+            return;
+        }
+        while let Some(stop) = last.stops.last() {
+            let home = travel.minutes(point(stop.village), BASE);
+            if stop.depart_minute + home <= workday + 1e-9 {
+                break;
+            }
+            last.stops.pop();
+        }
+        let Some(stop) = last.stops.last() else {
+            team.days.pop();
+            continue;
+        };
+        let (village, depart) = (stop.village, stop.depart_minute);
+        let mut position = last.start.point();
+        let (mut km, mut minutes) = (0.0, 0.0);
+        for s in &last.stops {
+            km += travel.km(position, point(s.village));
+            minutes += travel.minutes(position, point(s.village));
+            position = point(s.village);
+        }
+        km += travel.km(point(village), BASE);
+        minutes += travel.minutes(point(village), BASE);
+        last.end = Place::Base;
+        last.travel_km = km;
+        last.travel_minutes = minutes;
+        last.used_minutes = depart + travel.minutes(point(village), BASE);
+        let away = last.start != Place::Base;
+        let fixed = params.team_day_fixed_cost(away, false);
+        last.cost.vehicle_rupiah = params.vehicle_per_day_rupiah;
+        last.cost.lodging_rupiah = 0;
+        last.cost.per_diem_rupiah = fixed - params.vehicle_per_day_rupiah;
+        last.cost.fuel_rupiah = (km * params.fuel_per_km_rupiah as f64).round() as i64;
+        return;
+    }
+}
+
 /// Charges each visit day's outreach to the lowest-numbered team serving it
 /// (the rule the validator applies; the scheduler charged whoever opened it).
 fn settle_outreach(itinerary: &mut Itinerary, params: &Parameters) {
@@ -868,16 +990,26 @@ fn finish(
 ) -> Result<Plan, PlanError> {
     let params = &problem.params;
     let district = problem.district;
+    // Kept days and new ones are one plan.
+    let kept_through = problem.history.kept_through;
+    let kept = &problem.history.kept.teams;
+    for (t, team) in schedule.itinerary.teams.iter_mut().enumerate() {
+        if let Some(kept) = kept.get(t) {
+            let new_days = std::mem::take(&mut team.days);
+            team.days = kept.days.clone();
+            team.days.extend(new_days);
+        }
+    }
     settle_outreach(&mut schedule.itinerary, params);
-    let derived = validate(
+    let rules = Rules {
         district,
         params,
-        &problem.travel,
-        &schedule.itinerary,
-        problem.limit_day,
-        problem.need,
-    )
-    .map_err(PlanError::Invalid)?;
+        travel: &problem.travel,
+        limit_day: problem.limit_day,
+        kept_through,
+        need: problem.need,
+    };
+    let derived = validate(&rules, &schedule.itinerary).map_err(PlanError::Invalid)?;
     // The validator's target day counts only mobile days; past them the
     // office alone closes the gap.
     let office = params.office_activations_per_day as i64;
@@ -897,13 +1029,15 @@ fn finish(
     let mut calendar = params.calendar();
     let mut projection = Vec::with_capacity(end_day as usize);
     let mut mobile = 0;
-    for day in 1..=end_day {
+    // From the first new day: what the district has now, plus the office
+    // and the mobile teams from then on.
+    for day in problem.first_day()..=end_day {
         mobile += derived
             .mobile_by_day
             .get(day as usize - 1)
             .copied()
             .unwrap_or(0);
-        let office_total = office * day as i64;
+        let office_total = office * (day - kept_through) as i64;
         let ikd = district.ikd_activated + office_total + mobile;
         projection.push(ProjectionPoint {
             day,
@@ -941,7 +1075,7 @@ fn finish(
         .collect();
     let binding = if params.budget_rupiah == 0 || schedule.budget_exhausted {
         Binding::Budget
-    } else if problem.pools.iter().all(|&p| p == 0) {
+    } else if problem.state.pools.iter().all(|&p| p == 0) {
         Binding::Villages
     } else if schedule.itinerary.mobile_activations() > 0 {
         Binding::Teams
@@ -1008,6 +1142,7 @@ fn finish(
         itinerary: schedule.itinerary,
         unvisited,
         projection,
+        learned_yields: Vec::new(),
     })
 }
 
@@ -1046,10 +1181,12 @@ fn explain_unvisited(
         if visited.contains(&v) {
             continue;
         }
-        let pool = problem.pools[v];
+        let pool = problem.state.pools[v];
         let round_trip = problem.travel.round_trip_minutes(point(v));
-        let first =
-            District::visit_cap(params, pool, 0).min(params.team_capacity(workday - round_trip));
+        let first = problem
+            .state
+            .next_cap(v)
+            .min(params.team_capacity(workday - round_trip));
         let cost = params.team_day_fixed_cost(false, false)
             + (problem.travel.round_trip_km(point(v)) * params.fuel_per_km_rupiah as f64).round()
                 as i64

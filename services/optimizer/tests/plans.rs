@@ -7,7 +7,7 @@ use jemput_optimizer::fixtures::{self, CURUP};
 use jemput_optimizer::params::Parameters;
 use jemput_optimizer::solve::{self, Options, PlanError};
 use jemput_optimizer::travel::Travel;
-use jemput_optimizer::validate::validate;
+use jemput_optimizer::validate::{Rules, validate};
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -24,15 +24,16 @@ fn params(budget_rupiah: i64) -> Parameters {
 fn revalidate(district: &District, plan: &solve::Plan) {
     let travel = Travel::new(district, &plan.parameters).unwrap();
     let limit = plan.summary.working_days.max(plan.itinerary.last_day());
-    let derived = validate(
+    let rules = Rules {
         district,
-        &plan.parameters,
-        &travel,
-        &plan.itinerary,
-        limit,
-        plan.summary.gap_at_start,
-    )
-    .unwrap_or_else(|errors| panic!("invalid plan: {errors:#?}"));
+        params: &plan.parameters,
+        travel: &travel,
+        limit_day: limit,
+        kept_through: 0,
+        need: plan.summary.gap_at_start,
+    };
+    let derived = validate(&rules, &plan.itinerary)
+        .unwrap_or_else(|errors| panic!("invalid plan: {errors:#?}"));
     assert_eq!(derived.cost, plan.summary.cost);
     assert_eq!(derived.mobile_activations, plan.summary.mobile_activations);
     assert!(plan.summary.cost.total() <= plan.parameters.budget_rupiah);
