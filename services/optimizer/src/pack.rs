@@ -63,6 +63,92 @@ struct Due {
     allocated: bool,
 }
 
+/// A day trip being laid out: its stops so far, where the team is, the
+/// minute of the workday, and the travel so far.
+struct DayTrip {
+    stops: Vec<Stop>,
+    position: usize,
+    clock: f64,
+    minutes: f64,
+    km: f64,
+}
+
+impl DayTrip {
+    /// A team leaving the base.
+    fn new() -> Self {
+        DayTrip {
+            stops: Vec::new(),
+            position: BASE,
+            clock: 0.0,
+            minutes: 0.0,
+            km: 0.0,
+        }
+    }
+
+    /// A closed day opened again at its last stop, to add more.
+    fn reopen(day: TeamDay, travel: &Travel) -> Self {
+        let Some(last) = day.stops.last() else {
+            return DayTrip::new();
+        };
+        let position = point(last.village);
+        DayTrip {
+            position,
+            clock: last.depart_minute,
+            minutes: day.travel_minutes - travel.minutes(position, BASE),
+            km: day.travel_km - travel.km(position, BASE),
+            stops: day.stops,
+        }
+    }
+
+    /// Activations the team can still do at `village`, having driven there
+    /// and keeping time to drive back.
+    fn room_at(&self, packer: &Packer<'_>, village: usize) -> i64 {
+        let travel = packer.travel;
+        let to = travel.minutes(self.position, point(village));
+        let back = travel.minutes(point(village), BASE);
+        let workday = packer.params.workday_minutes as f64;
+        packer
+            .params
+            .team_capacity(workday - self.clock - to - back)
+    }
+
+    /// Drives on to `visit`'s village and activates `amount` there.
+    fn serve(&mut self, packer: &Packer<'_>, visit: &Due, amount: i64) {
+        let to = packer.travel.minutes(self.position, point(visit.village));
+        self.minutes += to;
+        self.km += packer.travel.km(self.position, point(visit.village));
+        let arrive = self.clock + to;
+        let depart = arrive + packer.params.service_minutes(amount);
+        self.stops.push(Stop {
+            village: visit.village,
+            arrive_minute: arrive,
+            depart_minute: depart,
+            expected_activations: amount,
+            visit_number: visit.level as u32 + 1,
+        });
+        self.clock = depart;
+        self.position = point(visit.village);
+    }
+
+    /// The team drives back: the finished day, or `None` if it has no stop.
+    fn close(self, packer: &Packer<'_>, day: u32) -> Option<TeamDay> {
+        if self.stops.is_empty() {
+            return None;
+        }
+        let back = packer.travel.minutes(self.position, BASE);
+        Some(TeamDay {
+            day,
+            start: Place::Base,
+            end: Place::Base,
+            travel_km: self.km + packer.travel.km(self.position, BASE),
+            travel_minutes: self.minutes + back,
+            used_minutes: self.clock + back,
+            stops: self.stops,
+            cost: Cost::default(),
+        })
+    }
+}
+
 pub struct Packer<'a> {
     params: &'a Parameters,
     travel: &'a Travel,
@@ -415,61 +501,30 @@ impl<'a> Packer<'a> {
         }
         // Cut the path into team-days.
         let mut out: Vec<TeamDay> = Vec::new();
-        let mut stops: Vec<Stop> = Vec::new();
-        let (mut position, mut clock, mut minutes, mut km) = (BASE, 0.0, 0.0, 0.0);
+        let mut trip = DayTrip::new();
         let mut rest = path.into_iter();
         let mut current: Option<Due> = None;
         while let Some(next) = current.take().or_else(|| rest.next()) {
-            let to = self.travel.minutes(position, point(next.village));
-            let back = self.travel.minutes(point(next.village), BASE);
-            let capacity = p.team_capacity(workday - clock - to - back);
-            let amount = next.remaining.min(capacity);
+            let amount = next.remaining.min(trip.room_at(self, next.village));
             if amount < policy.min_stop_activations.max(1) {
-                if stops.is_empty() {
+                let Some(full) = std::mem::replace(&mut trip, DayTrip::new()).close(self, day)
+                else {
                     // Not even a fresh team can serve it: it stays due.
                     due.push(next);
                     continue;
-                }
+                };
                 // This team's day is full: the next team starts here.
-                out.push(self.close_day(
-                    day,
-                    std::mem::take(&mut stops),
-                    position,
-                    minutes,
-                    km,
-                    clock,
-                ));
-                (position, clock, minutes, km) = (BASE, 0.0, 0.0, 0.0);
+                out.push(full);
                 current = Some(next);
                 if out.len() == teams {
                     break;
                 }
                 continue;
             }
-            minutes += to;
-            km += self.travel.km(position, point(next.village));
-            let arrive = clock + to;
-            let depart = arrive + p.service_minutes(amount);
-            stops.push(Stop {
-                village: next.village,
-                arrive_minute: arrive,
-                depart_minute: depart,
-                expected_activations: amount,
-                visit_number: next.level as u32 + 1,
-            });
-            clock = depart;
-            position = point(next.village);
+            trip.serve(self, &next, amount);
             if amount < next.remaining {
                 // Split: the next team finishes this village today.
-                out.push(self.close_day(
-                    day,
-                    std::mem::take(&mut stops),
-                    position,
-                    minutes,
-                    km,
-                    clock,
-                ));
-                (position, clock, minutes, km) = (BASE, 0.0, 0.0, 0.0);
+                out.extend(std::mem::replace(&mut trip, DayTrip::new()).close(self, day));
                 if out.len() == teams {
                     break;
                 }
@@ -480,63 +535,19 @@ impl<'a> Packer<'a> {
             }
         }
         // Visits the teams did not reach stay due (a cut one is done).
-        for d in rest {
-            due.push(d);
-        }
+        due.extend(rest);
         // Fill what is left of the last team's day with visits that fit whole.
+        if trip.stops.is_empty()
+            && let Some(last) = out.pop()
         {
-            if stops.is_empty() && !out.is_empty() {
-                let last = out.pop().expect("not empty");
-                stops = last.stops;
-                position = point(stops[stops.len() - 1].village);
-                clock = stops[stops.len() - 1].depart_minute;
-                minutes = last.travel_minutes - self.travel.minutes(position, BASE);
-                km = last.travel_km - self.travel.km(position, BASE);
-            }
-            while let Some(i) = self.best_fit(due, position, clock, policy) {
-                let next = due.swap_remove(i);
-                let to = self.travel.minutes(position, point(next.village));
-                minutes += to;
-                km += self.travel.km(position, point(next.village));
-                let arrive = clock + to;
-                let depart = arrive + p.service_minutes(next.remaining);
-                stops.push(Stop {
-                    village: next.village,
-                    arrive_minute: arrive,
-                    depart_minute: depart,
-                    expected_activations: next.remaining,
-                    visit_number: next.level as u32 + 1,
-                });
-                clock = depart;
-                position = point(next.village);
-            }
+            trip = DayTrip::reopen(last, self.travel);
         }
-        if !stops.is_empty() {
-            out.push(self.close_day(day, stops, position, minutes, km, clock));
+        while let Some(i) = self.best_fit(due, &trip, policy) {
+            let next = due.swap_remove(i);
+            trip.serve(self, &next, next.remaining);
         }
+        out.extend(trip.close(self, day));
         out
-    }
-
-    fn close_day(
-        &self,
-        day: u32,
-        stops: Vec<Stop>,
-        position: usize,
-        minutes: f64,
-        km: f64,
-        clock: f64,
-    ) -> TeamDay {
-        let back = self.travel.minutes(position, BASE);
-        TeamDay {
-            day,
-            start: Place::Base,
-            end: Place::Base,
-            stops,
-            travel_km: km + self.travel.km(position, BASE),
-            travel_minutes: minutes + back,
-            used_minutes: clock + back,
-            cost: Cost::default(),
-        }
     }
 
     /// One team's day trip: from the carried-over visit (or a seed), on to
@@ -549,65 +560,41 @@ impl<'a> Packer<'a> {
         policy: PackPolicy,
         day: u32,
     ) -> Option<TeamDay> {
-        let p = self.params;
-        let workday = p.workday_minutes as f64;
-        let mut stops: Vec<Stop> = Vec::new();
-        let mut position = BASE;
-        let mut clock = 0.0;
-        let mut travel_minutes = 0.0;
-        let mut travel_km = 0.0;
+        let mut trip = DayTrip::new();
         let mut first = carry.take().or_else(|| {
             let pick = self.seed(due, policy.seed)?;
             Some(due.swap_remove(pick))
         });
         loop {
-            let next = match first.take() {
+            let mut next = match first.take() {
                 Some(d) => d,
                 None => {
-                    let Some(i) = self.next_stop(due, position, clock, policy) else {
+                    let Some(i) = self.next_stop(due, &trip, policy) else {
                         break;
                     };
                     due.swap_remove(i)
                 }
             };
-            let to = self.travel.minutes(position, point(next.village));
-            let back = self.travel.minutes(point(next.village), BASE);
-            let capacity = p.team_capacity(workday - clock - to - back);
-            let mut next = next;
-            let (mut to, mut capacity) = (to, capacity);
-            if last_team && next.remaining > capacity {
+            let mut room = trip.room_at(self, next.village);
+            if last_team && next.remaining > room {
                 // No team comes after this one today: what it cannot finish
                 // would be lost. Fill the gap with the visit that fits best.
-                if let Some(i) = self.best_fit(due, position, clock, policy) {
+                if let Some(i) = self.best_fit(due, &trip, policy) {
                     due.push(next);
                     next = due.swap_remove(i);
-                    to = self.travel.minutes(position, point(next.village));
-                    let back = self.travel.minutes(point(next.village), BASE);
-                    capacity = p.team_capacity(workday - clock - to - back);
-                } else if capacity * 4 < next.remaining * 3 {
+                    room = trip.room_at(self, next.village);
+                } else if room * 4 < next.remaining * 3 {
                     due.push(next);
                     break;
                 }
             }
-            let amount = next.remaining.min(capacity);
+            let amount = next.remaining.min(room);
             if amount < policy.min_stop_activations.max(1) {
                 // Does not fit: leave it for another team or day.
                 due.push(next);
                 break;
             }
-            let arrive = clock + to;
-            let depart = arrive + p.service_minutes(amount);
-            travel_minutes += to;
-            travel_km += self.travel.km(position, point(next.village));
-            stops.push(Stop {
-                village: next.village,
-                arrive_minute: arrive,
-                depart_minute: depart,
-                expected_activations: amount,
-                visit_number: next.level as u32 + 1,
-            });
-            clock = depart;
-            position = point(next.village);
+            trip.serve(self, &next, amount);
             if amount < next.remaining {
                 // The day is full here; the next team carries on.
                 *carry = Some(Due {
@@ -617,19 +604,7 @@ impl<'a> Packer<'a> {
                 break;
             }
         }
-        let last = stops.last()?.village;
-        travel_minutes += self.travel.minutes(point(last), BASE);
-        travel_km += self.travel.km(point(last), BASE);
-        Some(TeamDay {
-            day,
-            start: Place::Base,
-            end: Place::Base,
-            used_minutes: clock + self.travel.minutes(point(last), BASE),
-            stops,
-            travel_km,
-            travel_minutes,
-            cost: Cost::default(),
-        })
+        trip.close(self, day)
     }
 
     fn seed(&self, due: &[Due], seed: Seed) -> Option<usize> {
@@ -660,22 +635,14 @@ impl<'a> Packer<'a> {
         .map(|(i, _)| i)
     }
 
-    /// The due visit that fills the most of the day left after `position`
+    /// The due visit that fills the most of what is left of `trip`'s day
     /// while fitting in it entirely.
-    fn best_fit(
-        &self,
-        due: &[Due],
-        position: usize,
-        clock: f64,
-        policy: PackPolicy,
-    ) -> Option<usize> {
-        let workday = self.params.workday_minutes as f64;
+    fn best_fit(&self, due: &[Due], trip: &DayTrip, policy: PackPolicy) -> Option<usize> {
         let mut best: Option<(i64, usize)> = None;
         for (i, d) in due.iter().enumerate() {
-            let to = self.travel.minutes(position, point(d.village));
-            let back = self.travel.minutes(point(d.village), BASE);
-            let capacity = self.params.team_capacity(workday - clock - to - back);
-            if d.remaining > capacity || d.remaining < policy.min_stop_activations.max(1) {
+            if d.remaining > trip.room_at(self, d.village)
+                || d.remaining < policy.min_stop_activations.max(1)
+            {
                 continue;
             }
             if best.is_none_or(|(b, j)| {
@@ -687,16 +654,10 @@ impl<'a> Packer<'a> {
         best.map(|(_, i)| i)
     }
 
-    /// The due visit that adds the least travel after `position`, among
+    /// The allocated due visit that adds the least travel to `trip`, among
     /// those that still fit a worthwhile stop in the day.
-    fn next_stop(
-        &self,
-        due: &[Due],
-        position: usize,
-        clock: f64,
-        policy: PackPolicy,
-    ) -> Option<usize> {
-        let workday = self.params.workday_minutes as f64;
+    fn next_stop(&self, due: &[Due], trip: &DayTrip, policy: PackPolicy) -> Option<usize> {
+        let position = trip.position;
         let home = self.travel.minutes(position, BASE);
         let candidates: Box<dyn Iterator<Item = usize>> = if position == BASE {
             Box::new(0..due.len())
@@ -710,15 +671,14 @@ impl<'a> Packer<'a> {
         let mut best: Option<(f64, usize)> = None;
         for i in candidates {
             let d = &due[i];
-            if !d.allocated {
+            if !d.allocated
+                || d.remaining.min(trip.room_at(self, d.village))
+                    < policy.min_stop_activations.max(1)
+            {
                 continue;
             }
             let to = self.travel.minutes(position, point(d.village));
             let back = self.travel.minutes(point(d.village), BASE);
-            let capacity = self.params.team_capacity(workday - clock - to - back);
-            if d.remaining.min(capacity) < policy.min_stop_activations.max(1) {
-                continue;
-            }
             let detour = to + back - home;
             if best.is_none_or(|(b, j)| detour < b || (detour == b && d.village < due[j].village)) {
                 best = Some((detour, i));
