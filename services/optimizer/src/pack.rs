@@ -176,20 +176,7 @@ impl<'a> Packer<'a> {
         need: i64,
         first_day: u32,
     ) -> Self {
-        let villages = state.caps.len();
-        let neighbours = (0..villages)
-            .map(|v| {
-                let mut near: Vec<usize> = (0..villages).filter(|&w| w != v).collect();
-                near.sort_by(|&a, &b| {
-                    travel
-                        .minutes(point(v), point(a))
-                        .total_cmp(&travel.minutes(point(v), point(b)))
-                        .then(a.cmp(&b))
-                });
-                near.truncate(NEIGHBOURS);
-                near
-            })
-            .collect();
+        let neighbours = travel.nearest_villages(NEIGHBOURS);
         Self {
             params,
             travel,

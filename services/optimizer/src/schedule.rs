@@ -104,20 +104,13 @@ impl<'a> Scheduler<'a> {
         first_day: u32,
     ) -> Self {
         let caps = state.caps.clone();
-        let n = caps.len();
-        let neighbours = (0..n)
-            .map(|v| {
-                let mut near: Vec<usize> = (0..n).collect();
-                near.sort_by(|&a, &b| {
-                    travel
-                        .minutes(point(v), point(a))
-                        .total_cmp(&travel.minutes(point(v), point(b)))
-                        .then(a.cmp(&b))
-                });
-                // Itself first (distance 0), then the nearest others.
-                near.retain(|&x| x != v);
+        // Itself first (a team may stay where it is), then the nearest others.
+        let neighbours = travel
+            .nearest_villages(NEIGHBOURS)
+            .into_iter()
+            .enumerate()
+            .map(|(v, mut near)| {
                 near.insert(0, v);
-                near.truncate(NEIGHBOURS + 1);
                 near
             })
             .collect();

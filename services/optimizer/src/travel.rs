@@ -77,6 +77,24 @@ impl Travel {
         self.minutes[from * self.n + to]
     }
 
+    /// Each village's `count` nearest other villages by travel minutes,
+    /// nearest first (ties by index, so plans are deterministic).
+    pub fn nearest_villages(&self, count: usize) -> Vec<Vec<usize>> {
+        let villages = self.n - 1;
+        (0..villages)
+            .map(|v| {
+                let mut near: Vec<usize> = (0..villages).filter(|&w| w != v).collect();
+                near.sort_by(|&a, &b| {
+                    self.minutes(point(v), point(a))
+                        .total_cmp(&self.minutes(point(v), point(b)))
+                        .then(a.cmp(&b))
+                });
+                near.truncate(count);
+                near
+            })
+            .collect()
+    }
+
     /// Least minutes of any route base → `point` → base.
     pub fn round_trip_minutes(&self, point: usize) -> f64 {
         self.out_minutes[point] + self.back_minutes[point]
