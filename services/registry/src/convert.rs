@@ -54,7 +54,7 @@ pub fn excerpt(text: &str) -> String {
 
 /// Ids and names are printable text: control characters (NUL among them,
 /// which PostgreSQL cannot store) are refused the same way on every engine.
-fn printable_field(text: &str, field: &str, violations: &mut Violations) {
+pub(crate) fn printable_field(text: &str, field: &str, violations: &mut Violations) {
     if text.chars().any(char::is_control) {
         violations.add(field, "must not contain control characters");
     }
@@ -178,7 +178,12 @@ pub fn page_token(query: &str, offset: usize) -> String {
     format!("{offset:016x}{:016x}", page_check(query, offset))
 }
 
-fn page_field(page_size: i32, page_token: &str, query: &str, violations: &mut Violations) -> Page {
+pub(crate) fn page_field(
+    page_size: i32,
+    page_token: &str,
+    query: &str,
+    violations: &mut Violations,
+) -> Page {
     let size = match usize::try_from(page_size) {
         Err(_) => {
             violations.add("page_size", "must not be negative");
@@ -364,7 +369,7 @@ fn batch_size_field(rows: usize, field: &str, violations: &mut Violations) {
 /// A village named by `field`: well-formed, at village level and held by the
 /// registry. Unknown villages inside a batch are field violations like any
 /// other, so one answer lists every problem in the batch.
-fn village_field(
+pub(crate) fn village_field(
     name: &str,
     field: &str,
     known: &impl Fn(&RegionCode) -> bool,
