@@ -1,7 +1,14 @@
 //! Protobuf at the edge: requests become [`Parameters`] (every bad field
 //! reported at once), solved plans become `jemput.optimizer.v1.Plan`.
+//!
+//! Hostile input is stopped here in two steps. [`precheck`] bounds every
+//! repeated and string field in time linear in the request, before the
+//! registry is asked anything; [`parameters`], which does the rest, runs on
+//! the blocking pool. No error repeats more than a few dozen bytes of input.
 
-use chrono::{NaiveDate, Utc};
+use std::collections::{HashMap, hash_map::Entry};
+
+use chrono::{Months, NaiveDate, Utc};
 use jemput_proto::optimizer as pb;
 
 use crate::calendar::{next_working_day, parse_date};
@@ -15,6 +22,32 @@ pub fn today_in_district() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
+/// The most days off a plan may list: a decade of public holidays and
+/// collective leave is under 300.
+pub const MAX_HOLIDAYS: usize = 1000;
+/// The most points a travel matrix may have: the base and the villages of
+/// Indonesia's largest districts (under 900), with room to spare.
+pub const MAX_MATRIX_POINTS: usize = 2001;
+/// The longest region name, request id or matrix point name.
+const MAX_NAME_BYTES: usize = 200;
+/// How far ahead a plan may start, end or be replanned.
+pub const MAX_YEARS_AHEAD: u32 = 10;
+/// The most bytes of a client's text an error message repeats back.
+const ECHO_BYTES: usize = 64;
+
+/// `text` quoted for an error message, cut to a few dozen bytes (on a
+/// character boundary) so a huge field never comes back in the answer.
+pub fn excerpt(text: &str) -> String {
+    if text.len() <= ECHO_BYTES {
+        return format!("{text:?}");
+    }
+    let mut end = ECHO_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}… ({} bytes)", &text[..end], text.len())
+}
+
 fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> Option<NaiveDate> {
     if text.is_empty() {
         return None;
@@ -23,10 +56,129 @@ fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> 
     if parsed.is_none() {
         violations.push(FieldViolation::new(
             field,
-            format!("{text:?} is not a date of the form YYYY-MM-DD"),
+            format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
         ));
     }
     parsed
+}
+
+/// A name or id: bounded and printable (NUL and other control characters
+/// are refused the same way whatever stores it).
+fn name_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) {
+    if text.len() > MAX_NAME_BYTES {
+        violations.push(FieldViolation::new(
+            field,
+            format!("must be at most {MAX_NAME_BYTES} bytes; got {}", excerpt(text)),
+        ));
+    } else if text.chars().any(char::is_control) {
+        violations.push(FieldViolation::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+}
+
+/// Bounds on a request's names and repeated fields, checked before any
+/// other work: linear in the request's size, and a request past them is
+/// refused without parsing what is inside.
+pub fn precheck(
+    region: &str,
+    request_id: &str,
+    given: Option<&pb::PlanParameters>,
+) -> Result<(), Vec<FieldViolation>> {
+    let mut violations = Vec::new();
+    name_field(region, "region", &mut violations);
+    name_field(request_id, "request_id", &mut violations);
+    if let Some(g) = given {
+        if g.holidays.len() > MAX_HOLIDAYS {
+            violations.push(FieldViolation::new(
+                "parameters.holidays",
+                format!("at most {MAX_HOLIDAYS} days off; got {}", g.holidays.len()),
+            ));
+        }
+        if g.visit_yields.len() > 10 {
+            violations.push(FieldViolation::new(
+                "parameters.visit_yields",
+                format!("must have between 1 and 10 values; got {}", g.visit_yields.len()),
+            ));
+        }
+        for (text, field) in [
+            (&g.start_date, "parameters.start_date"),
+            (&g.deadline, "parameters.deadline"),
+        ] {
+            if text.len() > 10 {
+                violations.push(FieldViolation::new(
+                    field,
+                    format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
+                ));
+            }
+        }
+        if let Some(m) = &g.travel_matrix {
+            let n = m.points.len();
+            if n > MAX_MATRIX_POINTS {
+                violations.push(FieldViolation::new(
+                    "parameters.travel_matrix.points",
+                    format!("at most {MAX_MATRIX_POINTS} points; got {n}"),
+                ));
+            } else {
+                let cells = n * n;
+                for (name, values) in [("distance_km", &m.distance_km), ("minutes", &m.minutes)] {
+                    if values.len() != cells {
+                        violations.push(FieldViolation::new(
+                            format!("parameters.travel_matrix.{name}"),
+                            format!("must have {n} × {n} = {cells} values; got {}", values.len()),
+                        ));
+                    }
+                }
+                if let Some(i) = m.points.iter().position(|p| p.len() > MAX_NAME_BYTES) {
+                    violations.push(FieldViolation::new(
+                        format!("parameters.travel_matrix.points[{i}]"),
+                        format!("must be at most {MAX_NAME_BYTES} bytes"),
+                    ));
+                }
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
+    }
+}
+
+/// The last day a plan may start, end or be replanned on, `today` being
+/// the first: ten years on (a plan of the horizon's 2000 working days from
+/// then still ends long before any date arithmetic could overflow).
+pub fn latest_plan_date(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_months(Months::new(12 * MAX_YEARS_AHEAD))
+        .unwrap_or(today)
+}
+
+/// Dates of a request that reach more than ten years ahead.
+pub fn within_ten_years(
+    given: Option<&pb::PlanParameters>,
+    today: NaiveDate,
+) -> Vec<FieldViolation> {
+    let latest = latest_plan_date(today);
+    let mut violations = Vec::new();
+    let Some(g) = given else {
+        return violations;
+    };
+    for (text, field) in [
+        (&g.start_date, "parameters.start_date"),
+        (&g.deadline, "parameters.deadline"),
+    ] {
+        if let Some(date) = parse_date(text)
+            && date > latest
+        {
+            violations.push(FieldViolation::new(
+                field,
+                format!("{date} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"),
+            ));
+        }
+    }
+    violations
 }
 
 /// The request's parameters with defaults filled in, or every problem.
@@ -38,12 +190,26 @@ pub fn parameters(
     let default_given = pb::PlanParameters::default();
     let g = given.unwrap_or(&default_given);
     let mut violations = Vec::new();
-    let holidays: Vec<NaiveDate> = g
-        .holidays
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| date_field(h, &format!("parameters.holidays[{i}]"), &mut violations))
-        .collect();
+    // Each day off once: a repeat is named here in one pass, so the
+    // parameters' own checks see no repeats.
+    let mut first_listed: HashMap<NaiveDate, usize> = HashMap::with_capacity(g.holidays.len());
+    let mut holidays: Vec<NaiveDate> = Vec::with_capacity(g.holidays.len());
+    for (i, text) in g.holidays.iter().enumerate().take(MAX_HOLIDAYS) {
+        let field = format!("parameters.holidays[{i}]");
+        let Some(date) = date_field(text, &field, &mut violations) else {
+            continue;
+        };
+        match first_listed.entry(date) {
+            Entry::Occupied(first) => violations.push(FieldViolation::new(
+                field,
+                format!("{date} is already listed at holidays[{}]", first.get()),
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+                holidays.push(date);
+            }
+        }
+    }
     let start_date = date_field(&g.start_date, "parameters.start_date", &mut violations)
         .unwrap_or_else(|| next_working_day(today, &holidays));
     let deadline = date_field(&g.deadline, "parameters.deadline", &mut violations);
