@@ -31,6 +31,7 @@ impl Default for Limits {
     }
 }
 
+#[derive(Debug)]
 struct Bucket {
     tokens: f64,
     refilled: Instant,
@@ -46,6 +47,7 @@ pub(crate) struct Limiter {
 }
 
 /// Holds a token's in-flight slot until the call is answered.
+#[derive(Debug)]
 pub(crate) struct Slot {
     key: String,
     buckets: Arc<Mutex<HashMap<String, Bucket>>>,

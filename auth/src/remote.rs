@@ -38,21 +38,29 @@ pub fn with_bearer<T>(request: &mut tonic::Request<T>, bearer: &str) -> Result<(
     Ok(())
 }
 
-/// Adds a fixed bearer token to every call of a client.
+/// Adds a fixed bearer token to every call of a client (or none, so the
+/// server's answer says what is missing).
 #[derive(Clone)]
-pub struct BearerInterceptor(MetadataValue<Ascii>);
+pub struct BearerInterceptor(Option<MetadataValue<Ascii>>);
 
 impl BearerInterceptor {
     pub fn new(bearer: &str) -> Result<BearerInterceptor, Status> {
         MetadataValue::try_from(format!("Bearer {bearer}"))
-            .map(BearerInterceptor)
+            .map(|value| BearerInterceptor(Some(value)))
             .map_err(|_| Status::unauthenticated("the token cannot be sent as metadata"))
+    }
+
+    /// Calls without a token.
+    pub fn anonymous() -> BearerInterceptor {
+        BearerInterceptor(None)
     }
 }
 
 impl Interceptor for BearerInterceptor {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
-        request.metadata_mut().insert(AUTHORIZATION, self.0.clone());
+        if let Some(value) = &self.0 {
+            request.metadata_mut().insert(AUTHORIZATION, value.clone());
+        }
         Ok(request)
     }
 }

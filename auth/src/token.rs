@@ -75,6 +75,12 @@ pub fn matches(secret: &str, stored: &[u8]) -> bool {
     sha256(secret).ct_eq(stored).into()
 }
 
+/// Whether two strings are equal, in time independent of where they differ
+/// (for secrets such as CSRF tokens).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
 /// Whether `name` is a token name, `tokens/<16 hex digits>`; its id if so.
 pub fn id_of_name(name: &str) -> Option<&str> {
     let id = name.strip_prefix("tokens/")?;

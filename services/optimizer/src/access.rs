@@ -21,8 +21,14 @@ pub const METHODS: MethodRoles = &[
     ("/jemput.optimizer.v1.PlannerService/CreatePlan", PLANNERS),
     ("/jemput.optimizer.v1.PlannerService/GetPlan", READERS),
     ("/jemput.optimizer.v1.PlannerService/ListPlans", READERS),
-    ("/jemput.optimizer.v1.PlannerService/EvaluateBudgets", BUDGETERS),
-    ("/jemput.optimizer.v1.PlannerService/FindMinimumBudget", BUDGETERS),
+    (
+        "/jemput.optimizer.v1.PlannerService/EvaluateBudgets",
+        BUDGETERS,
+    ),
+    (
+        "/jemput.optimizer.v1.PlannerService/FindMinimumBudget",
+        BUDGETERS,
+    ),
     ("/jemput.optimizer.v1.PlannerService/ReplanPlan", PLANNERS),
     ("/jemput.auth.v1.AuditService/ListAuditEntries", ADMINS),
 ];
@@ -94,7 +100,10 @@ mod tests {
     fn every_served_method_has_its_roles() {
         let set = prost_types::FileDescriptorSet::decode(jemput_proto::FILE_DESCRIPTOR_SET)
             .expect("the descriptor set");
-        let served = ["jemput.optimizer.v1.PlannerService", "jemput.auth.v1.AuditService"];
+        let served = [
+            "jemput.optimizer.v1.PlannerService",
+            "jemput.auth.v1.AuditService",
+        ];
         let mut methods = Vec::new();
         for file in &set.file {
             for service in &file.service {

@@ -52,10 +52,13 @@ impl Registry {
     ) -> Result<District, OptimizerError> {
         let mut client = self.client.clone();
         let seat = client
-            .get_region(authorize(bearer, rpb::GetRegionRequest {
-                name: region.to_string(),
-                view: rpb::RegionView::Basic as i32,
-            })?)
+            .get_region(authorize(
+                bearer,
+                rpb::GetRegionRequest {
+                    name: region.to_string(),
+                    view: rpb::RegionView::Basic as i32,
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner();
@@ -68,9 +71,12 @@ impl Registry {
             ));
         }
         let gap = client
-            .get_enrollment_gap(authorize(bearer, rpb::GetEnrollmentGapRequest {
-                region: region.to_string(),
-            })?)
+            .get_enrollment_gap(authorize(
+                bearer,
+                rpb::GetEnrollmentGapRequest {
+                    region: region.to_string(),
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner();
@@ -79,13 +85,16 @@ impl Registry {
         let mut token = String::new();
         loop {
             let page = client
-                .list_regions(authorize(bearer, rpb::ListRegionsRequest {
-                    parent: region.to_string(),
-                    page_size: PAGE,
-                    page_token: token,
-                    level: rpb::RegionLevel::Village as i32,
-                    view: rpb::RegionView::Basic as i32,
-                })?)
+                .list_regions(authorize(
+                    bearer,
+                    rpb::ListRegionsRequest {
+                        parent: region.to_string(),
+                        page_size: PAGE,
+                        page_token: token,
+                        level: rpb::RegionLevel::Village as i32,
+                        view: rpb::RegionView::Basic as i32,
+                    },
+                )?)
                 .await
                 .map_err(|s| registry_error(s, field, region))?
                 .into_inner();
@@ -99,13 +108,16 @@ impl Registry {
         let mut token = String::new();
         loop {
             let page = client
-                .list_enrollment_gaps(authorize(bearer, rpb::ListEnrollmentGapsRequest {
-                    parent: region.to_string(),
-                    page_size: PAGE,
-                    page_token: token,
-                    order_by: "name".into(),
-                    level: rpb::RegionLevel::Village as i32,
-                })?)
+                .list_enrollment_gaps(authorize(
+                    bearer,
+                    rpb::ListEnrollmentGapsRequest {
+                        parent: region.to_string(),
+                        page_size: PAGE,
+                        page_token: token,
+                        order_by: "name".into(),
+                        level: rpb::RegionLevel::Village as i32,
+                    },
+                )?)
                 .await
                 .map_err(|s| registry_error(s, field, region))?
                 .into_inner();

@@ -160,10 +160,14 @@ impl PlanStore {
             .bind(audit.action.to_db())
             .bind(&plan.name)
             .bind(request_id.unwrap_or(""))
-            .bind(format!(
-                "{} for budget Rp {budget}, {} working days",
-                plan.region, summary.working_days
-            ))
+            .bind(
+                serde_json::json!({
+                    "region": plan.region,
+                    "budget_rupiah": budget,
+                    "working_days": summary.working_days,
+                })
+                .to_string(),
+            )
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;

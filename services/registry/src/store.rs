@@ -710,10 +710,12 @@ impl Store {
             AuditAction::RecordActivations,
             &format!("batches/{batch_number}"),
             &batch.request_id,
-            &format!(
-                "{} reports, {} activations in {villages} villages",
-                recorded.accepted, recorded.activations
-            ),
+            &serde_json::json!({
+                "reports": recorded.accepted,
+                "activations": recorded.activations,
+                "villages": villages,
+            })
+            .to_string(),
         )
         .await?;
         Self::finish(write, batch_number, &recorded).await?;
@@ -745,7 +747,7 @@ impl Store {
             AuditAction::SetTarget,
             &region.name(),
             "",
-            &format!("target {fraction}"),
+            &serde_json::json!({ "target_fraction": fraction }).to_string(),
         )
         .await?;
         write.tx.commit().await?;
@@ -810,7 +812,7 @@ impl Store {
                     AuditAction::ImportRegions,
                     &format!("batches/{batch}"),
                     &import.request_id,
-                    &format!("counts of {} villages replaced", imported.updated),
+                    &serde_json::json!({ "villages": imported.updated }).to_string(),
                 )
                 .await?;
                 Self::finish(write, batch, &imported).await?;

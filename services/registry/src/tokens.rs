@@ -157,23 +157,18 @@ impl Store {
         .bind(record.expire_micros)
         .execute(&mut *write.tx)
         .await?;
-        let scope = if record.villages.is_empty() {
-            String::new()
-        } else {
-            format!(", {} villages", record.villages.len())
-        };
-        let team = if record.team.is_empty() {
-            String::new()
-        } else {
-            format!(", team {:?}", record.team)
-        };
         audit::append(
             &mut write.tx,
             actor,
             AuditAction::CreateToken,
             &record.name(),
             "",
-            &format!("role {role}{team}{scope}"),
+            &serde_json::json!({
+                "role": role.as_str(),
+                "team": record.team,
+                "villages": record.villages.len(),
+            })
+            .to_string(),
         )
         .await?;
         write.tx.commit().await?;
@@ -241,7 +236,7 @@ impl Store {
                 AuditAction::RevokeToken,
                 &format!("tokens/{id}"),
                 "",
-                "revoked",
+                "{}",
             )
             .await?;
             write.tx.commit().await?;

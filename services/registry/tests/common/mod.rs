@@ -28,6 +28,8 @@ pub struct Harness {
     /// The store behind the server, to issue tokens of any role.
     pub store: Store,
     pub admin: String,
+    /// The database's URL, to look under the registry.
+    pub db_url: String,
     shutdown: Option<ShutdownHandle>,
     // Dropped last: the database outlives the server using it.
     _db: TestDb,
@@ -49,6 +51,7 @@ impl Harness {
             address,
             store,
             admin,
+            db_url: db.url().to_owned(),
             shutdown: Some(shutdown),
             _db: db,
         }
