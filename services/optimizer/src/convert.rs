@@ -48,6 +48,26 @@ pub fn excerpt(text: &str) -> String {
     format!("{:?}… ({} bytes)", &text[..end], text.len())
 }
 
+/// The longest description a field violation carries: a number printed in
+/// full (1e-300 as three hundred digits) is cut, not sent whole.
+const MAX_DESCRIPTION_BYTES: usize = 200;
+
+/// Cuts every description to [`MAX_DESCRIPTION_BYTES`] (on a character
+/// boundary), marking the cut.
+pub fn bounded(mut violations: Vec<FieldViolation>) -> Vec<FieldViolation> {
+    for v in &mut violations {
+        if v.description.len() > MAX_DESCRIPTION_BYTES {
+            let mut end = MAX_DESCRIPTION_BYTES;
+            while !v.description.is_char_boundary(end) {
+                end -= 1;
+            }
+            v.description.truncate(end);
+            v.description.push('…');
+        }
+    }
+    violations
+}
+
 fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> Option<NaiveDate> {
     if text.is_empty() {
         return None;
@@ -312,7 +332,7 @@ pub fn parameters(
     if violations.is_empty() {
         Ok(p)
     } else {
-        Err(violations)
+        Err(bounded(violations))
     }
 }
 
@@ -610,4 +630,99 @@ fn violations_text(v: Vec<FieldViolation>) -> Vec<String> {
     v.into_iter()
         .map(|v| format!("{}: {}", v.field, v.description))
         .collect()
+}
+
+/// The request conversion against arbitrary parameters: it never panics,
+/// and every rejection names fields of the request with short descriptions.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,20}",
+            "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+            "[0-9\u{0}-]{0,12}",
+            (0usize..3).prop_map(|n| "7".repeat(n * 50_000)),
+        ]
+    }
+
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>(),
+            -10.0f64..1000.0,
+            Just(f64::NAN),
+            Just(f64::INFINITY)
+        ]
+    }
+
+    prop_compose! {
+        fn given()(
+            budget_rupiah in any::<i64>(),
+            teams in proptest::option::of(any::<i32>()),
+            target_fraction in proptest::option::of(number()),
+            start_date in text(),
+            deadline in text(),
+            holidays in prop::collection::vec(text(), 0..8),
+            yields in prop::collection::vec(number(), 0..12),
+            money in proptest::option::of(any::<i64>()),
+            speed in proptest::option::of(number()),
+            horizon in proptest::option::of(any::<i32>()),
+            points in prop::collection::vec(text(), 0..4),
+            cells in prop::collection::vec(number(), 0..20),
+        ) -> pb::PlanParameters {
+            pb::PlanParameters {
+                budget_rupiah,
+                teams,
+                target_fraction,
+                start_date,
+                deadline,
+                holidays,
+                visit_yields: yields,
+                per_diem_day_trip_rupiah: money,
+                fuel_per_km_rupiah: money,
+                speed_kmh: speed,
+                horizon_working_days: horizon,
+                travel_matrix: (!points.is_empty()).then(|| pb::TravelMatrix {
+                    points,
+                    distance_km: cells.clone(),
+                    minutes: cells,
+                }),
+                ..Default::default()
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn plan_parameters(given in given(), region in text(), request_id in text()) {
+            let district = crate::fixtures::rejang_lebong();
+            let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date");
+            let mut violations = match precheck(&region, &request_id, Some(&given)) {
+                Err(violations) => violations,
+                Ok(()) => {
+                    let mut found = within_ten_years(Some(&given), today);
+                    if let Err(more) = parameters(Some(&given), &district, today) {
+                        found.extend(more);
+                    }
+                    found
+                }
+            };
+            for v in violations.drain(..) {
+                prop_assert!(
+                    v.field.starts_with("parameters.") || v.field == "region" || v.field == "request_id",
+                    "field {:?}", v.field
+                );
+                prop_assert!(v.description.len() < 300, "{}: {} bytes", v.field, v.description.len());
+            }
+        }
+    }
 }

@@ -64,6 +64,7 @@ impl From<OptimizerError> for Status {
     fn from(e: OptimizerError) -> Self {
         match e {
             OptimizerError::InvalidArgument(violations) => {
+                let violations = crate::convert::bounded(violations);
                 let mut details = ErrorDetails::new();
                 let summary = violations
                     .iter()
