@@ -130,7 +130,7 @@ pub async fn run(
         .chain(planner_entries)
         .map(AuditRow::from)
         .collect();
-    entries.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.sort_key));
     entries.truncate(args.limit);
     Ok(AuditReport { entries })
 }

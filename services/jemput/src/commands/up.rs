@@ -176,8 +176,8 @@ impl Report for UpReport {
             ));
         }
         out.push_str(&format!(
-            "  {:<11}{}  (the commands use it; JEMPUT_TOKEN overrides)\n",
-            "admin token", self.admin_token_file
+            "  {:<11}{}  (admin token: the commands use it; JEMPUT_TOKEN overrides)\n",
+            "token", self.admin_token_file
         ));
         if let Some(dashboard) = self.sign_in.as_ref().or(self.dashboard.as_ref()) {
             out.push_str(&format!(
