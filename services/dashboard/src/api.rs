@@ -213,8 +213,15 @@ type ApiResult<T> = Result<T, ApiError>;
 /// A backend request with a deadline, made as the signed-in user: their
 /// token, and their browser's address for the services' audit trails.
 fn request<T>(message: T, timeout: Duration) -> Request<T> {
-    let mut request = Request::new(message);
+    let mut request = as_user(message);
     request.set_timeout(timeout);
+    request
+}
+
+/// A backend request made as the signed-in user, without a deadline (a
+/// watch stream lasts as long as the page is open).
+fn as_user<T>(message: T) -> Request<T> {
+    let mut request = Request::new(message);
     if let Ok(current) = CURRENT.try_with(Current::clone) {
         // A token that cannot be metadata was refused at sign-in.
         let _ = jemput_auth::with_bearer(&mut request, &current.session.bearer);
@@ -418,12 +425,9 @@ async fn gaps_stream(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let mut client = state.clients.registry.clone();
     let updates = client
-        .watch_enrollment_gaps(request(
-            WatchEnrollmentGapsRequest {
-                region: query.district(),
-            },
-            SOLVE_TIMEOUT,
-        ))
+        .watch_enrollment_gaps(as_user(WatchEnrollmentGapsRequest {
+            region: query.district(),
+        }))
         .await?
         .into_inner();
     let events = updates.map(|update| {
