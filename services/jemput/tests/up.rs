@@ -380,6 +380,42 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
     ));
     let recorded: Value = serde_json::from_str(&recorded).unwrap();
     assert_eq!(recorded["district_gap"]["gap"], 50_321);
+
+    // Tokens: made, listed, used through JEMPUT_TOKEN, revoked.
+    let made = stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &["token", "create", "--role", "viewer", "--name", "wall screen", "--json"],
+    ));
+    let made: Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["role"], "viewer");
+    let viewer = made["token"].as_str().unwrap().to_string();
+    let name = made["name"].as_str().unwrap().to_string();
+    let listed = stdout(&jemput_in(&url, Some(data_dir), &["token", "list", "--json"]));
+    assert!(listed.contains(&name), "{listed}");
+    assert!(!listed.contains(&viewer), "secrets are never listed");
+    let as_viewer = |args: &[&str]| {
+        Command::new(JEMPUT)
+            .args(args)
+            .env("JEMPUT_REGISTRY", &url)
+            .env("JEMPUT_DATA_DIR", data_dir)
+            .env("JEMPUT_TOKEN", &viewer)
+            .output()
+            .unwrap()
+    };
+    assert!(stdout(&as_viewer(&["gaps"])).contains("50.321"));
+    let denied = as_viewer(&["target", "17.02", "40%"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&denied.stderr).contains("PERMISSION_DENIED"),
+        "a viewer may not set targets"
+    );
+    stdout(&jemput_in(&url, Some(data_dir), &["token", "revoke", &name]));
+    let revoked = as_viewer(&["gaps"]);
+    assert!(
+        String::from_utf8_lossy(&revoked.stderr).contains("UNAUTHENTICATED"),
+        "a revoked token is refused at once"
+    );
     up.terminate().await;
 
     let again = Up::start(data_dir, database_url);
