@@ -55,7 +55,10 @@ impl TlsFiles {
         cert: Option<PathBuf>,
         key: Option<PathBuf>,
     ) -> Result<Option<TlsFiles>, String> {
-        match (cert, key) {
+        // An empty value counts as none, so an environment variable set in
+        // an image can be cleared with `-e JEMPUT_TLS_CERT=`.
+        let given = |path: Option<PathBuf>| path.filter(|p| !p.as_os_str().is_empty());
+        match (given(cert), given(key)) {
             (Some(cert), Some(key)) => Ok(Some(TlsFiles { cert, key })),
             (None, None) => Ok(None),
             (Some(_), None) => Err("--tls-cert needs --tls-key".into()),
@@ -140,6 +143,10 @@ mod tests {
     #[test]
     fn cert_and_key_come_together() {
         assert_eq!(TlsFiles::from_flags(None, None), Ok(None));
+        assert_eq!(
+            TlsFiles::from_flags(Some("".into()), Some("".into())),
+            Ok(None)
+        );
         assert!(TlsFiles::from_flags(Some("c".into()), None).is_err());
         assert!(TlsFiles::from_flags(None, Some("k".into())).is_err());
     }

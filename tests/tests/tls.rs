@@ -70,6 +70,7 @@ async fn registry_optimizer_and_dashboard_speak_tls_with_a_self_signed_certifica
     let trusted = Access {
         token: Some(admin.clone()),
         ca: Some(files.cert.clone()),
+        local_only: false,
     };
     let mut client = Registry::connect(&registry_url, &trusted)
         .await
@@ -87,6 +88,7 @@ async fn registry_optimizer_and_dashboard_speak_tls_with_a_self_signed_certifica
     let untrusted = Access {
         token: Some(admin.clone()),
         ca: None,
+        local_only: false,
     };
     assert!(Registry::connect(&registry_url, &untrusted).await.is_err());
     let plaintext = format!("http://127.0.0.1:{}", registry.port());

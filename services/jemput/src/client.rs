@@ -41,23 +41,51 @@ pub const TOKEN_VAR: &str = "JEMPUT_TOKEN";
 pub struct Access {
     pub token: Option<String>,
     pub ca: Option<PathBuf>,
+    /// The token is this machine's `admin.token`: it is sent only to
+    /// services on this machine (loopback), never to another host.
+    pub local_only: bool,
+}
+
+/// Whether `url` names this machine (127.0.0.0/8, ::1 or localhost).
+fn is_loopback(url: &str) -> bool {
+    let Ok(uri) = url.parse::<tonic::codegen::http::Uri>() else {
+        return false;
+    };
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Access {
     /// `JEMPUT_TOKEN`, else `admin.token` in the data directory, else none
     /// (the service's UNAUTHENTICATED then says what to do).
     pub fn from_env(ca: Option<PathBuf>) -> Access {
-        let token = std::env::var(TOKEN_VAR)
+        if let Some(token) = std::env::var(TOKEN_VAR)
             .ok()
             .filter(|t| !t.trim().is_empty())
-            .or_else(|| {
-                let path = jemput_registry::data_dir()
-                    .ok()?
-                    .join(jemput_registry::ADMIN_TOKEN_FILE);
-                std::fs::read_to_string(path).ok()
+        {
+            return Access {
+                token: Some(token.trim().to_string()),
+                ca,
+                local_only: false,
+            };
+        }
+        let token = jemput_registry::data_dir()
+            .ok()
+            .and_then(|dir| {
+                std::fs::read_to_string(dir.join(jemput_registry::ADMIN_TOKEN_FILE)).ok()
             })
             .map(|t| t.trim().to_string());
-        Access { token, ca }
+        Access {
+            token,
+            ca,
+            local_only: true,
+        }
     }
 
     /// Calls with `token`.
@@ -65,11 +93,16 @@ impl Access {
         Access {
             token: Some(token.to_string()),
             ca: None,
+            local_only: false,
         }
     }
 
-    fn interceptor(&self) -> Result<BearerInterceptor, CliError> {
-        match &self.token {
+    fn interceptor(&self, url: &str) -> Result<BearerInterceptor, CliError> {
+        let token = self
+            .token
+            .as_ref()
+            .filter(|_| !self.local_only || is_loopback(url));
+        match token {
             Some(token) => BearerInterceptor::new(token).map_err(|_| {
                 CliError::Usage(format!(
                     "the token in {TOKEN_VAR} or admin.token is not a jemput token"
@@ -93,7 +126,7 @@ impl Registry {
     /// Connects now, so an absent registry is reported before any work.
     pub async fn connect(url: &str, access: &Access) -> Result<Registry, CliError> {
         let channel = connect("registry", url, CALL_TIMEOUT, access).await?;
-        let interceptor = access.interceptor()?;
+        let interceptor = access.interceptor(url)?;
         Ok(Registry {
             client: RegistryServiceClient::with_interceptor(channel.clone(), interceptor.clone()),
             tokens: TokenServiceClient::with_interceptor(channel.clone(), interceptor.clone()),
@@ -122,7 +155,7 @@ impl Optimizer {
     /// Connects now, so an absent optimizer is reported before any work.
     pub async fn connect(url: &str, access: &Access) -> Result<Optimizer, CliError> {
         let channel = connect("optimizer", url, PLAN_TIMEOUT, access).await?;
-        let interceptor = access.interceptor()?;
+        let interceptor = access.interceptor(url)?;
         Ok(Optimizer {
             client: PlannerServiceClient::with_interceptor(channel.clone(), interceptor.clone())
                 .max_decoding_message_size(MAX_PLAN_BYTES),
@@ -205,6 +238,24 @@ mod tests {
             err.to_string(),
             format!("cannot reach the optimizer at {url}: is `jemput up` running?")
         );
+    }
+
+    #[test]
+    fn the_local_admin_token_stays_on_this_machine() {
+        for url in [
+            "http://127.0.0.1:50051",
+            "https://localhost:1",
+            "http://[::1]:50052",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "http://10.0.0.5:50051",
+            "https://registry.example:443",
+            "not a url",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
     }
 
     #[tokio::test]

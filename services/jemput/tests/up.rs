@@ -385,13 +385,25 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
     let made = stdout(&jemput_in(
         &url,
         Some(data_dir),
-        &["token", "create", "--role", "viewer", "--name", "wall screen", "--json"],
+        &[
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--name",
+            "wall screen",
+            "--json",
+        ],
     ));
     let made: Value = serde_json::from_str(&made).unwrap();
     assert_eq!(made["role"], "viewer");
     let viewer = made["token"].as_str().unwrap().to_string();
     let name = made["name"].as_str().unwrap().to_string();
-    let listed = stdout(&jemput_in(&url, Some(data_dir), &["token", "list", "--json"]));
+    let listed = stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &["token", "list", "--json"],
+    ));
     assert!(listed.contains(&name), "{listed}");
     assert!(!listed.contains(&viewer), "secrets are never listed");
     let as_viewer = |args: &[&str]| {
@@ -410,7 +422,11 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
         String::from_utf8_lossy(&denied.stderr).contains("PERMISSION_DENIED"),
         "a viewer may not set targets"
     );
-    stdout(&jemput_in(&url, Some(data_dir), &["token", "revoke", &name]));
+    stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &["token", "revoke", &name],
+    ));
     let revoked = as_viewer(&["gaps"]);
     assert!(
         String::from_utf8_lossy(&revoked.stderr).contains("UNAUTHENTICATED"),

@@ -127,6 +127,7 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
     let access = Access {
         token: Some(stack.admin_token().to_string()),
         ca: stack.tls().map(|files| files.cert.clone()),
+        local_only: false,
     };
     let mut registry = Registry::connect(&registry_url, &access).await?;
     let district = registry
