@@ -6,6 +6,7 @@ use std::{env, fs, path::PathBuf};
 use prost::Message;
 
 const PROTOS: &[&str] = &[
+    "jemput/auth/v1/auth.proto",
     "jemput/registry/v1/registry.proto",
     "jemput/optimizer/v1/optimizer.proto",
 ];

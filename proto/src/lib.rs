@@ -1,9 +1,15 @@
 //! The jemput gRPC API: generated messages, clients (feature `client`) and
-//! servers (feature `server`) for `jemput.registry.v1` and
-//! `jemput.optimizer.v1`, and the encoded descriptor set for reflection.
+//! servers (feature `server`) for `jemput.auth.v1`, `jemput.registry.v1`
+//! and `jemput.optimizer.v1`, and the encoded descriptor set for reflection.
 //!
 //! Services depend on this crate instead of compiling the protos themselves,
 //! so every binary speaks exactly the same contract.
+
+/// `jemput.auth.v1`: tokens, roles and the audit trail.
+pub mod auth {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("jemput.auth.v1");
+}
 
 /// `jemput.registry.v1`: regions, enrollment gaps and the activation ledger.
 pub mod registry {

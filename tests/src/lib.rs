@@ -9,8 +9,16 @@
 
 use std::net::SocketAddr;
 
+use jemput::client::Access;
+pub use jemput_auth::{AuthChannel, BearerInterceptor, Role};
+use jemput_proto::{
+    optimizer::planner_service_client::PlannerServiceClient,
+    registry::registry_service_client::RegistryServiceClient,
+};
+use jemput_registry::Store;
 pub use jemput_registry::testing::TestDb;
-use jemput_registry::testing::{ShutdownHandle, start_registry};
+use jemput_registry::testing::{ShutdownHandle, issue_token, start_registry};
+use tonic::transport::Channel;
 
 /// The district the seed describes, and its published numbers.
 pub const DISTRICT: &str = "regions/17.02";
@@ -22,9 +30,25 @@ pub const GAP: i64 = 50_421;
 pub const KECAMATAN: usize = 15;
 pub const VILLAGES: usize = 156;
 
+/// A channel to `url` whose calls carry `token`.
+pub async fn authed_channel(url: &str, token: &str) -> AuthChannel {
+    let channel = Channel::from_shared(url.to_string())
+        .expect("a valid URI")
+        .connect()
+        .await
+        .expect("connect");
+    tonic::service::interceptor::InterceptedService::new(
+        channel,
+        BearerInterceptor::new(token).expect("a token fits in metadata"),
+    )
+}
+
 /// A registry serving a seeded database, until [`Running::stop`].
 pub struct Running {
     pub addr: SocketAddr,
+    /// An admin token of this registry.
+    pub admin: String,
+    pub store: Store,
     handle: ShutdownHandle,
     // Dropped after the server has stopped (see `stop`), so a PostgreSQL
     // schema is not removed under open connections.
@@ -35,8 +59,35 @@ impl Running {
     /// Opens (migrates and seeds) `db` and serves it.
     pub async fn start(db: TestDb) -> Running {
         let store = db.open().await;
-        let (addr, handle) = start_registry(store).await;
-        Running { addr, handle, db }
+        let admin = issue_token(&store, Role::Admin, "", &[]).await;
+        let (addr, handle) = start_registry(store.clone()).await;
+        Running {
+            addr,
+            admin,
+            store,
+            handle,
+            db,
+        }
+    }
+
+    /// A new token of `role`, limited to `villages` (codes) if any.
+    pub async fn token(&self, role: Role, team: &str, villages: &[&str]) -> String {
+        issue_token(&self.store, role, team, villages).await
+    }
+
+    /// A registry client with the admin token.
+    pub async fn client(&self) -> RegistryServiceClient<AuthChannel> {
+        self.client_as(&self.admin).await
+    }
+
+    /// A registry client with `token`.
+    pub async fn client_as(&self, token: &str) -> RegistryServiceClient<AuthChannel> {
+        RegistryServiceClient::new(authed_channel(&self.url(), token).await)
+    }
+
+    /// What `jemput` commands need to act as the admin.
+    pub fn access(&self) -> Access {
+        Access::token(&self.admin)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -51,7 +102,7 @@ impl Running {
 
     /// A client as `jemput` builds one.
     pub async fn registry(&self) -> jemput::client::Registry {
-        jemput::client::Registry::connect(&self.url())
+        jemput::client::Registry::connect(&self.url(), &self.access())
             .await
             .expect("connect to the test registry")
     }
@@ -71,6 +122,8 @@ impl Running {
 /// each test varies), until [`RunningOptimizer::stop`].
 pub struct RunningOptimizer {
     url: String,
+    /// The admin token of the registry it reads.
+    pub admin: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
     _plans: TestDb,
@@ -89,14 +142,21 @@ impl RunningOptimizer {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let registry_url = registry.url();
         let task = tokio::spawn(async move {
-            jemput_optimizer::serve(listener, &registry_url, store, async {
-                let _ = stopped.await;
-            })
+            jemput_optimizer::serve(
+                listener,
+                &registry_url,
+                store,
+                jemput_optimizer::ServeOptions::default(),
+                async {
+                    let _ = stopped.await;
+                },
+            )
             .await
             .expect("the optimizer serves");
         });
         RunningOptimizer {
             url,
+            admin: registry.admin.clone(),
             stop: Some(stop),
             task,
             _plans: plans,
@@ -106,6 +166,23 @@ impl RunningOptimizer {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// A planner client with the admin token that takes whole-district
+    /// plans (several MB).
+    pub async fn client(&self) -> PlannerServiceClient<AuthChannel> {
+        self.client_as(&self.admin).await
+    }
+
+    /// A planner client with `token`.
+    pub async fn client_as(&self, token: &str) -> PlannerServiceClient<AuthChannel> {
+        PlannerServiceClient::new(authed_channel(&self.url, token).await)
+            .max_decoding_message_size(64 * 1024 * 1024)
+    }
+
+    /// What `jemput` commands need to act as the admin.
+    pub fn access(&self) -> Access {
+        Access::token(&self.admin)
     }
 
     /// Drains the server, then removes its database.

@@ -41,7 +41,7 @@ on_each_database! {
 
 /// A client of `optimizer` as `jemput` builds one.
 async fn client(optimizer: &RunningOptimizer) -> Optimizer {
-    Optimizer::connect(&optimizer.url())
+    Optimizer::connect(&optimizer.url(), &optimizer.access())
         .await
         .expect("connect to the test optimizer")
 }
@@ -402,7 +402,9 @@ async fn a_registry_that_is_not_running_is_named() {
         listener.local_addr().unwrap().port()
     };
     let url = format!("http://127.0.0.1:{port}");
-    let err = jemput::client::Registry::connect(&url).await.unwrap_err();
+    let err = jemput::client::Registry::connect(&url, &jemput::client::Access::default())
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_human(),
         format!("error: cannot reach the registry at {url}: is `jemput up` running?")
@@ -705,7 +707,9 @@ async fn an_optimizer_that_is_not_running_is_named() {
         listener.local_addr().unwrap().port()
     };
     let url = format!("http://127.0.0.1:{port}");
-    let err = Optimizer::connect(&url).await.unwrap_err();
+    let err = Optimizer::connect(&url, &jemput::client::Access::default())
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_human(),
         format!("error: cannot reach the optimizer at {url}: is `jemput up` running?")

@@ -5,14 +5,13 @@
 
 use chrono::{Days, NaiveDate};
 use jemput_e2e::{
-    DISTRICT, GAP, Running, RunningOptimizer, TARGET_COUNT, TestDb, on_each_database,
+    AuthChannel, DISTRICT, GAP, Running, RunningOptimizer, TARGET_COUNT, TestDb, on_each_database,
 };
 use jemput_optimizer::convert::{today_in_district, validate_wire_plan};
 use jemput_optimizer::registry::Registry;
 use jemput_proto::optimizer::{self as pb, planner_service_client::PlannerServiceClient};
-use jemput_proto::registry::{self as rpb, registry_service_client::RegistryServiceClient};
+use jemput_proto::registry as rpb;
 use tonic::Code;
-use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
 on_each_database! {
@@ -27,11 +26,8 @@ on_each_database! {
 }
 
 /// A planner client that takes whole-district plans (several MB).
-async fn client(optimizer: &RunningOptimizer) -> PlannerServiceClient<Channel> {
-    PlannerServiceClient::connect(optimizer.url())
-        .await
-        .unwrap()
-        .max_decoding_message_size(64 * 1024 * 1024)
+async fn client(optimizer: &RunningOptimizer) -> PlannerServiceClient<AuthChannel> {
+    optimizer.client().await
 }
 
 fn parameters(budget_rupiah: i64) -> pb::PlanParameters {
@@ -58,9 +54,9 @@ fn deadline() -> String {
 }
 
 async fn check(registry: &Running, plan: &pb::Plan) -> jemput_optimizer::validate::Derived {
-    let district = Registry::new(&registry.url())
+    let district = Registry::new(&registry.url(), None)
         .unwrap()
-        .district(DISTRICT, "region")
+        .district(DISTRICT, "region", &registry.admin)
         .await
         .unwrap();
     validate_wire_plan(plan, &district).unwrap_or_else(|e| panic!("invalid plan: {e:#?}"))
@@ -228,9 +224,7 @@ async fn replanning_follows_recorded_activations(db: TestDb) {
 
     // Teams report what they did in two villages.
     let today = today_in_district().to_string();
-    let mut registry_client = RegistryServiceClient::connect(registry.url())
-        .await
-        .unwrap();
+    let mut registry_client = registry.client().await;
     let reports = ["regions/17.02.09.1012", "regions/17.02.09.1013"]
         .iter()
         .map(|village| rpb::ActivationReport {
@@ -331,9 +325,7 @@ async fn a_replan_keeps_history_and_learns_from_the_field(db: TestDb) {
         }
     }
     assert!(!reports.is_empty());
-    let mut registry_client = RegistryServiceClient::connect(registry.url())
-        .await
-        .unwrap();
+    let mut registry_client = registry.client().await;
     registry_client
         .record_activations(rpb::RecordActivationsRequest {
             request_id: "first-ten-days".into(),

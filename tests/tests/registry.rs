@@ -5,10 +5,7 @@ use jemput_e2e::{
     DISTRICT, GAP, IKD_ACTIVATED, KECAMATAN, KTP_EL_RECORDED, Running, TARGET_COUNT,
     TARGET_FRACTION, TestDb, VILLAGES, on_each_database,
 };
-use jemput_proto::registry::{
-    GetEnrollmentGapRequest, ListEnrollmentGapsRequest, RegionLevel,
-    registry_service_client::RegistryServiceClient,
-};
+use jemput_proto::registry::{GetEnrollmentGapRequest, ListEnrollmentGapsRequest, RegionLevel};
 use tonic::transport::Channel;
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
@@ -36,9 +33,7 @@ async fn channel(registry: &Running) -> Channel {
 
 async fn the_district_gap_is_the_published_one(db: TestDb) {
     let registry = Running::start(db).await;
-    let mut client = RegistryServiceClient::connect(registry.url())
-        .await
-        .unwrap();
+    let mut client = registry.client().await;
 
     let gap = client
         .get_enrollment_gap(GetEnrollmentGapRequest {
@@ -61,9 +56,7 @@ async fn the_district_gap_is_the_published_one(db: TestDb) {
 
 async fn kecamatan_and_villages_add_up_to_the_district(db: TestDb) {
     let registry = Running::start(db).await;
-    let client = RegistryServiceClient::connect(registry.url())
-        .await
-        .unwrap();
+    let client = registry.client().await;
     let list = |level: RegionLevel| {
         let mut client = client.clone();
         async move {

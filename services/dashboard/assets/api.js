@@ -1,4 +1,6 @@
-// Calls to the dashboard's HTTP API. Errors arrive as
+// Calls to the dashboard's HTTP API. Writes carry the session's CSRF token
+// (the server refuses them without it); a 401 means the session is gone,
+// so the page goes back to sign-in. Errors arrive as
 // {error: {code, message, violations, preconditions}} and become ApiError,
 // so a form can put each violation beside its field.
 
@@ -21,6 +23,10 @@ async function parse(response) {
   } catch {
     data = null;
   }
+  if (response.status === 401) {
+    // Signed out (or the token was revoked): back to the sign-in page.
+    location.assign("/login");
+  }
   if (!response.ok) {
     const error = data && data.error ? data.error : { message: text || response.statusText };
     throw new ApiError(response.status, error);
@@ -28,11 +34,31 @@ async function parse(response) {
   return data;
 }
 
+let sessionPromise = null;
+
+/** The signed-in session: {csrf_token, token, role, display_name}. */
+export function session() {
+  if (!sessionPromise) {
+    sessionPromise = fetch("/api/session").then(parse).catch((error) => {
+      sessionPromise = null;
+      throw error;
+    });
+  }
+  return sessionPromise;
+}
+
+/** Headers every write carries: the session's CSRF token. */
+async function writeHeaders(extra = {}) {
+  const { csrf_token } = await session();
+  return { ...extra, "x-csrf-token": csrf_token };
+}
+
 /** GET (or, with `body`, POST) a JSON endpoint. */
 export async function api(path, { body, method, signal } = {}) {
   const options = { method: method || (body === undefined ? "GET" : "POST"), signal };
+  if (options.method !== "GET") options.headers = await writeHeaders();
   if (body !== undefined) {
-    options.headers = { "content-type": "application/json" };
+    options.headers = { ...(options.headers || {}), "content-type": "application/json" };
     options.body = JSON.stringify(body);
   }
   let response;
@@ -49,7 +75,7 @@ export async function api(path, { body, method, signal } = {}) {
 export async function download(path, body, filename) {
   const response = await fetch(path, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: await writeHeaders({ "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
   if (!response.ok) await parse(response);

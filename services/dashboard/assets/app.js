@@ -7,8 +7,9 @@ import * as gaps from "./gaps.js";
 import * as plan from "./plan.js";
 import * as scenarios from "./scenarios.js";
 import * as plans from "./plans.js";
+import * as audit from "./audit.js";
 
-const PAGES = { gaps, plan, scenarios, plans };
+const PAGES = { gaps, plan, scenarios, plans, audit };
 
 let mapPromise = null;
 let configPromise = null;
@@ -87,6 +88,13 @@ async function render() {
 for (const button of document.querySelectorAll(".lang button")) {
   button.addEventListener("click", () => setLang(button.dataset.lang));
 }
+document.getElementById("logout").addEventListener("click", async () => {
+  try {
+    await api("/logout", { method: "POST" });
+  } finally {
+    location.assign("/login");
+  }
+});
 window.addEventListener("langchange", () => {
   translateStatic();
   render();

@@ -9,7 +9,16 @@ const SVG = "http://www.w3.org/2000/svg";
 function s(tag, attrs = {}, ...children) {
   const element = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined) element.setAttribute(name, String(value));
+    if (value === null || value === undefined) continue;
+    if (name === "style") {
+      // Through the CSSOM: the page's CSP forbids inline style attributes.
+      for (const rule of String(value).split(";")) {
+        const at = rule.indexOf(":");
+        if (at > 0) element.style.setProperty(rule.slice(0, at).trim(), rule.slice(at + 1).trim());
+      }
+      continue;
+    }
+    element.setAttribute(name, String(value));
   }
   for (const child of children) {
     if (child !== null && child !== undefined) element.append(child instanceof Node ? child : document.createTextNode(String(child)));

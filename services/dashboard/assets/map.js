@@ -13,6 +13,14 @@ function s(tag, attrs = {}, ...children) {
   const element = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined) continue;
+    if (name === "style") {
+      // Through the CSSOM: the page's CSP forbids inline style attributes.
+      for (const rule of String(value).split(";")) {
+        const at = rule.indexOf(":");
+        if (at > 0) element.style.setProperty(rule.slice(0, at).trim(), rule.slice(at + 1).trim());
+      }
+      continue;
+    }
     element.setAttribute(name, String(value));
   }
   for (const child of children) {

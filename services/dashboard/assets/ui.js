@@ -15,6 +15,12 @@ export function h(tag, attrs = {}, ...children) {
       element.className = value;
     } else if (name === "html") {
       element.innerHTML = value;
+    } else if (name === "style") {
+      // Through the CSSOM: the page's CSP forbids inline style attributes.
+      for (const rule of String(value).split(";")) {
+        const at = rule.indexOf(":");
+        if (at > 0) element.style.setProperty(rule.slice(0, at).trim(), rule.slice(at + 1).trim());
+      }
     } else {
       element.setAttribute(name, value === true ? "" : String(value));
     }

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use jemput_proto::auth::ListAuditEntriesRequest;
 use jemput_proto::optimizer::{
     BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest, FindMinimumBudgetRequest,
     GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest,
@@ -37,6 +38,7 @@ use crate::backends::Clients;
 use crate::export;
 use crate::format::Lang;
 use crate::json::{self, Parameters, Scenario};
+use crate::web::{CURRENT, Current};
 
 /// Reads answer fast or something is wrong.
 const READ_TIMEOUT: Duration = Duration::from_secs(20);
@@ -76,6 +78,7 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/scenarios/export.csv", post(scenarios_csv))
         .route("/api/scenarios/export.xlsx", post(scenarios_xlsx))
         .route("/api/minimum-budget", post(find_minimum_budget))
+        .route("/api/audit", get(audit))
         .fallback(not_found)
         .with_state(state)
 }
@@ -207,9 +210,29 @@ impl IntoResponse for ApiError {
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// A backend request with a deadline, made as the signed-in user: their
+/// token, and their browser's address for the services' audit trails.
 fn request<T>(message: T, timeout: Duration) -> Request<T> {
-    let mut request = Request::new(message);
+    let mut request = as_user(message);
     request.set_timeout(timeout);
+    request
+}
+
+/// A backend request made as the signed-in user, without a deadline (a
+/// watch stream lasts as long as the page is open).
+fn as_user<T>(message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Ok(current) = CURRENT.try_with(Current::clone) {
+        // A token that cannot be metadata was refused at sign-in.
+        let _ = jemput_auth::with_bearer(&mut request, &current.session.bearer);
+        if let Some(client) = current.client
+            && let Ok(value) = client.ip().to_string().parse()
+        {
+            request
+                .metadata_mut()
+                .insert(jemput_auth::FORWARDED_FOR, value);
+        }
+    }
     request
 }
 
@@ -402,9 +425,9 @@ async fn gaps_stream(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let mut client = state.clients.registry.clone();
     let updates = client
-        .watch_enrollment_gaps(WatchEnrollmentGapsRequest {
+        .watch_enrollment_gaps(as_user(WatchEnrollmentGapsRequest {
             region: query.district(),
-        })
+        }))
         .await?
         .into_inner();
     let events = updates.map(|update| {
@@ -728,7 +751,10 @@ async fn itinerary_html(
     let plan = pick_team(fetch_plan(&state, &id).await?, query.team)?;
     let lang = Lang::from_code(query.lang.as_deref().unwrap_or("id"));
     Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, crate::web::PRINT_CSP),
+        ],
         export::itinerary_html(&plan, lang),
     )
         .into_response())
@@ -860,6 +886,34 @@ async fn find_minimum_budget(State(state): Shared, bytes: Bytes) -> ApiResult<ax
         .await?
         .into_inner();
     Ok(axum::Json(json::minimum_budget(&response)))
+}
+
+/// Entries shown at most from each service's trail.
+const AUDIT_ENTRIES: i32 = 200;
+
+/// The audit trails of the registry (ledger, imports, targets, tokens) and
+/// the optimizer (plans), newest first.
+async fn audit(State(state): Shared) -> ApiResult<axum::Json<Value>> {
+    let ask = || ListAuditEntriesRequest {
+        page_size: AUDIT_ENTRIES,
+        page_token: String::new(),
+    };
+    let mut registry = state.clients.registry_audit.clone();
+    let mut planner = state.clients.planner_audit.clone();
+    let (registry, planner) = tokio::try_join!(
+        registry.list_audit_entries(request(ask(), READ_TIMEOUT)),
+        planner.list_audit_entries(request(ask(), READ_TIMEOUT)),
+    )?;
+    let mut entries: Vec<_> = registry
+        .into_inner()
+        .entries
+        .into_iter()
+        .chain(planner.into_inner().entries)
+        .collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.time.as_ref().map(|t| (t.seconds, t.nanos))));
+    Ok(axum::Json(json!({
+        "entries": entries.iter().map(json::audit_entry).collect::<Vec<_>>(),
+    })))
 }
 
 #[cfg(test)]

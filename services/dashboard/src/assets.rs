@@ -25,6 +25,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("plans.js", JS, include_str!("../assets/plans.js")),
     ("errors.js", JS, include_str!("../assets/errors.js")),
     ("ui.js", JS, include_str!("../assets/ui.js")),
+    ("login.js", JS, include_str!("../assets/login.js")),
+    ("audit.js", JS, include_str!("../assets/audit.js")),
     (
         "favicon.svg",
         "image/svg+xml",
@@ -77,7 +79,7 @@ mod tests {
         let sources: Vec<&str> = ASSETS
             .iter()
             .map(|(_, _, body)| *body)
-            .chain([INDEX])
+            .chain([INDEX, include_str!("../assets/login.html")])
             .collect();
         for source in sources {
             for part in source.split("./").skip(1) {

@@ -1,10 +1,12 @@
 //! The gRPC clients of the registry and optimizer, built from their addresses.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use jemput_proto::auth::audit_service_client::AuditServiceClient;
 use jemput_proto::optimizer::planner_service_client::PlannerServiceClient;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 use crate::DashboardError;
 
@@ -12,11 +14,15 @@ use crate::DashboardError;
 /// tonic's 4 MB default.
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Where the two gRPC services listen, e.g. `http://127.0.0.1:50051`.
+/// Where the two gRPC services listen, e.g. `http://127.0.0.1:50051`
+/// (`https://` for TLS).
 #[derive(Debug, Clone)]
 pub struct Backends {
     pub registry: String,
     pub optimizer: String,
+    /// A PEM certificate to trust for `https://` backends, besides the
+    /// system's CAs (e.g. a self-signed one).
+    pub ca: Option<PathBuf>,
 }
 
 /// Cheap to clone: a tonic `Channel` is a handle to one shared connection.
@@ -24,21 +30,34 @@ pub struct Backends {
 pub(crate) struct Clients {
     pub registry: RegistryServiceClient<Channel>,
     pub planner: PlannerServiceClient<Channel>,
+    pub registry_audit: AuditServiceClient<Channel>,
+    pub planner_audit: AuditServiceClient<Channel>,
+    /// The registry's channel, for checking sign-in tokens.
+    pub registry_channel: Channel,
 }
 
 impl Backends {
     pub(crate) fn connect_lazy(&self) -> Result<Clients, DashboardError> {
+        let registry = channel("registry", &self.registry, self.ca.as_deref())?;
+        let planner = channel("optimizer", &self.optimizer, self.ca.as_deref())?;
         Ok(Clients {
-            registry: RegistryServiceClient::new(channel("registry", &self.registry)?)
+            registry: RegistryServiceClient::new(registry.clone())
                 .max_decoding_message_size(MAX_MESSAGE_BYTES),
-            planner: PlannerServiceClient::new(channel("optimizer", &self.optimizer)?)
+            planner: PlannerServiceClient::new(planner.clone())
                 .max_decoding_message_size(MAX_MESSAGE_BYTES),
+            registry_audit: AuditServiceClient::new(registry.clone()),
+            planner_audit: AuditServiceClient::new(planner),
+            registry_channel: registry,
         })
     }
 }
 
-fn channel(service: &'static str, address: &str) -> Result<Channel, DashboardError> {
-    let endpoint = Endpoint::from_shared(address.to_owned()).map_err(|error| {
+fn channel(
+    service: &'static str,
+    address: &str,
+    ca: Option<&std::path::Path>,
+) -> Result<Channel, DashboardError> {
+    let endpoint = jemput_auth::tls::endpoint(address, ca).map_err(|error| {
         DashboardError::InvalidBackend {
             service,
             address: address.to_owned(),
@@ -62,6 +81,7 @@ mod tests {
         let backends = Backends {
             registry: "http://127.0.0.1:50051".into(),
             optimizer: "not a url".into(),
+            ca: None,
         };
         let Err(error) = backends.connect_lazy() else {
             panic!("a bad address was accepted");
@@ -74,6 +94,7 @@ mod tests {
         let backends = Backends {
             registry: "http://127.0.0.1:1".into(),
             optimizer: "http://127.0.0.1:1".into(),
+            ca: None,
         };
         assert!(backends.connect_lazy().is_ok());
     }

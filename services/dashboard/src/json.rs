@@ -5,6 +5,7 @@
 //! the same on both sides; enums become their short lower-case names;
 //! optional fields the server left unset become `null`.
 
+use jemput_proto::auth::{AuditAction, AuditEntry, Role};
 use jemput_proto::optimizer::{
     BudgetScenario, CostBreakdown, FindMinimumBudgetResponse, Plan, PlanParameters, PlanSummary,
     ProjectionPoint, Stop, TeamDay, TeamPlan, TravelMatrix, UnvisitedVillage,
@@ -352,6 +353,49 @@ impl From<Scenario> for BudgetScenario {
             binding_constraint: s.binding_constraint,
         }
     }
+}
+
+/// One audit entry: times as RFC 3339 (UTC), roles and actions as words.
+pub fn audit_entry(e: &AuditEntry) -> Value {
+    let time = e
+        .time
+        .as_ref()
+        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let role = Role::try_from(e.role).map_or("", |r| match r {
+        Role::Unspecified => "",
+        Role::Admin => "admin",
+        Role::Planner => "planner",
+        Role::Budget => "budget",
+        Role::Field => "field",
+        Role::Viewer => "viewer",
+        Role::Service => "service",
+    });
+    let action = AuditAction::try_from(e.action).map_or("", |a| match a {
+        AuditAction::Unspecified => "",
+        AuditAction::RecordActivations => "record_activations",
+        AuditAction::ImportRegions => "import_regions",
+        AuditAction::SetTarget => "set_target",
+        AuditAction::CreateToken => "create_token",
+        AuditAction::RevokeToken => "revoke_token",
+        AuditAction::CreatePlan => "create_plan",
+        AuditAction::ReplanPlan => "replan_plan",
+        AuditAction::FindMinimumBudget => "find_minimum_budget",
+    });
+    json!({
+        "service": e.service,
+        "sequence": e.sequence,
+        "time": time,
+        "token": e.token,
+        "role": role,
+        "peer": e.peer,
+        "forwarded_for": e.forwarded_for,
+        "action": action,
+        "resource": e.resource,
+        "request_id": e.request_id,
+        "detail": e.detail,
+    })
 }
 
 pub fn minimum_budget(r: &FindMinimumBudgetResponse) -> Value {

@@ -11,13 +11,13 @@ use std::time::Duration;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
 use serde_json::{Value, json};
-use support::{get, post, start_stack};
+use support::{get, http, post, raw, start_stack};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gaps_show_the_district_its_15_kecamatan_and_156_villages() {
     let stack = start_stack().await;
-    let reply = get(stack.dashboard, "/api/gaps").await;
+    let reply = get(&stack, "/api/gaps").await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let gaps = reply.json();
     let district = &gaps["district"];
@@ -39,7 +39,7 @@ async fn gaps_show_the_district_its_15_kecamatan_and_156_villages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_map_has_every_village_boundary_and_its_attribution() {
     let stack = start_stack().await;
-    let map = get(stack.dashboard, "/api/map").await.json();
+    let map = get(&stack, "/api/map").await.json();
     let villages = map["villages"].as_array().unwrap();
     assert_eq!(villages.len(), 156);
     assert!(
@@ -54,9 +54,14 @@ async fn the_map_has_every_village_boundary_and_its_attribution() {
 }
 
 async fn record(stack: &support::Stack, count: i64) {
-    let mut registry = RegistryServiceClient::connect(format!("http://{}", stack.registry))
-        .await
-        .unwrap();
+    let mut registry = RegistryServiceClient::with_interceptor(
+        tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap(),
+        jemput_auth::BearerInterceptor::new(&stack.admin).unwrap(),
+    );
     let today = chrono::Local::now()
         .date_naive()
         .format("%Y-%m-%d")
@@ -120,8 +125,8 @@ async fn recorded_activations_reach_the_page_as_server_sent_events() {
     stream
         .write_all(
             format!(
-                "GET /api/gaps/stream HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-                stack.dashboard
+                "GET /api/gaps/stream HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nAccept: text/event-stream\r\n\r\n",
+                stack.dashboard, stack.session.cookie
             )
             .as_bytes(),
         )
@@ -141,7 +146,7 @@ async fn recorded_activations_reach_the_page_as_server_sent_events() {
 async fn plan_exports_read_back_and_add_up_to_the_plan() {
     let stack = start_stack().await;
     let reply = post(
-        stack.dashboard,
+        &stack,
         "/api/plans",
         &json!({ "parameters": { "budget_rupiah": 250_000_000, "teams": 4 } }),
     )
@@ -152,7 +157,7 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
     let mobile = plan["summary"]["mobile_activations"].as_i64().unwrap();
     assert!(mobile > 0);
 
-    let csv_reply = get(stack.dashboard, &format!("/api/plans/{id}/itinerary.csv")).await;
+    let csv_reply = get(&stack, &format!("/api/plans/{id}/itinerary.csv")).await;
     assert_eq!(csv_reply.status, 200);
     assert!(
         csv_reply
@@ -181,29 +186,23 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
         "the itinerary sums to the plan's mobile activations"
     );
 
-    let team2 = get(
-        stack.dashboard,
-        &format!("/api/plans/{id}/itinerary.csv?team=2"),
-    )
-    .await
-    .text();
+    let team2 = get(&stack, &format!("/api/plans/{id}/itinerary.csv?team=2"))
+        .await
+        .text();
     let team2_rows: Vec<csv::StringRecord> = csv::Reader::from_reader(team2.as_bytes())
         .records()
         .map(Result::unwrap)
         .collect();
     assert!(!team2_rows.is_empty() && team2_rows.iter().all(|r| &r[team_column] == "2"));
     assert_eq!(
-        get(
-            stack.dashboard,
-            &format!("/api/plans/{id}/itinerary.csv?team=99")
-        )
-        .await
-        .status,
+        get(&stack, &format!("/api/plans/{id}/itinerary.csv?team=99"))
+            .await
+            .status,
         400
     );
 
     let html = get(
-        stack.dashboard,
+        &stack,
         &format!("/api/plans/{id}/itinerary.html?team=1&lang=en"),
     )
     .await;
@@ -216,7 +215,7 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
     assert!(html.contains("@media print") && html.contains("size: A4"));
     assert!(html.contains("Team itinerary — Tim 1"));
 
-    let geojson = get(stack.dashboard, &format!("/api/plans/{id}/routes.geojson")).await;
+    let geojson = get(&stack, &format!("/api/plans/{id}/routes.geojson")).await;
     assert_eq!(geojson.status, 200, "{}", geojson.text());
     let routes = geojson.json();
     let team_days: usize = plan["teams"]
@@ -245,7 +244,7 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
     let stack = start_stack().await;
     let budgets = [100_000_000i64, 200_000_000, 300_000_000];
     let reply = post(
-        stack.dashboard,
+        &stack,
         "/api/scenarios",
         &json!({ "budgets_rupiah": budgets, "teams": [4] }),
     )
@@ -255,7 +254,7 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
     assert_eq!(scenarios.as_array().unwrap().len(), budgets.len());
 
     let xlsx = post(
-        stack.dashboard,
+        &stack,
         "/api/scenarios/export.xlsx",
         &json!({ "scenarios": scenarios }),
     )
@@ -270,7 +269,7 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
     }
 
     let csv_text = post(
-        stack.dashboard,
+        &stack,
         "/api/scenarios/export.csv",
         &json!({ "scenarios": scenarios }),
     )
@@ -286,12 +285,12 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_come_back_as_json_a_form_can_use() {
     let stack = start_stack().await;
-    let missing = get(stack.dashboard, "/api/plans/no-such-plan").await;
+    let missing = get(&stack, "/api/plans/no-such-plan").await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
 
     let negative = post(
-        stack.dashboard,
+        &stack,
         "/api/plans",
         &json!({ "parameters": { "budget_rupiah": -1 } }),
     )
@@ -309,7 +308,7 @@ async fn errors_come_back_as_json_a_form_can_use() {
     );
 
     let garbage = post(
-        stack.dashboard,
+        &stack,
         "/api/plans",
         &json!({ "parameters": { "budjet": 1 } }),
     )
@@ -322,7 +321,7 @@ async fn errors_come_back_as_json_a_form_can_use() {
             .contains("budjet")
     );
 
-    assert_eq!(get(stack.dashboard, "/api/nothing-here").await.status, 404);
+    assert_eq!(get(&stack, "/api/nothing-here").await.status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -338,25 +337,41 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
     let backends = jemput_dashboard::Backends {
         registry: format!("http://{closed}"),
         optimizer: format!("http://{closed}"),
+        ca: None,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(jemput_dashboard::serve(listener, backends, async {
-        let _ = stopped.await;
-    }));
-    let page = get(address, "/").await;
-    assert_eq!(page.status, 200);
-    assert!(page.text().contains("<main id=\"page\">"));
-    let script = get(address, "/assets/app.js").await;
+    let served = tokio::spawn(jemput_dashboard::serve(
+        listener,
+        backends,
+        jemput_dashboard::Options::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let anonymous = |path: &'static str| http(address, "GET", path, None, None);
+    let login = anonymous("/login").await;
+    assert_eq!(login.status, 200);
+    assert!(login.text().contains("name=\"token\""));
+    let script = anonymous("/assets/app.js").await;
     assert!(
         script
             .header("content-type")
             .unwrap()
             .starts_with("text/javascript")
     );
-    assert_eq!(get(address, "/assets/nope.js").await.status, 404);
-    let gaps = get(address, "/api/gaps").await;
-    assert_eq!(gaps.status, 503);
-    assert_eq!(gaps.json()["error"]["code"], "UNAVAILABLE");
+    assert_eq!(anonymous("/assets/nope.js").await.status, 404);
+    // Signing in asks the registry, which is down: the page says so.
+    let token = format!("jpt_{}_{}", "0".repeat(16), "0".repeat(64));
+    let reply = raw(
+        address,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\ntoken={token}",
+            token.len() + 6
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 303);
+    assert_eq!(reply.header("location"), Some("/login?error=unavailable"));
     stop.send(()).unwrap();
     served.await.unwrap().unwrap();
 }
@@ -365,14 +380,14 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
 async fn a_plan_not_started_yet_compares_with_nothing_recorded() {
     let stack = start_stack().await;
     let plan = post(
-        stack.dashboard,
+        &stack,
         "/api/plans",
         &json!({ "parameters": { "budget_rupiah": 100_000_000, "start_date": "2030-01-07" } }),
     )
     .await
     .json();
     let id = plan["id"].as_str().unwrap();
-    let progress = get(stack.dashboard, &format!("/api/plans/{id}/progress")).await;
+    let progress = get(&stack, &format!("/api/plans/{id}/progress")).await;
     assert_eq!(progress.status, 200, "{}", progress.text());
     let progress = progress.json();
     assert_eq!(progress["recorded_since_start"], 0);
@@ -383,7 +398,7 @@ async fn a_plan_not_started_yet_compares_with_nothing_recorded() {
     );
     assert_eq!(
         get(
-            stack.dashboard,
+            &stack,
             &format!("/api/plans/{id}/progress?as_of=31-12-2030")
         )
         .await

@@ -2,7 +2,8 @@
 //! fresh database and a planner: Gaps shows the district and its 15
 //! kecamatan and updates live; a Rp 250 juta / 4-team plan shows its target
 //! date and routes on the map; a budget scenario charts one point per
-//! budget; Saved plans lists the plan; and nothing is logged as an error.
+//! budget; Saved plans lists the plan; the audit trail shows who did it;
+//! and nothing is logged as an error. It signs in first, as a person does.
 //!
 //! Skips (saying so) without chromium + chromedriver unless
 //! `JEMPUT_REQUIRE_BROWSER=1`. Screenshots go to `JEMPUT_SCREENSHOTS`
@@ -56,6 +57,25 @@ fn the_dashboard_works_in_a_headless_browser() {
         saved.push(path);
     };
 
+    // Without a session every page leads to sign-in; signing in with the
+    // admin token opens the dashboard.
+    browser.goto(&stack.url("/#/gaps"));
+    browser.wait_for(
+        "the sign-in page",
+        "return location.pathname === '/login' && document.getElementById('token') !== null",
+        WAIT,
+    );
+    shoot("login");
+    browser.script(&format!(
+        "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
+        stack.admin
+    ));
+    browser.wait_for(
+        "the dashboard after signing in",
+        "return location.pathname === '/' && document.getElementById('page') !== null",
+        WAIT,
+    );
+
     // Gaps: the district's numbers and the 15 kecamatan, then live updates.
     browser.goto(&stack.url("/#/gaps"));
     browser.wait_for(
@@ -107,9 +127,14 @@ fn the_dashboard_works_in_a_headless_browser() {
     shoot("gaps-kecamatan");
 
     runtime.block_on(async {
-        let mut registry = RegistryServiceClient::connect(format!("http://{}", stack.registry))
-            .await
-            .unwrap();
+        let mut registry = RegistryServiceClient::with_interceptor(
+            tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
+                .unwrap()
+                .connect()
+                .await
+                .unwrap(),
+            jemput_auth::BearerInterceptor::new(&stack.admin).unwrap(),
+        );
         registry
             .record_activations(RecordActivationsRequest {
                 request_id: "browser-test-1".into(),
@@ -208,6 +233,15 @@ fn the_dashboard_works_in_a_headless_browser() {
         WAIT,
     );
     shoot("plan-progress");
+
+    // The audit trail shows the plans made above and the batch recorded.
+    browser.goto(&stack.url("/#/audit"));
+    browser.wait_for(
+        "the audit trail",
+        "return document.querySelectorAll('#audit-table tr[data-action=create_plan]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=record_activations]').length > 0",
+        WAIT,
+    );
+    shoot("audit");
 
     let page_errors =
         browser.script("return document.getElementById('console-errors').textContent");

@@ -38,6 +38,10 @@ pub struct GlobalArgs {
     /// Print JSON with plain numbers, for other programs.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A PEM certificate to trust for https:// services, besides the
+    /// system's CAs (e.g. a self-signed one).
+    #[arg(long, global = true, value_name = "FILE", env = "JEMPUT_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +63,60 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// The least budget that reaches the target by a deadline.
     MinBudget(MinBudgetArgs),
+    /// Issue, list and revoke access tokens (admin only).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Who changed what, when and from where: the registry's and the
+    /// optimizer's audit trails, newest first (admin only).
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token and print it (shown once: only its hash is kept).
+    Create(TokenCreateArgs),
+    /// List tokens, newest first, without their secrets.
+    List,
+    /// Revoke a token at once, e.g. `jemput token revoke tokens/0123456789abcdef`.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenCreateArgs {
+    /// What the token may do: admin, planner, budget, field, viewer or service.
+    #[arg(long, value_parser = input::parse_role)]
+    pub role: jemput_auth::Role,
+    /// The mobile team it records for, e.g. "Tim 1". For a field token
+    /// without --village, its villages are that team's in the plan
+    /// (--plan, default the newest plan).
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+    /// A village it may record for (repeat for several), e.g. 17.02.09.1001.
+    #[arg(long = "village", value_name = "REGION", value_parser = input::parse_region)]
+    pub villages: Vec<String>,
+    /// The plan whose team itinerary gives a field token its villages.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+    /// How long it is valid: 30d, 12h, 2w; default: until revoked.
+    #[arg(long, value_name = "DURATION", value_parser = input::parse_duration)]
+    pub expires: Option<chrono::Duration>,
+    /// Who or what it is for, e.g. "Tim 1 tablet".
+    #[arg(long, value_name = "TEXT")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name (tokens/…) or id, as `jemput token list` shows.
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Show at most this many entries.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -81,6 +139,20 @@ pub struct UpArgs {
     /// Where the web dashboard listens.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub dashboard_listen: SocketAddr,
+    /// A host name (as browsers send it, with any port) the dashboard
+    /// answers to besides its address and localhost; repeat for several.
+    #[arg(long, value_name = "HOST")]
+    pub dashboard_host: Vec<String>,
+    /// Serve every service over TLS with this PEM certificate chain (it
+    /// must name the listen addresses, e.g. 127.0.0.1); needs --tls-key.
+    #[arg(long, value_name = "FILE", env = "JEMPUT_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", env = "JEMPUT_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Listen beyond loopback without TLS (tokens then cross the network in the clear).
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 /// What every planning command may set besides budget and teams.

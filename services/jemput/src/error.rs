@@ -24,15 +24,15 @@ pub enum CliError {
         #[source]
         source: tonic::transport::Error,
     },
-    /// The address given for a service is not a URL.
+    /// The address given for a service is not a URL (or its TLS setup failed).
     #[error(
-        "`{url}` is not a valid address for the {service}: expected e.g. http://127.0.0.1:50051"
+        "`{url}` is not a valid address for the {service}: expected e.g. http://127.0.0.1:50051 ({source})"
     )]
     BadAddress {
         service: &'static str,
         url: String,
         #[source]
-        source: tonic::transport::Error,
+        source: jemput_auth::tls::TlsError,
     },
     /// Arguments that clap cannot rule out on its own.
     #[error("{0}")]
@@ -195,13 +195,23 @@ impl RpcError {
                     .map(|v| Violation::field(&v.subject, &v.description)),
             );
         }
+        let hint = match status.code() {
+            Code::Unauthenticated => Some(format!(
+                "set {} to a token (`jemput token create` makes one), or run this on the machine where `jemput up` keeps admin.token",
+                crate::client::TOKEN_VAR
+            )),
+            Code::PermissionDenied if violations.is_empty() => {
+                Some("this token's role may not do that; ask an admin for a token that may".into())
+            }
+            _ => None,
+        };
         RpcError {
             service,
             url: url.to_string(),
             code: status.code(),
             message: status.message().to_string(),
             violations,
-            hint: None,
+            hint,
         }
     }
 

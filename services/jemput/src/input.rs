@@ -72,6 +72,32 @@ pub fn today_in_district() -> NaiveDate {
 }
 
 /// Reads a `YYYY-MM-DD` date.
+/// A role name: admin, planner, budget, field, viewer or service.
+pub fn parse_role(text: &str) -> Result<jemput_auth::Role, String> {
+    text.trim().to_ascii_lowercase().parse()
+}
+
+/// A validity period: a whole number of days (`30d`), hours (`12h`) or
+/// weeks (`2w`), at most five years.
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let bad = || format!("{text:?} is not a duration such as 30d, 12h or 2w");
+    let split = text.len().checked_sub(1).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let hours = match unit {
+        "h" => Some(n),
+        "d" => n.checked_mul(24),
+        "w" => n.checked_mul(24 * 7),
+        _ => None,
+    }
+    .ok_or_else(bad)?;
+    if !(1..=5 * 366 * 24).contains(&hours) {
+        return Err(format!("{text:?} must be between 1h and 5 years"));
+    }
+    Ok(chrono::Duration::hours(hours))
+}
+
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-03-31"))
@@ -163,6 +189,27 @@ fn groups_thousands(number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_written() {
+        assert_eq!(parse_duration("30d"), Ok(chrono::Duration::days(30)));
+        assert_eq!(parse_duration("12h"), Ok(chrono::Duration::hours(12)));
+        assert_eq!(parse_duration("2w"), Ok(chrono::Duration::weeks(2)));
+        for bad in [
+            "",
+            "d",
+            "30",
+            "-1d",
+            "0h",
+            "30x",
+            "99999999999999999999d",
+            "100000w",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_role(" Field "), Ok(jemput_auth::Role::Field));
+        assert!(parse_role("root").is_err());
+    }
 
     #[test]
     fn regions_accept_code_or_name() {

@@ -16,8 +16,8 @@ pub mod up;
 
 use std::process::ExitCode;
 
-use cli::{Cli, Command};
-use client::{Optimizer, Registry};
+use cli::{Cli, Command, TokenCommand};
+use client::{Access, Optimizer, Registry};
 use error::CliError;
 use output::emit;
 
@@ -40,52 +40,86 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let Cli { global, command } = cli;
+    let access = Access::from_env(global.tls_ca.clone());
     match command {
         Command::Up(args) => commands::up::run(&args, global.json).await,
+        Command::Token(TokenCommand::Create(args)) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            let needs_plan = args.role == jemput_auth::Role::Field
+                && args.villages.is_empty()
+                && args.team.is_some();
+            let mut optimizer = match needs_plan {
+                true => Some(Optimizer::connect(&global.optimizer, &access).await?),
+                false => None,
+            };
+            emit(
+                &commands::token::create(&mut registry, optimizer.as_mut(), &args).await?,
+                global.json,
+            )
+        }
+        Command::Token(TokenCommand::List) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(&commands::token::list(&mut registry).await?, global.json)
+        }
+        Command::Token(TokenCommand::Revoke(args)) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(
+                &commands::token::revoke(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::Audit(args) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
+            emit(
+                &commands::audit::run(&mut registry, &mut optimizer, &args).await?,
+                global.json,
+            )
+        }
         Command::Gaps(args) => {
-            let mut registry = Registry::connect(&global.registry).await?;
+            let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
                 &commands::gaps::run(&mut registry, &args).await?,
                 global.json,
             )
         }
         Command::Record(args) => {
-            let mut registry = Registry::connect(&global.registry).await?;
+            let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
                 &commands::record::run(&mut registry, &args).await?,
                 global.json,
             )
         }
         Command::Import(args) => {
-            let mut registry = Registry::connect(&global.registry).await?;
+            let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
                 &commands::import::run(&mut registry, &args).await?,
                 global.json,
             )
         }
         Command::Target(args) => {
-            let mut registry = Registry::connect(&global.registry).await?;
+            let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
                 &commands::target::run(&mut registry, &args).await?,
                 global.json,
             )
         }
         Command::Plan(args) => {
-            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
                 &commands::plan::run(&mut optimizer, &global.registry, &args).await?,
                 global.json,
             )
         }
         Command::Scenarios(args) => {
-            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
                 &commands::scenarios::run(&mut optimizer, &args).await?,
                 global.json,
             )
         }
         Command::MinBudget(args) => {
-            let mut optimizer = Optimizer::connect(&global.optimizer).await?;
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
                 &commands::min_budget::run(&mut optimizer, &args).await?,
                 global.json,
@@ -105,7 +139,9 @@ pub fn init_tracing(command: &Command) {
         | Command::Target(_)
         | Command::Plan(_)
         | Command::Scenarios(_)
-        | Command::MinBudget(_) => "warn",
+        | Command::MinBudget(_)
+        | Command::Token(_)
+        | Command::Audit(_) => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

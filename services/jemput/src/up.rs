@@ -9,7 +9,12 @@
 //! `Stack::spawn` after the services it calls, and its listen address in
 //! `UpConfig`; the rest (addresses, failure of any one, draining) is shared.
 
-use std::{collections::HashMap, error::Error, future::Future, net::SocketAddr, time::Duration};
+use std::{
+    collections::HashMap, error::Error, future::Future, net::SocketAddr, path::PathBuf,
+    time::Duration,
+};
+
+use jemput_auth::tls::{ExposureError, TlsFiles, check_exposure};
 
 use tokio::{
     net::TcpListener,
@@ -41,10 +46,26 @@ pub struct UpConfig {
     pub registry_listen: SocketAddr,
     pub optimizer_listen: SocketAddr,
     pub dashboard_listen: SocketAddr,
+    /// Serve every service over TLS with this certificate and key.
+    pub tls: Option<TlsFiles>,
+    /// Allow plaintext beyond loopback.
+    pub insecure: bool,
+    /// Host names the dashboard answers to besides its address and localhost.
+    pub dashboard_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpError {
+    #[error(transparent)]
+    Exposed(#[from] ExposureError),
+    #[error("cannot keep the admin token in {}", path.display())]
+    AdminToken {
+        path: PathBuf,
+        #[source]
+        source: jemput_registry::RegistryError,
+    },
+    #[error("cannot make a sign-in link: no randomness ({0})")]
+    Random(String),
     #[error("cannot find where to keep the database")]
     DataDirectory(#[source] jemput_registry::RegistryError),
     #[error("cannot open the database {database}")]
@@ -97,11 +118,13 @@ pub enum UpError {
 pub struct ServiceAddr {
     pub name: &'static str,
     pub addr: SocketAddr,
+    /// Whether it speaks TLS (`https://`).
+    pub tls: bool,
 }
 
 impl ServiceAddr {
-    /// The URL a client dials: `http://127.0.0.1:50051`. A service on
-    /// every interface (0.0.0.0) is dialled on loopback.
+    /// The URL a client dials: `http://127.0.0.1:50051` (`https://` with
+    /// TLS). A service on every interface (0.0.0.0) is dialled on loopback.
     pub fn url(&self) -> String {
         let mut addr = self.addr;
         if addr.ip().is_unspecified() {
@@ -110,7 +133,8 @@ impl ServiceAddr {
                 SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
             });
         }
-        format!("http://{addr}")
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{addr}")
     }
 }
 
@@ -118,6 +142,12 @@ impl ServiceAddr {
 pub struct Stack {
     database_url: String,
     plans_database_url: String,
+    /// The local admin token and where it is kept.
+    admin_token: String,
+    admin_token_file: PathBuf,
+    /// The dashboard's one-time sign-in path, `/login?code=…`.
+    sign_in_path: String,
+    tls: Option<TlsFiles>,
     services: Vec<ServiceAddr>,
     tasks: JoinSet<Result<(), ServiceError>>,
     // Which service each still-running task is.
@@ -131,11 +161,16 @@ impl Stack {
     /// Opens the store and starts every service. Listeners are bound before
     /// this returns, so the services accept calls as soon as it does.
     pub async fn start(config: &UpConfig) -> Result<Stack, UpError> {
+        // Plaintext beyond loopback is refused before anything listens.
+        let tls = config.tls.is_some();
+        check_exposure(REGISTRY, config.registry_listen, tls, config.insecure)?;
+        check_exposure(OPTIMIZER, config.optimizer_listen, tls, config.insecure)?;
+        check_exposure(DASHBOARD, config.dashboard_listen, tls, config.insecure)?;
         // Every listener first: a taken port fails at once, naming the
         // service, before the database is touched.
-        let registry = bind(REGISTRY, config.registry_listen).await?;
-        let optimizer = bind(OPTIMIZER, config.optimizer_listen).await?;
-        let dashboard = bind(DASHBOARD, config.dashboard_listen).await?;
+        let registry = bind(REGISTRY, config.registry_listen, tls).await?;
+        let optimizer = bind(OPTIMIZER, config.optimizer_listen, tls).await?;
+        let dashboard = bind(DASHBOARD, config.dashboard_listen, tls).await?;
 
         let database_url = match &config.database_url {
             Some(url) => url.clone(),
@@ -166,26 +201,68 @@ impl Stack {
                 database: describe_database(&plans_database_url),
                 source,
             })?;
+        // The first start makes the admin token every local command uses;
+        // later starts keep it while it is still valid.
+        let admin_token_file = jemput_registry::data_dir()
+            .map_err(UpError::DataDirectory)?
+            .join(jemput_registry::ADMIN_TOKEN_FILE);
+        let admin_token = jemput_registry::ensure_admin_token(&store, &admin_token_file)
+            .await
+            .map_err(|source| UpError::AdminToken {
+                path: admin_token_file.clone(),
+                source,
+            })?;
+        let login_link = jemput_dashboard::LoginLink::new(admin_token.clone())
+            .map_err(|e| UpError::Random(e.to_string()))?;
         let mut stack = Stack::new(database_url, plans_database_url);
+        stack.sign_in_path = login_link.path();
+        stack.admin_token = admin_token;
+        stack.admin_token_file = admin_token_file;
+        stack.tls = config.tls.clone();
+        // With TLS, the services call each other over TLS and trust the
+        // certificate they serve (it may be self-signed).
+        let ca = config.tls.as_ref().map(|files| files.cert.clone());
 
         // In call order: the optimizer reads the registry, the dashboard
         // calls both. Their clients connect lazily, so the order only
         // matters for the summary.
         let registry_url = registry.url();
         let optimizer_url = optimizer.url();
+        let registry_options = jemput_registry::ServeOptions {
+            tls: config.tls.clone(),
+            limits: jemput_auth::Limits::default(),
+        };
         stack.spawn(registry, |listener, shutdown| {
-            jemput_registry::serve(listener, store, shutdown)
+            jemput_registry::serve(listener, store, registry_options, shutdown)
         });
         let optimizer_reads = registry_url.clone();
+        let optimizer_options = jemput_optimizer::ServeOptions {
+            tls: config.tls.clone(),
+            limits: jemput_auth::Limits::default(),
+            registry_ca: ca.clone(),
+        };
         stack.spawn(optimizer, |listener, shutdown| async move {
-            jemput_optimizer::serve(listener, &optimizer_reads, plans, shutdown).await
+            jemput_optimizer::serve(
+                listener,
+                &optimizer_reads,
+                plans,
+                optimizer_options,
+                shutdown,
+            )
+            .await
         });
         let backends = jemput_dashboard::Backends {
             registry: registry_url,
             optimizer: optimizer_url,
+            ca,
+        };
+        let dashboard_options = jemput_dashboard::Options {
+            tls: config.tls.clone(),
+            hosts: config.dashboard_hosts.clone(),
+            login_link: Some(login_link),
         };
         stack.spawn(dashboard, |listener, shutdown| {
-            jemput_dashboard::serve(listener, backends, shutdown)
+            jemput_dashboard::serve(listener, backends, dashboard_options, shutdown)
         });
 
         Ok(stack)
@@ -195,6 +272,10 @@ impl Stack {
         Stack {
             database_url,
             plans_database_url,
+            admin_token: String::new(),
+            admin_token_file: PathBuf::new(),
+            sign_in_path: String::new(),
+            tls: None,
             services: Vec::new(),
             tasks: JoinSet::new(),
             running: HashMap::new(),
@@ -213,13 +294,14 @@ impl Stack {
             name,
             listener,
             addr,
+            tls,
         } = bound;
         let task = serve(listener, self.shutdown_signal());
         let handle = self
             .tasks
             .spawn(async move { task.await.map_err(Into::into) });
         self.running.insert(handle.id(), name);
-        self.services.push(ServiceAddr { name, addr });
+        self.services.push(ServiceAddr { name, addr, tls });
     }
 
     /// Which service a finished task was, and how it ended.
@@ -255,6 +337,25 @@ impl Stack {
     /// The optimizer's plans database, as given (with any password).
     pub fn plans_database_url(&self) -> &str {
         &self.plans_database_url
+    }
+
+    /// The local admin token (also in [`Stack::admin_token_file`]).
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    pub fn admin_token_file(&self) -> &std::path::Path {
+        &self.admin_token_file
+    }
+
+    /// The dashboard's one-time sign-in path, `/login?code=…`.
+    pub fn sign_in_path(&self) -> &str {
+        &self.sign_in_path
+    }
+
+    /// The certificate the services serve, if TLS is on.
+    pub fn tls(&self) -> Option<&TlsFiles> {
+        self.tls.as_ref()
     }
 
     /// The running services, in start order.
@@ -333,6 +434,7 @@ struct Bound {
     listener: TcpListener,
     /// The actual address (port 0 resolved).
     addr: SocketAddr,
+    tls: bool,
 }
 
 impl Bound {
@@ -341,12 +443,13 @@ impl Bound {
         ServiceAddr {
             name: self.name,
             addr: self.addr,
+            tls: self.tls,
         }
         .url()
     }
 }
 
-async fn bind(name: &'static str, addr: SocketAddr) -> Result<Bound, UpError> {
+async fn bind(name: &'static str, addr: SocketAddr, tls: bool) -> Result<Bound, UpError> {
     let fail = |source| UpError::Bind {
         service: name,
         addr,
@@ -358,6 +461,7 @@ async fn bind(name: &'static str, addr: SocketAddr) -> Result<Bound, UpError> {
         name,
         listener,
         addr,
+        tls,
     })
 }
 
@@ -443,20 +547,40 @@ mod tests {
         let service = ServiceAddr {
             name: "registry",
             addr: "0.0.0.0:50051".parse().unwrap(),
+            tls: false,
         };
         assert_eq!(service.url(), "http://127.0.0.1:50051");
     }
 
     #[tokio::test]
     async fn a_taken_port_names_the_service() {
-        let taken = bind("first", loopback()).await.unwrap();
-        let Err(err) = bind("registry", taken.addr).await else {
+        let taken = bind("first", loopback(), false).await.unwrap();
+        let Err(err) = bind("registry", taken.addr, false).await else {
             panic!("the port is taken")
         };
         assert_eq!(
             err.to_string(),
             format!("the registry cannot listen on {}", taken.addr)
         );
+    }
+
+    #[tokio::test]
+    async fn plaintext_beyond_loopback_is_refused_before_anything_listens() {
+        let config = UpConfig {
+            database_url: Some("sqlite:///nonexistent/never-opened.db".into()),
+            plans_database_url: None,
+            registry_listen: "0.0.0.0:0".parse().unwrap(),
+            optimizer_listen: loopback(),
+            dashboard_listen: loopback(),
+            tls: None,
+            insecure: false,
+            dashboard_hosts: Vec::new(),
+        };
+        let Err(err) = Stack::start(&config).await else {
+            panic!("plaintext on every interface was accepted")
+        };
+        assert!(matches!(err, UpError::Exposed(_)), "{err:?}");
+        assert!(err.to_string().contains("--insecure"), "{err}");
     }
 
     #[test]
@@ -487,6 +611,9 @@ mod tests {
             registry_listen: loopback(),
             optimizer_listen: loopback(),
             dashboard_listen: loopback(),
+            tls: None,
+            insecure: false,
+            dashboard_hosts: Vec::new(),
         };
         let Err(err) = Stack::start(&config).await else {
             panic!("one database for both services was accepted")
@@ -498,8 +625,8 @@ mod tests {
     #[tokio::test]
     async fn a_failing_service_stops_the_stack_and_is_reported() {
         let mut stack = Stack::new("sqlite::memory:".into(), "sqlite::memory:".into());
-        let quiet = bind("quiet", loopback()).await.unwrap();
-        let failing = bind("failing", loopback()).await.unwrap();
+        let quiet = bind("quiet", loopback(), false).await.unwrap();
+        let failing = bind("failing", loopback(), false).await.unwrap();
         stack.spawn(quiet, |_listener, shutdown| async move {
             shutdown.await;
             Ok::<(), std::io::Error>(())
@@ -528,7 +655,7 @@ mod tests {
     async fn a_stop_drains_every_service() {
         let mut stack = Stack::new("sqlite::memory:".into(), "sqlite::memory:".into());
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel();
-        let bound = bind("svc", loopback()).await.unwrap();
+        let bound = bind("svc", loopback(), false).await.unwrap();
         stack.spawn(bound, |_listener, shutdown| async move {
             shutdown.await;
             drained_tx.send(()).unwrap();

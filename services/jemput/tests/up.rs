@@ -120,12 +120,28 @@ impl Drop for Up {
     }
 }
 
+/// Runs `jemput` as a person on the machine would: the data directory is
+/// where `jemput up` keeps admin.token, and no JEMPUT_TOKEN is set.
 fn jemput(registry_url: &str, args: &[&str]) -> Output {
-    Command::new(JEMPUT)
+    jemput_in(registry_url, None, args)
+}
+
+fn jemput_in(registry_url: &str, data_dir: Option<&Path>, args: &[&str]) -> Output {
+    let mut command = Command::new(JEMPUT);
+    command
         .args(args)
         .env("JEMPUT_REGISTRY", registry_url)
-        .output()
-        .expect("run jemput")
+        .env_remove("JEMPUT_TOKEN");
+    match data_dir {
+        Some(dir) => command.env("JEMPUT_DATA_DIR", dir),
+        // Nowhere with a token.
+        None => command.env("JEMPUT_DATA_DIR", "/nonexistent/jemput"),
+    };
+    command.output().expect("run jemput")
+}
+
+fn url_of(up: &Up) -> String {
+    up.registry_url()
 }
 
 fn stdout(output: &Output) -> String {
@@ -141,6 +157,11 @@ fn stdout(output: &Output) -> String {
 /// A bare HTTP/1.1 GET: the status code, the headers (lower-case names) and
 /// the body.
 fn http_get(base_url: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    http_get_with(base_url, path, "")
+}
+
+/// As [`http_get`], with extra header lines (each ending in \r\n).
+fn http_get_with(base_url: &str, path: &str, extra: &str) -> (u16, Vec<(String, String)>, String) {
     let authority = base_url
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -151,7 +172,7 @@ fn http_get(base_url: &str, path: &str) -> (u16, Vec<(String, String)>, String) 
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n{extra}\r\n"
     )
     .unwrap();
     let mut response = Vec::new();
@@ -208,11 +229,17 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
 
 /// The optimizer `up` runs plans against the registry `up` runs, and the
 /// dashboard serves its page and the registry's numbers.
-async fn up_plans_and_serves_the_dashboard(up: &Up) {
-    let mut planner = PlannerServiceClient::connect(up.url("optimizer"))
+async fn up_plans_and_serves_the_dashboard(up: &Up, admin: &str) {
+    let channel = tonic::transport::Channel::from_shared(up.url("optimizer"))
+        .unwrap()
+        .connect()
         .await
-        .expect("connect to the optimizer jemput up started")
-        .max_decoding_message_size(64 * 1024 * 1024);
+        .expect("connect to the optimizer jemput up started");
+    let mut planner = PlannerServiceClient::with_interceptor(
+        channel,
+        jemput_auth::BearerInterceptor::new(admin).unwrap(),
+    )
+    .max_decoding_message_size(64 * 1024 * 1024);
     let plan = planner
         .create_plan(CreatePlanRequest {
             region: "regions/17.02".into(),
@@ -233,30 +260,76 @@ async fn up_plans_and_serves_the_dashboard(up: &Up) {
 
     let dashboard = up.url("dashboard");
     assert_eq!(up.summary["dashboard"], dashboard.as_str());
-    let (status, headers, page) = http_get(&dashboard, "/");
+    // Without a session the dashboard asks to sign in; the link `up`
+    // printed signs in once.
+    let (status, headers, _) = http_get(&dashboard, "/");
+    assert_eq!((status, header(&headers, "location")), (303, "/login"));
+    let sign_in = up.summary["sign_in"].as_str().expect("a sign-in link");
+    let path = sign_in
+        .strip_prefix(dashboard.trim_end_matches('/'))
+        .unwrap();
+    let (status, headers, page) = http_get(&dashboard, path);
+    assert_eq!(status, 200, "{page}");
+    let cookie = header(&headers, "set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("jemput_session="), "{cookie}");
+    let (status, headers, _) = http_get(&dashboard, path);
+    assert_eq!(
+        (status, header(&headers, "location")),
+        (303, "/login?error=used"),
+        "the link works once"
+    );
+    let with_cookie = format!("Cookie: {cookie}\r\n");
+    let (status, headers, page) = http_get_with(&dashboard, "/", &with_cookie);
     assert_eq!(status, 200);
     assert!(header(&headers, "content-type").starts_with("text/html"));
     assert!(page.to_ascii_lowercase().contains("<html"), "{page}");
 
-    let (status, headers, gaps) = http_get(&dashboard, "/api/gaps");
+    let (status, headers, gaps) = http_get_with(&dashboard, "/api/gaps", &with_cookie);
     assert_eq!(status, 200, "{gaps}");
     assert!(header(&headers, "content-type").starts_with("application/json"));
     let gaps: Value = serde_json::from_str(&gaps).expect("JSON gaps");
     assert_eq!(gaps["district"]["gap"], 50_421, "{gaps}");
 }
 
-async fn district_gap(registry_url: &str) -> i64 {
-    let mut client = RegistryServiceClient::connect(registry_url.to_string())
+async fn district_gap(registry_url: &str, token: Option<&str>) -> Result<i64, tonic::Status> {
+    let channel = tonic::transport::Channel::from_shared(registry_url.to_string())
+        .unwrap()
+        .connect()
         .await
         .expect("connect to the registry jemput up started");
-    client
+    let interceptor = match token {
+        Some(token) => jemput_auth::BearerInterceptor::new(token).unwrap(),
+        None => jemput_auth::BearerInterceptor::anonymous(),
+    };
+    let mut client = RegistryServiceClient::with_interceptor(channel, interceptor);
+    Ok(client
         .get_enrollment_gap(GetEnrollmentGapRequest {
             region: "regions/17.02".into(),
         })
-        .await
-        .unwrap()
+        .await?
         .into_inner()
-        .gap
+        .gap)
+}
+
+/// The admin token `jemput up` keeps, checked to be readable by its owner only.
+fn admin_token(data_dir: &Path) -> String {
+    let path = data_dir.join("admin.token");
+    let metadata = fs::metadata(&path).expect("jemput up made admin.token");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            metadata.permissions().mode() & 0o777,
+            0o600,
+            "admin.token is private"
+        );
+    }
+    let _ = metadata;
+    fs::read_to_string(path).unwrap().trim().to_string()
 }
 
 /// Starts, queries, records, stops, restarts and checks the record stayed.
@@ -266,17 +339,34 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
     assert_eq!(up.summary["district"]["ktp_el_recorded"], 202_820);
     assert_eq!(up.summary["largest_gaps"].as_array().unwrap().len(), 5);
     let url = up.registry_url();
-    assert_eq!(district_gap(&url).await, 50_421);
-    up_plans_and_serves_the_dashboard(&up).await;
+    let admin = admin_token(data_dir);
+    assert_eq!(district_gap(&url, Some(&admin)).await.unwrap(), 50_421);
+    let anonymous = district_gap(&url, None).await.unwrap_err();
+    assert_eq!(anonymous.code(), tonic::Code::Unauthenticated);
+    up_plans_and_serves_the_dashboard(&up, &admin).await;
 
-    let gaps = stdout(&jemput(&url, &["gaps"]));
+    // The commands find admin.token in the data directory by themselves.
+    let gaps = stdout(&jemput_in(&url, Some(data_dir), &["gaps"]));
     assert!(gaps.contains("15 kecamatan"), "{gaps}");
     assert!(gaps.contains("50.421"), "{gaps}");
-    let curup = stdout(&jemput(&url, &["gaps", "17.02.09", "--order", "name"]));
-    assert!(curup.contains("Talang Benih"), "{curup}");
-
-    let recorded = stdout(&jemput(
+    let curup = stdout(&jemput_in(
         &url,
+        Some(data_dir),
+        &["gaps", "17.02.09", "--order", "name"],
+    ));
+    assert!(curup.contains("Talang Benih"), "{curup}");
+    // Without a token the registry refuses, and the command says what to do.
+    let refused = jemput(&url, &["gaps"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("UNAUTHENTICATED") && said.contains("JEMPUT_TOKEN"),
+        "{said}"
+    );
+
+    let recorded = stdout(&jemput_in(
+        &url,
+        Some(data_dir),
         &[
             "record",
             "--village",
@@ -290,6 +380,58 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
     ));
     let recorded: Value = serde_json::from_str(&recorded).unwrap();
     assert_eq!(recorded["district_gap"]["gap"], 50_321);
+
+    // Tokens: made, listed, used through JEMPUT_TOKEN, revoked.
+    let made = stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &[
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--name",
+            "wall screen",
+            "--json",
+        ],
+    ));
+    let made: Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["role"], "viewer");
+    let viewer = made["token"].as_str().unwrap().to_string();
+    let name = made["name"].as_str().unwrap().to_string();
+    let listed = stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &["token", "list", "--json"],
+    ));
+    assert!(listed.contains(&name), "{listed}");
+    assert!(!listed.contains(&viewer), "secrets are never listed");
+    let as_viewer = |args: &[&str]| {
+        Command::new(JEMPUT)
+            .args(args)
+            .env("JEMPUT_REGISTRY", &url)
+            .env("JEMPUT_DATA_DIR", data_dir)
+            .env("JEMPUT_TOKEN", &viewer)
+            .output()
+            .unwrap()
+    };
+    assert!(stdout(&as_viewer(&["gaps"])).contains("50.321"));
+    let denied = as_viewer(&["target", "17.02", "40%"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&denied.stderr).contains("PERMISSION_DENIED"),
+        "a viewer may not set targets"
+    );
+    stdout(&jemput_in(
+        &url,
+        Some(data_dir),
+        &["token", "revoke", &name],
+    ));
+    let revoked = as_viewer(&["gaps"]);
+    assert!(
+        String::from_utf8_lossy(&revoked.stderr).contains("UNAUTHENTICATED"),
+        "a revoked token is refused at once"
+    );
     up.terminate().await;
 
     let again = Up::start(data_dir, database_url);
@@ -297,6 +439,23 @@ async fn up_serves_and_keeps_the_ledger(data_dir: &Path, database_url: Option<&s
         again.summary["district"]["gap"], 50_321,
         "the ledger survives a restart and the seed is not applied twice"
     );
+    assert_eq!(admin_token(data_dir), admin, "the admin token is kept");
+    let optimizer = again.url("optimizer");
+    let audit = stdout(&jemput_in(
+        &url_of(&again),
+        Some(data_dir),
+        &["audit", "--json", "--optimizer", &optimizer],
+    ));
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in ["record_activations", "create_plan", "create_token"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
     again.terminate().await;
 }
 

@@ -1,7 +1,14 @@
 //! Protobuf at the edge: requests become [`Parameters`] (every bad field
 //! reported at once), solved plans become `jemput.optimizer.v1.Plan`.
+//!
+//! Hostile input is stopped here in two steps. [`precheck`] bounds every
+//! repeated and string field in time linear in the request, before the
+//! registry is asked anything; [`parameters`], which does the rest, runs on
+//! the blocking pool. No error repeats more than a few dozen bytes of input.
 
-use chrono::{NaiveDate, Utc};
+use std::collections::{HashMap, hash_map::Entry};
+
+use chrono::{Months, NaiveDate, Utc};
 use jemput_proto::optimizer as pb;
 
 use crate::calendar::{next_working_day, parse_date};
@@ -10,8 +17,6 @@ use crate::itinerary::Place;
 use crate::params::{FieldViolation, GivenMatrix, Parameters};
 use crate::solve::{Method, Plan, Scenario};
 
-/// The most days a request may list as holidays or as working days.
-const MAX_LISTED_DAYS: usize = 1000;
 /// How far past a plan's start the shipped holidays are applied: longer
 /// than any plan (the horizon is at most 2000 working days).
 const DEFAULT_HOLIDAYS_SPAN_DAYS: u64 = 3000;
@@ -19,6 +24,52 @@ const DEFAULT_HOLIDAYS_SPAN_DAYS: u64 = 3000;
 /// Today in the district (WIB, UTC+7): what "past" means for a start date.
 pub fn today_in_district() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// The most days off a plan may list: a decade of public holidays and
+/// collective leave is under 300.
+pub const MAX_HOLIDAYS: usize = 1000;
+/// The most points a travel matrix may have: the base and the villages of
+/// Indonesia's largest districts (under 900), with room to spare.
+pub const MAX_MATRIX_POINTS: usize = 2001;
+/// The longest region name, request id or matrix point name.
+const MAX_NAME_BYTES: usize = 200;
+/// How far ahead a plan may start, end or be replanned.
+pub const MAX_YEARS_AHEAD: u32 = 10;
+/// The most bytes of a client's text an error message repeats back.
+const ECHO_BYTES: usize = 64;
+
+/// `text` quoted for an error message, cut to a few dozen bytes (on a
+/// character boundary) so a huge field never comes back in the answer.
+pub fn excerpt(text: &str) -> String {
+    if text.len() <= ECHO_BYTES {
+        return format!("{text:?}");
+    }
+    let mut end = ECHO_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}… ({} bytes)", &text[..end], text.len())
+}
+
+/// The longest description a field violation carries: a number printed in
+/// full (1e-300 as three hundred digits) is cut, not sent whole.
+const MAX_DESCRIPTION_BYTES: usize = 200;
+
+/// Cuts every description to [`MAX_DESCRIPTION_BYTES`] (on a character
+/// boundary), marking the cut.
+pub fn bounded(mut violations: Vec<FieldViolation>) -> Vec<FieldViolation> {
+    for v in &mut violations {
+        if v.description.len() > MAX_DESCRIPTION_BYTES {
+            let mut end = MAX_DESCRIPTION_BYTES;
+            while !v.description.is_char_boundary(end) {
+                end -= 1;
+            }
+            v.description.truncate(end);
+            v.description.push('…');
+        }
+    }
+    violations
 }
 
 fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> Option<NaiveDate> {
@@ -29,10 +80,150 @@ fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> 
     if parsed.is_none() {
         violations.push(FieldViolation::new(
             field,
-            format!("{text:?} is not a date of the form YYYY-MM-DD"),
+            format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
         ));
     }
     parsed
+}
+
+/// A name or id: bounded and printable (NUL and other control characters
+/// are refused the same way whatever stores it).
+fn name_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) {
+    if text.len() > MAX_NAME_BYTES {
+        violations.push(FieldViolation::new(
+            field,
+            format!(
+                "must be at most {MAX_NAME_BYTES} bytes; got {}",
+                excerpt(text)
+            ),
+        ));
+    } else if text.chars().any(char::is_control) {
+        violations.push(FieldViolation::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+}
+
+/// Bounds on a request's names and repeated fields, checked before any
+/// other work: linear in the request's size, and a request past them is
+/// refused without parsing what is inside.
+pub fn precheck(
+    region: &str,
+    request_id: &str,
+    given: Option<&pb::PlanParameters>,
+) -> Result<(), Vec<FieldViolation>> {
+    let mut violations = Vec::new();
+    name_field(region, "region", &mut violations);
+    name_field(request_id, "request_id", &mut violations);
+    if let Some(g) = given {
+        for (field, days) in [("holidays", &g.holidays), ("workdays", &g.workdays)] {
+            if days.len() > MAX_HOLIDAYS {
+                violations.push(FieldViolation::new(
+                    format!("parameters.{field}"),
+                    format!("at most {MAX_HOLIDAYS} days; got {}", days.len()),
+                ));
+            }
+        }
+        if g.yield_factors.len() > MAX_MATRIX_POINTS {
+            violations.push(FieldViolation::new(
+                "parameters.yield_factors",
+                format!("at most {MAX_MATRIX_POINTS} kecamatan"),
+            ));
+        } else if let Some(k) = g.yield_factors.keys().find(|k| k.len() > MAX_NAME_BYTES) {
+            violations.push(FieldViolation::new(
+                "parameters.yield_factors",
+                format!("{} is not a kecamatan name", excerpt(k)),
+            ));
+        }
+        if g.visit_yields.len() > 10 {
+            violations.push(FieldViolation::new(
+                "parameters.visit_yields",
+                format!(
+                    "must have between 1 and 10 values; got {}",
+                    g.visit_yields.len()
+                ),
+            ));
+        }
+        for (text, field) in [
+            (&g.start_date, "parameters.start_date"),
+            (&g.deadline, "parameters.deadline"),
+        ] {
+            if text.len() > 10 {
+                violations.push(FieldViolation::new(
+                    field,
+                    format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
+                ));
+            }
+        }
+        if let Some(m) = &g.travel_matrix {
+            let n = m.points.len();
+            if n > MAX_MATRIX_POINTS {
+                violations.push(FieldViolation::new(
+                    "parameters.travel_matrix.points",
+                    format!("at most {MAX_MATRIX_POINTS} points; got {n}"),
+                ));
+            } else {
+                // Their shape against the district is checked with the
+                // parameters; here only their size is bounded.
+                let most = MAX_MATRIX_POINTS * MAX_MATRIX_POINTS;
+                for (name, values) in [("distance_km", &m.distance_km), ("minutes", &m.minutes)] {
+                    if values.len() > most {
+                        violations.push(FieldViolation::new(
+                            format!("parameters.travel_matrix.{name}"),
+                            format!("at most {most} values; got {}", values.len()),
+                        ));
+                    }
+                }
+                if let Some(i) = m.points.iter().position(|p| p.len() > MAX_NAME_BYTES) {
+                    violations.push(FieldViolation::new(
+                        format!("parameters.travel_matrix.points[{i}]"),
+                        format!("must be at most {MAX_NAME_BYTES} bytes"),
+                    ));
+                }
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
+    }
+}
+
+/// The last day a plan may start, end or be replanned on, `today` being
+/// the first: ten years on (a plan of the horizon's 2000 working days from
+/// then still ends long before any date arithmetic could overflow).
+pub fn latest_plan_date(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_months(Months::new(12 * MAX_YEARS_AHEAD))
+        .unwrap_or(today)
+}
+
+/// Dates of a request that reach more than ten years ahead.
+pub fn within_ten_years(
+    given: Option<&pb::PlanParameters>,
+    today: NaiveDate,
+) -> Vec<FieldViolation> {
+    let latest = latest_plan_date(today);
+    let mut violations = Vec::new();
+    let Some(g) = given else {
+        return violations;
+    };
+    for (text, field) in [
+        (&g.start_date, "parameters.start_date"),
+        (&g.deadline, "parameters.deadline"),
+    ] {
+        if let Some(date) = parse_date(text)
+            && date > latest
+        {
+            violations.push(FieldViolation::new(
+                field,
+                format!("{date} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"),
+            ));
+        }
+    }
+    violations
 }
 
 /// The request's parameters with defaults filled in, or every problem.
@@ -44,29 +235,28 @@ pub fn parameters(
     let default_given = pb::PlanParameters::default();
     let g = given.unwrap_or(&default_given);
     let mut violations = Vec::new();
+    // Each day once, in one pass: a repeat is named here, so the
+    // parameters' own checks see no repeats.
     let listed = |field: &str, given: &[String], violations: &mut Vec<FieldViolation>| {
-        if given.len() > MAX_LISTED_DAYS {
-            violations.push(FieldViolation::new(
-                format!("parameters.{field}"),
-                format!("at most {MAX_LISTED_DAYS} days"),
-            ));
-            return Vec::new();
-        }
-        let mut seen = std::collections::HashSet::new();
-        given
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| {
-                let day = date_field(h, &format!("parameters.{field}[{i}]"), violations)?;
-                if !seen.insert(day) {
-                    violations.push(FieldViolation::new(
-                        format!("parameters.{field}[{i}]"),
-                        format!("{day} is listed twice"),
-                    ));
+        let mut first_listed: HashMap<NaiveDate, usize> = HashMap::with_capacity(given.len());
+        let mut days = Vec::with_capacity(given.len());
+        for (i, text) in given.iter().enumerate().take(MAX_HOLIDAYS) {
+            let Some(date) = date_field(text, &format!("parameters.{field}[{i}]"), violations)
+            else {
+                continue;
+            };
+            match first_listed.entry(date) {
+                Entry::Occupied(first) => violations.push(FieldViolation::new(
+                    format!("parameters.{field}[{i}]"),
+                    format!("{date} is already listed at {field}[{}]", first.get()),
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                    days.push(date);
                 }
-                Some(day)
-            })
-            .collect::<Vec<NaiveDate>>()
+            }
+        }
+        days
     };
     let added = listed("holidays", &g.holidays, &mut violations);
     let worked = listed("workdays", &g.workdays, &mut violations);
@@ -180,7 +370,11 @@ pub fn parameters(
         if !known {
             violations.push(FieldViolation::new(
                 "parameters.yield_factors",
-                format!("{kecamatan:?} is not a kecamatan of {}", district.name),
+                format!(
+                    "{} is not a kecamatan of {}",
+                    excerpt(kecamatan),
+                    district.name
+                ),
             ));
         }
         p.yield_factors.insert(kecamatan.clone(), factor);
@@ -189,7 +383,7 @@ pub fn parameters(
     if violations.is_empty() {
         Ok(p)
     } else {
-        Err(violations)
+        Err(bounded(violations))
     }
 }
 
@@ -542,4 +736,99 @@ fn violations_text(v: Vec<FieldViolation>) -> Vec<String> {
     v.into_iter()
         .map(|v| format!("{}: {}", v.field, v.description))
         .collect()
+}
+
+/// The request conversion against arbitrary parameters: it never panics,
+/// and every rejection names fields of the request with short descriptions.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,20}",
+            "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+            "[0-9\u{0}-]{0,12}",
+            (0usize..3).prop_map(|n| "7".repeat(n * 50_000)),
+        ]
+    }
+
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>(),
+            -10.0f64..1000.0,
+            Just(f64::NAN),
+            Just(f64::INFINITY)
+        ]
+    }
+
+    prop_compose! {
+        fn given()(
+            budget_rupiah in any::<i64>(),
+            teams in proptest::option::of(any::<i32>()),
+            target_fraction in proptest::option::of(number()),
+            start_date in text(),
+            deadline in text(),
+            holidays in prop::collection::vec(text(), 0..8),
+            yields in prop::collection::vec(number(), 0..12),
+            money in proptest::option::of(any::<i64>()),
+            speed in proptest::option::of(number()),
+            horizon in proptest::option::of(any::<i32>()),
+            points in prop::collection::vec(text(), 0..4),
+            cells in prop::collection::vec(number(), 0..20),
+        ) -> pb::PlanParameters {
+            pb::PlanParameters {
+                budget_rupiah,
+                teams,
+                target_fraction,
+                start_date,
+                deadline,
+                holidays,
+                visit_yields: yields,
+                per_diem_day_trip_rupiah: money,
+                fuel_per_km_rupiah: money,
+                speed_kmh: speed,
+                horizon_working_days: horizon,
+                travel_matrix: (!points.is_empty()).then(|| pb::TravelMatrix {
+                    points,
+                    distance_km: cells.clone(),
+                    minutes: cells,
+                }),
+                ..Default::default()
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn plan_parameters(given in given(), region in text(), request_id in text()) {
+            let district = crate::fixtures::rejang_lebong();
+            let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date");
+            let mut violations = match precheck(&region, &request_id, Some(&given)) {
+                Err(violations) => violations,
+                Ok(()) => {
+                    let mut found = within_ten_years(Some(&given), today);
+                    if let Err(more) = parameters(Some(&given), &district, today) {
+                        found.extend(more);
+                    }
+                    found
+                }
+            };
+            for v in violations.drain(..) {
+                prop_assert!(
+                    v.field.starts_with("parameters.") || v.field == "region" || v.field == "request_id",
+                    "field {:?}", v.field
+                );
+                prop_assert!(v.description.len() < 300, "{}: {} bytes", v.field, v.description.len());
+            }
+        }
+    }
 }

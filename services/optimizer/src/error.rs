@@ -32,6 +32,10 @@ pub enum OptimizerError {
     Corrupt(String),
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error(transparent)]
+    Tls(#[from] jemput_auth::tls::TlsError),
+    #[error(transparent)]
+    Exposure(#[from] jemput_auth::tls::ExposureError),
     #[error("reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("io: {0}")]
@@ -60,6 +64,7 @@ impl From<OptimizerError> for Status {
     fn from(e: OptimizerError) -> Self {
         match e {
             OptimizerError::InvalidArgument(violations) => {
+                let violations = crate::convert::bounded(violations);
                 let mut details = ErrorDetails::new();
                 let summary = violations
                     .iter()
@@ -82,6 +87,8 @@ impl From<OptimizerError> for Status {
             OptimizerError::Migrate(e) => Status::internal(format!("database migration: {e}")),
             OptimizerError::Corrupt(why) => Status::data_loss(why),
             OptimizerError::Transport(e) => Status::unavailable(e.to_string()),
+            OptimizerError::Tls(e) => Status::internal(e.to_string()),
+            OptimizerError::Exposure(e) => Status::internal(e.to_string()),
             OptimizerError::Reflection(e) => Status::internal(e.to_string()),
             OptimizerError::Io(e) => Status::internal(e.to_string()),
         }

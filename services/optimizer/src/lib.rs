@@ -22,37 +22,62 @@ pub mod validate;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
+mod access;
 pub mod convert;
 pub mod error;
 pub mod registry;
 mod service;
 pub mod store;
 
-use std::future::Future;
+use std::{future::Future, path::PathBuf, sync::Arc};
 
-use jemput_proto::optimizer::planner_service_server::PlannerServiceServer;
+use jemput_auth::{AuthLayer, Limits, RemoteVerifier, tls::TlsFiles};
+use jemput_proto::{
+    auth::audit_service_server::AuditServiceServer,
+    optimizer::planner_service_server::PlannerServiceServer,
+};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::server::NamedService;
 use tonic::transport::Server;
 
+pub use crate::access::METHODS;
 pub use crate::error::OptimizerError;
 pub use crate::store::{PlanStore, default_database_url};
 
 /// The gRPC name of the planner service, as health checks ask for it.
 pub const SERVICE_NAME: &str = <PlannerServiceServer<service::Planner> as NamedService>::NAME;
 
-/// Serves PlannerService + grpc.health.v1 + reflection v1 on `listener`
-/// until `shutdown` resolves, draining in-flight calls. Regions and gaps are
-/// read from the registry at `registry_endpoint` (e.g.
-/// `http://127.0.0.1:50051`), connected lazily.
+/// How an optimizer serves, besides its listener, registry and store.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// Serve TLS with this certificate and key; plaintext without.
+    pub tls: Option<TlsFiles>,
+    /// Per-token limits on calls in flight and calls per second.
+    pub limits: Limits,
+    /// A PEM certificate to trust for an `https://` registry, besides the
+    /// system's CAs (e.g. a self-signed one).
+    pub registry_ca: Option<PathBuf>,
+}
+
+/// Serves PlannerService and AuditService + grpc.health.v1 + reflection v1
+/// on `listener` until `shutdown` resolves, draining in-flight calls.
+/// Regions and gaps are read from the registry at `registry_endpoint` (e.g.
+/// `http://127.0.0.1:50051`), connected lazily; callers' tokens are checked
+/// by asking that registry (see `jemput_auth::RemoteVerifier`).
 pub async fn serve(
     listener: TcpListener,
     registry_endpoint: &str,
     store: PlanStore,
+    options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), OptimizerError> {
-    let registry = registry::Registry::new(registry_endpoint)?;
+    let registry = registry::Registry::new(registry_endpoint, options.registry_ca.as_deref())?;
+    let admission = AuthLayer::new(
+        Arc::new(RemoteVerifier::new(registry.channel())),
+        METHODS,
+        options.limits,
+    );
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<PlannerServiceServer<service::Planner>>()
@@ -61,13 +86,21 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(jemput_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .with_service_name(SERVICE_NAME)
+        .with_service_name("jemput.auth.v1.AuditService")
         .with_service_name("grpc.health.v1.Health")
         .with_service_name("grpc.reflection.v1.ServerReflection")
         .build_v1()?;
+    let audit = access::Audit::new(store.clone());
     let planner = service::Planner::new(registry, store);
-    tracing::info!(address = ?listener.local_addr().ok(), "optimizer serving");
-    Server::builder()
+    tracing::info!(address = ?listener.local_addr().ok(), tls = options.tls.is_some(), "optimizer serving");
+    let mut builder = Server::builder();
+    if let Some(files) = &options.tls {
+        builder = builder.tls_config(files.server_config()?)?;
+    }
+    builder
+        .layer(admission)
         .add_service(health_service)
+        .add_service(AuditServiceServer::new(audit))
         .add_service(reflection)
         // Plans of a large district are a few MB.
         .add_service(

@@ -1,11 +1,17 @@
 //! Reads the district from the registry over gRPC: its seat and target, and
 //! every village with coordinates, kind and current counts. The optimizer
 //! owns no region data of its own.
+//!
+//! Each read carries the token of the caller the optimizer plans for: the
+//! registry checks the caller's own rights and limits, and the optimizer
+//! holds no standing credential of its own that a bug could misuse.
 
 use jemput_proto::registry as rpb;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
+use std::path::Path;
+
 use tonic::transport::Channel;
-use tonic::{Code, Status};
+use tonic::{Code, Request, Status};
 
 use crate::district::{District, Village, VillageKind};
 use crate::error::OptimizerError;
@@ -14,29 +20,45 @@ use crate::error::OptimizerError;
 #[derive(Clone)]
 pub struct Registry {
     client: RegistryServiceClient<Channel>,
+    channel: Channel,
 }
 
 const PAGE: i32 = 1000;
 
 impl Registry {
-    /// Connects lazily: the optimizer starts even if the registry is not up yet.
-    pub fn new(endpoint: &str) -> Result<Registry, OptimizerError> {
-        let channel = Channel::from_shared(endpoint.to_string())
-            .map_err(|e| OptimizerError::RegistryUnavailable(format!("{endpoint}: {e}")))?
-            .connect_lazy();
+    /// Connects lazily: the optimizer starts even if the registry is not up
+    /// yet. An `https://` endpoint is reached over TLS, trusting the system's
+    /// CAs and `ca` if given.
+    pub fn new(endpoint: &str, ca: Option<&Path>) -> Result<Registry, OptimizerError> {
+        let channel = jemput_auth::tls::endpoint(endpoint, ca)?.connect_lazy();
         Ok(Registry {
-            client: RegistryServiceClient::new(channel),
+            client: RegistryServiceClient::new(channel.clone()),
+            channel,
         })
     }
 
-    /// The district named `region` (`regions/{code}`) with all its villages.
-    pub async fn district(&self, region: &str, field: &str) -> Result<District, OptimizerError> {
+    /// The channel, shared with the token verifier.
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
+    }
+
+    /// The district named `region` (`regions/{code}`) with all its villages,
+    /// read with the caller's `bearer` token.
+    pub async fn district(
+        &self,
+        region: &str,
+        field: &str,
+        bearer: &str,
+    ) -> Result<District, OptimizerError> {
         let mut client = self.client.clone();
         let seat = client
-            .get_region(rpb::GetRegionRequest {
-                name: region.to_string(),
-                view: rpb::RegionView::Basic as i32,
-            })
+            .get_region(authorize(
+                bearer,
+                rpb::GetRegionRequest {
+                    name: region.to_string(),
+                    view: rpb::RegionView::Basic as i32,
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner();
@@ -49,9 +71,12 @@ impl Registry {
             ));
         }
         let gap = client
-            .get_enrollment_gap(rpb::GetEnrollmentGapRequest {
-                region: region.to_string(),
-            })
+            .get_enrollment_gap(authorize(
+                bearer,
+                rpb::GetEnrollmentGapRequest {
+                    region: region.to_string(),
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner();
@@ -60,13 +85,16 @@ impl Registry {
         let mut token = String::new();
         loop {
             let page = client
-                .list_regions(rpb::ListRegionsRequest {
-                    parent: region.to_string(),
-                    page_size: PAGE,
-                    page_token: token,
-                    level: rpb::RegionLevel::Village as i32,
-                    view: rpb::RegionView::Basic as i32,
-                })
+                .list_regions(authorize(
+                    bearer,
+                    rpb::ListRegionsRequest {
+                        parent: region.to_string(),
+                        page_size: PAGE,
+                        page_token: token,
+                        level: rpb::RegionLevel::Village as i32,
+                        view: rpb::RegionView::Basic as i32,
+                    },
+                )?)
                 .await
                 .map_err(|s| registry_error(s, field, region))?
                 .into_inner();
@@ -77,13 +105,16 @@ impl Registry {
             token = page.next_page_token;
         }
         let kecamatan_names = client
-            .list_regions(rpb::ListRegionsRequest {
-                parent: region.to_string(),
-                page_size: PAGE,
-                page_token: String::new(),
-                level: rpb::RegionLevel::Kecamatan as i32,
-                view: rpb::RegionView::Basic as i32,
-            })
+            .list_regions(authorize(
+                bearer,
+                rpb::ListRegionsRequest {
+                    parent: region.to_string(),
+                    page_size: PAGE,
+                    page_token: String::new(),
+                    level: rpb::RegionLevel::Kecamatan as i32,
+                    view: rpb::RegionView::Basic as i32,
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner()
@@ -95,13 +126,16 @@ impl Registry {
         let mut token = String::new();
         loop {
             let page = client
-                .list_enrollment_gaps(rpb::ListEnrollmentGapsRequest {
-                    parent: region.to_string(),
-                    page_size: PAGE,
-                    page_token: token,
-                    order_by: "name".into(),
-                    level: rpb::RegionLevel::Village as i32,
-                })
+                .list_enrollment_gaps(authorize(
+                    bearer,
+                    rpb::ListEnrollmentGapsRequest {
+                        parent: region.to_string(),
+                        page_size: PAGE,
+                        page_token: token,
+                        order_by: "name".into(),
+                        level: rpb::RegionLevel::Village as i32,
+                    },
+                )?)
                 .await
                 .map_err(|s| registry_error(s, field, region))?
                 .into_inner();
@@ -147,9 +181,7 @@ impl Registry {
             kecamatan_names,
         })
     }
-}
 
-impl Registry {
     /// What the mobile teams recorded for each village of `region` with
     /// activation dates from `start` through `end`, by `regions/{code}`.
     pub async fn mobile_activations(
@@ -157,14 +189,18 @@ impl Registry {
         region: &str,
         start: chrono::NaiveDate,
         end: chrono::NaiveDate,
+        bearer: &str,
     ) -> Result<std::collections::HashMap<String, i64>, OptimizerError> {
         let mut client = self.client.clone();
         let summary = client
-            .summarize_activations(rpb::SummarizeActivationsRequest {
-                parent: region.to_string(),
-                start_date: start.to_string(),
-                end_date: end.to_string(),
-            })
+            .summarize_activations(authorize(
+                bearer,
+                rpb::SummarizeActivationsRequest {
+                    parent: region.to_string(),
+                    start_date: start.to_string(),
+                    end_date: end.to_string(),
+                },
+            )?)
             .await
             .map_err(|s| registry_error(s, "plan", region))?
             .into_inner();
@@ -174,6 +210,13 @@ impl Registry {
             .map(|v| (v.region, v.mobile_team))
             .collect())
     }
+}
+
+/// `message` as a request carrying the caller's token.
+fn authorize<T>(bearer: &str, message: T) -> Result<Request<T>, OptimizerError> {
+    let mut request = Request::new(message);
+    jemput_auth::with_bearer(&mut request, bearer).map_err(OptimizerError::Registry)?;
+    Ok(request)
 }
 
 /// A registry failure as the optimizer's caller should see it.

@@ -1,11 +1,13 @@
-//! `jemput.optimizer.v1.PlannerService`: checks requests, reads the district
-//! from the registry, solves on the blocking pool behind a concurrency limit
-//! within the caller's deadline, and stores plans.
+//! `jemput.optimizer.v1.PlannerService`: bounds requests, reads the district
+//! from the registry with the caller's token, checks the parameters and
+//! solves on the blocking pool (the solves behind a concurrency limit,
+//! within the caller's deadline), and stores plans with an audit entry.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use jemput_auth::{Bearer, Caller, Peer, Role, audit_peer};
 use jemput_proto::optimizer as pb;
 use jemput_proto::optimizer::planner_service_server::PlannerService;
 use tokio::sync::Semaphore;
@@ -19,7 +21,7 @@ use crate::error::OptimizerError;
 use crate::params::{FieldViolation, Parameters};
 use crate::registry::Registry;
 use crate::solve::{self, Options, PlanError};
-use crate::store::PlanStore;
+use crate::store::{PlanAction, PlanAudit, PlanStore};
 
 const MAX_SCENARIOS: usize = 64;
 const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -83,22 +85,38 @@ impl Planner {
             .map_err(OptimizerError::from)
     }
 
-    async fn district(&self, region: &str) -> Result<District, OptimizerError> {
+    async fn district(&self, region: &str, bearer: &str) -> Result<District, OptimizerError> {
         if region.is_empty() {
             return Err(OptimizerError::invalid(
                 "region",
                 "is required, e.g. regions/17.02",
             ));
         }
-        self.registry.district(region, "region").await
+        self.registry.district(region, "region", bearer).await
     }
 
-    fn parameters(
-        given: Option<&pb::PlanParameters>,
-        district: &District,
-    ) -> Result<Parameters, OptimizerError> {
-        convert::parameters(given, district, today_in_district())
-            .map_err(OptimizerError::InvalidArgument)
+    /// Checks the parameters against the district on the blocking pool:
+    /// the checks are linear in the (bounded) request, but a large matrix
+    /// or list still takes a while, and the async runtime is shared with
+    /// every other call (and, under `jemput up`, with the registry).
+    async fn parameters(
+        given: Option<pb::PlanParameters>,
+        district: District,
+    ) -> Result<(Parameters, District), OptimizerError> {
+        let today = today_in_district();
+        tokio::task::spawn_blocking(move || {
+            let ahead = convert::within_ten_years(given.as_ref(), today);
+            match convert::parameters(given.as_ref(), &district, today) {
+                Ok(params) if ahead.is_empty() => Ok((params, district)),
+                Ok(_) => Err(OptimizerError::InvalidArgument(ahead)),
+                Err(mut violations) => {
+                    violations.extend(ahead);
+                    Err(OptimizerError::InvalidArgument(violations))
+                }
+            }
+        })
+        .await
+        .map_err(|e| OptimizerError::Internal(format!("parameter check: {e}")))?
     }
 
     async fn store_plan(
@@ -107,6 +125,7 @@ impl Planner {
         district: &District,
         request_id: Option<&str>,
         replan: Option<(String, String)>,
+        audit: &PlanAudit,
     ) -> Result<pb::Plan, OptimizerError> {
         let (micros, timestamp) = now();
         let mut proto = convert::plan_to_proto(
@@ -119,8 +138,52 @@ impl Planner {
             proto.replanned_from = from;
             proto.as_of_date = as_of;
         }
-        self.store.insert(&proto, request_id, micros).await
+        self.store.insert(&proto, request_id, micros, audit).await
     }
+}
+
+/// The verified caller, where the call came from, and its bearer token
+/// (passed on to the registry).
+fn identity<T>(request: &Request<T>) -> Result<(Caller, Peer, String), Status> {
+    let (caller, peer) = audit_peer(request)?;
+    let bearer = request
+        .extensions()
+        .get::<Bearer>()
+        .map(|b| b.0.clone())
+        .ok_or_else(|| Status::unauthenticated("no token"))?;
+    Ok((caller, peer, bearer))
+}
+
+fn audit(caller: Caller, peer: Peer, action: PlanAction) -> PlanAudit {
+    PlanAudit {
+        caller,
+        peer,
+        action,
+    }
+}
+
+/// A date the request names, not more than ten years ahead.
+fn near_date(text: &str, field: &str) -> Result<chrono::NaiveDate, OptimizerError> {
+    let date = parse_date(text).ok_or_else(|| {
+        OptimizerError::invalid(
+            field,
+            format!(
+                "{} is not a date of the form YYYY-MM-DD",
+                convert::excerpt(text)
+            ),
+        )
+    })?;
+    let latest = convert::latest_plan_date(today_in_district());
+    if date > latest {
+        return Err(OptimizerError::invalid(
+            field,
+            format!(
+                "{date} is more than {} years ahead (latest {latest})",
+                convert::MAX_YEARS_AHEAD
+            ),
+        ));
+    }
+    Ok(date)
 }
 
 /// Sets the flag when the request future is dropped (the client went away).
@@ -179,7 +242,10 @@ fn plan_id(name: &str, field: &str) -> Result<String, OptimizerError> {
         }
         _ => Err(OptimizerError::invalid(
             field,
-            format!("{name:?} is not a plan name of the form plans/{{id}}"),
+            format!(
+                "{} is not a plan name of the form plans/{{id}}",
+                convert::excerpt(name)
+            ),
         )),
     }
 }
@@ -195,21 +261,30 @@ impl PlannerService for Planner {
         request: Request<pb::CreatePlanRequest>,
     ) -> Result<Response<pb::Plan>, Status> {
         let deadline = grpc_deadline(&request);
+        let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
+        convert::precheck(&req.region, &req.request_id, req.parameters.as_ref())
+            .map_err(OptimizerError::InvalidArgument)?;
         if let Some(id) = request_id(&req.request_id)
             && let Some(plan) = self.store.by_request_id(id).await?
         {
             return Ok(Response::new(plan));
         }
-        let district = self.district(&req.region).await?;
-        let params = Self::parameters(req.parameters.as_ref(), &district)?;
+        let district = self.district(&req.region, &bearer).await?;
+        let (params, district) = Self::parameters(req.parameters, district).await?;
         let d = district.clone();
         let limit = params.time_limit_seconds;
         let plan = self
             .solve(deadline, limit, move |o| solve::plan(&d, &params, o))
             .await?;
         let stored = self
-            .store_plan(&plan, &district, request_id(&req.request_id), None)
+            .store_plan(
+                &plan,
+                &district,
+                request_id(&req.request_id),
+                None,
+                &audit(caller, peer, PlanAction::CreatePlan),
+            )
             .await?;
         Ok(Response::new(stored))
     }
@@ -218,11 +293,19 @@ impl PlannerService for Planner {
         &self,
         request: Request<pb::GetPlanRequest>,
     ) -> Result<Response<pb::Plan>, Status> {
+        let (caller, _) = audit_peer(&request)?;
         let name = request.into_inner().name;
         let id = plan_id(&name, "name")?;
         match self.store.get(&id).await? {
-            Some(plan) => Ok(Response::new(plan)),
-            None => Err(OptimizerError::NotFound(name).into()),
+            Some(mut plan) => {
+                // A field team reads its own itinerary, not the others'.
+                if caller.role == Role::Field {
+                    plan.teams
+                        .retain(|team| caller.team.as_deref() == Some(team.display_name.as_str()));
+                }
+                Ok(Response::new(plan))
+            }
+            None => Err(OptimizerError::NotFound(convert::excerpt(&name)).into()),
         }
     }
 
@@ -285,7 +368,17 @@ impl PlannerService for Planner {
         request: Request<pb::EvaluateBudgetsRequest>,
     ) -> Result<Response<pb::EvaluateBudgetsResponse>, Status> {
         let deadline = grpc_deadline(&request);
+        let (_, _, bearer) = identity(&request)?;
         let req = request.into_inner();
+        convert::precheck(&req.region, "", req.parameters.as_ref())
+            .map_err(OptimizerError::InvalidArgument)?;
+        if req.budgets_rupiah.len() > MAX_SCENARIOS || req.teams.len() > MAX_SCENARIOS {
+            return Err(OptimizerError::invalid(
+                "budgets_rupiah",
+                format!("budgets × teams must be at most {MAX_SCENARIOS} scenarios"),
+            )
+            .into());
+        }
         let mut violations = Vec::new();
         if req.budgets_rupiah.is_empty() || req.budgets_rupiah.len() > MAX_SCENARIOS {
             violations.push(FieldViolation::new(
@@ -318,8 +411,8 @@ impl PlannerService for Planner {
         if !violations.is_empty() {
             return Err(OptimizerError::InvalidArgument(violations).into());
         }
-        let district = self.district(&req.region).await?;
-        let params = Self::parameters(req.parameters.as_ref(), &district)?;
+        let district = self.district(&req.region, &bearer).await?;
+        let (params, district) = Self::parameters(req.parameters, district).await?;
         let teams: Vec<u32> = if req.teams.is_empty() {
             vec![params.teams]
         } else {
@@ -342,16 +435,13 @@ impl PlannerService for Planner {
         request: Request<pb::FindMinimumBudgetRequest>,
     ) -> Result<Response<pb::FindMinimumBudgetResponse>, Status> {
         let deadline_header = grpc_deadline(&request);
+        let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
-        let Some(deadline) = parse_date(&req.deadline) else {
-            return Err(OptimizerError::invalid(
-                "deadline",
-                format!("{:?} is not a date of the form YYYY-MM-DD", req.deadline),
-            )
-            .into());
-        };
-        let district = self.district(&req.region).await?;
-        let mut params = Self::parameters(req.parameters.as_ref(), &district)?;
+        convert::precheck(&req.region, "", req.parameters.as_ref())
+            .map_err(OptimizerError::InvalidArgument)?;
+        let deadline = near_date(&req.deadline, "deadline")?;
+        let district = self.district(&req.region, &bearer).await?;
+        let (mut params, district) = Self::parameters(req.parameters, district).await?;
         if deadline < params.start_date {
             return Err(OptimizerError::invalid(
                 "deadline",
@@ -367,7 +457,15 @@ impl PlannerService for Planner {
                 solve::minimum_budget(&d, &params, o)
             })
             .await?;
-        let stored = self.store_plan(&found.plan, &district, None, None).await?;
+        let stored = self
+            .store_plan(
+                &found.plan,
+                &district,
+                None,
+                None,
+                &audit(caller, peer, PlanAction::FindMinimumBudget),
+            )
+            .await?;
         Ok(Response::new(pb::FindMinimumBudgetResponse {
             reachable: found.minimum_budget_rupiah.is_some(),
             minimum_budget_rupiah: found.minimum_budget_rupiah,
@@ -381,7 +479,9 @@ impl PlannerService for Planner {
         request: Request<pb::ReplanPlanRequest>,
     ) -> Result<Response<pb::Plan>, Status> {
         let deadline = grpc_deadline(&request);
+        let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
+        convert::precheck("", &req.request_id, None).map_err(OptimizerError::InvalidArgument)?;
         let id = plan_id(&req.plan, "plan")?;
         if let Some(rid) = request_id(&req.request_id)
             && let Some(plan) = self.store.by_request_id(rid).await?
@@ -395,19 +495,13 @@ impl PlannerService for Planner {
         let as_of = if req.as_of_date.is_empty() {
             today
         } else {
-            parse_date(&req.as_of_date).ok_or_else(|| {
-                OptimizerError::invalid(
-                    "as_of_date",
-                    format!("{:?} is not a date of the form YYYY-MM-DD", req.as_of_date),
-                )
-            })?
+            near_date(&req.as_of_date, "as_of_date")?
         };
         let given = original.parameters.clone().unwrap_or_default();
-        let district = self.district(&original.region).await?;
+        let district = self.district(&original.region, &bearer).await?;
         // The original's own parameters, its start included (it may lie in
         // the past: that is the point of keeping its days).
-        let mut params = convert::parameters(Some(&given), &district, today)
-            .map_err(OptimizerError::InvalidArgument)?;
+        let (mut params, district) = Self::parameters(Some(given), district).await?;
         // Days can be kept only once they are past (or, for a plan not yet
         // under way, nothing is kept: as of its start).
         if as_of < params.start_date || as_of > today.max(params.start_date) {
@@ -433,6 +527,7 @@ impl PlannerService for Planner {
                     &original.region,
                     params.start_date,
                     as_of - chrono::Days::new(1),
+                    &bearer,
                 )
                 .await?
         } else {
@@ -466,6 +561,7 @@ impl PlannerService for Planner {
                 &district,
                 request_id(&req.request_id),
                 Some((original.name, as_of_text)),
+                &audit(caller, peer, PlanAction::ReplanPlan),
             )
             .await?;
         Ok(Response::new(stored))

@@ -1,13 +1,15 @@
 //! Plan storage on an embedded SQLite file or PostgreSQL: each plan is kept
 //! as its encoded `jemput.optimizer.v1.Plan`, so what a planner fetches later
-//! is exactly what was returned. Same SQL on both engines through sqlx's
+//! is exactly what was returned, with an audit entry (who, when, from where)
+//! written in the same transaction. Same SQL on both engines through sqlx's
 //! `Any` driver; only the migrations differ.
 
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use jemput_proto::optimizer as pb;
+use jemput_auth::{Caller, Peer};
+use jemput_proto::{auth as apb, optimizer as pb};
 use prost::Message;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -17,6 +19,50 @@ use crate::error::OptimizerError;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// What kind of plan a stored plan is, for the audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanAction {
+    CreatePlan,
+    ReplanPlan,
+    FindMinimumBudget,
+}
+
+impl PlanAction {
+    fn to_db(self) -> &'static str {
+        match self {
+            PlanAction::CreatePlan => "create_plan",
+            PlanAction::ReplanPlan => "replan_plan",
+            PlanAction::FindMinimumBudget => "find_minimum_budget",
+        }
+    }
+
+    fn from_db(text: &str) -> Option<PlanAction> {
+        [
+            PlanAction::CreatePlan,
+            PlanAction::ReplanPlan,
+            PlanAction::FindMinimumBudget,
+        ]
+        .into_iter()
+        .find(|action| action.to_db() == text)
+    }
+
+    fn to_pb(self) -> apb::AuditAction {
+        match self {
+            PlanAction::CreatePlan => apb::AuditAction::CreatePlan,
+            PlanAction::ReplanPlan => apb::AuditAction::ReplanPlan,
+            PlanAction::FindMinimumBudget => apb::AuditAction::FindMinimumBudget,
+        }
+    }
+}
+
+/// Who stores a plan and why.
+#[derive(Clone, Debug)]
+pub struct PlanAudit {
+    pub caller: Caller,
+    pub peer: Peer,
+    pub action: PlanAction,
+}
 
 /// A handle on the plan database; cheap to clone.
 #[derive(Clone)]
@@ -83,8 +129,10 @@ impl PlanStore {
         plan: &pb::Plan,
         request_id: Option<&str>,
         create_micros: i64,
+        audit: &PlanAudit,
     ) -> Result<pb::Plan, OptimizerError> {
         let id = plan.name.trim_start_matches("plans/");
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO plans (id, region, request_id, create_micros, plan) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -94,12 +142,38 @@ impl PlanStore {
         .bind(request_id)
         .bind(create_micros)
         .bind(plan.encode_to_vec())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if inserted == 1 {
+            let summary = plan.summary.clone().unwrap_or_default();
+            let budget = plan.parameters.as_ref().map_or(0, |p| p.budget_rupiah);
+            sqlx::query(
+                "INSERT INTO audit (time_micros, token, role, peer, forwarded_for, action, resource, request_id, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(create_micros)
+            .bind(&audit.caller.token)
+            .bind(audit.caller.role.as_str())
+            .bind(audit.peer.addr_text())
+            .bind(&audit.peer.forwarded_for)
+            .bind(audit.action.to_db())
+            .bind(&plan.name)
+            .bind(request_id.unwrap_or(""))
+            .bind(
+                serde_json::json!({
+                    "region": plan.region,
+                    "budget_rupiah": budget,
+                    "working_days": summary.working_days,
+                })
+                .to_string(),
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
             return Ok(plan.clone());
         }
+        tx.rollback().await?;
         match request_id {
             Some(r) => self
                 .by_request_id(r)
@@ -146,6 +220,55 @@ impl PlanStore {
         .await?;
         rows.into_iter()
             .map(|r| decode(r.try_get("plan")?))
+            .collect()
+    }
+}
+
+impl PlanStore {
+    /// Audit entries newest first, `limit` from `offset`.
+    pub async fn audit_entries(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<apb::AuditEntry>, OptimizerError> {
+        let rows = sqlx::query(
+            "SELECT sequence, time_micros, token, role, peer, forwarded_for, action, resource, request_id, detail \
+             FROM audit ORDER BY sequence DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let micros: i64 = row.try_get("time_micros")?;
+                let action: String = row.try_get("action")?;
+                let role: String = row.try_get("role")?;
+                Ok(apb::AuditEntry {
+                    sequence: row.try_get("sequence")?,
+                    time: Some(prost_types::Timestamp {
+                        seconds: micros.div_euclid(1_000_000),
+                        nanos: (micros.rem_euclid(1_000_000) * 1000) as i32,
+                    }),
+                    token: row.try_get("token")?,
+                    role: role
+                        .parse::<jemput_auth::Role>()
+                        .map_or(apb::Role::Unspecified, |r| r.to_pb())
+                        .into(),
+                    peer: row.try_get("peer")?,
+                    forwarded_for: row.try_get("forwarded_for")?,
+                    action: PlanAction::from_db(&action)
+                        .ok_or_else(|| {
+                            OptimizerError::Corrupt(format!("unknown audit action {action:?}"))
+                        })?
+                        .to_pb()
+                        .into(),
+                    resource: row.try_get("resource")?,
+                    request_id: row.try_get("request_id")?,
+                    detail: row.try_get("detail")?,
+                    service: "optimizer".into(),
+                })
+            })
             .collect()
     }
 }

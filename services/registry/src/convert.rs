@@ -52,9 +52,19 @@ pub fn excerpt(text: &str) -> String {
     format!("{:?}… ({} bytes)", &text[..end], text.len())
 }
 
+/// A number for an error message: plain when it reads well, else in
+/// exponent form, so 1e-300 is not three hundred zeros.
+fn short_number(value: f64) -> String {
+    if value == 0.0 || (value.is_finite() && (1e-4..1e9).contains(&value.abs())) {
+        format!("{value}")
+    } else {
+        format!("{value:e}")
+    }
+}
+
 /// Ids and names are printable text: control characters (NUL among them,
 /// which PostgreSQL cannot store) are refused the same way on every engine.
-fn printable_field(text: &str, field: &str, violations: &mut Violations) {
+pub(crate) fn printable_field(text: &str, field: &str, violations: &mut Violations) {
     if text.chars().any(char::is_control) {
         violations.add(field, "must not contain control characters");
     }
@@ -178,7 +188,12 @@ pub fn page_token(query: &str, offset: usize) -> String {
     format!("{offset:016x}{:016x}", page_check(query, offset))
 }
 
-fn page_field(page_size: i32, page_token: &str, query: &str, violations: &mut Violations) -> Page {
+pub(crate) fn page_field(
+    page_size: i32,
+    page_token: &str,
+    query: &str,
+    violations: &mut Violations,
+) -> Page {
     let size = match usize::try_from(page_size) {
         Err(_) => {
             violations.add("page_size", "must not be negative");
@@ -364,7 +379,7 @@ fn batch_size_field(rows: usize, field: &str, violations: &mut Violations) {
 /// A village named by `field`: well-formed, at village level and held by the
 /// registry. Unknown villages inside a batch are field violations like any
 /// other, so one answer lists every problem in the batch.
-fn village_field(
+pub(crate) fn village_field(
     name: &str,
     field: &str,
     known: &impl Fn(&RegionCode) -> bool,
@@ -596,7 +611,7 @@ impl TryFrom<pb::SetTargetRequest> for SetTarget {
         if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
             violations.add(
                 "target_fraction",
-                format!("must be in (0, 1]; got {fraction}"),
+                format!("must be in (0, 1]; got {}", short_number(fraction)),
             );
         }
         violations.into_result()?;
@@ -746,5 +761,170 @@ mod tests {
     fn timestamps_split_micros() {
         let t = timestamp(1_700_000_000_123_456);
         assert_eq!((t.seconds, t.nanos), (1_700_000_000, 123_456_000));
+    }
+}
+
+/// Every request conversion against arbitrary input: it never panics, and
+/// a rejection names each field at fault (in the request's own terms) with
+/// a short description, however large the input.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text a hostile client might send: anything, or something close to
+    /// valid (names, dates, ids), sometimes huge or with NUL bytes.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,40}",
+            "regions/1[0-9]\\.0[0-9](\\.[0-9]{2}(\\.[0-9]{4})?)?",
+            "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+            "[a-zA-Z0-9\u{0}\u{7f}é ]{0,20}",
+            (0usize..3).prop_map(|n| "9".repeat(n * 100_000)),
+        ]
+    }
+
+    fn count() -> impl Strategy<Value = i64> {
+        prop_oneof![any::<i64>(), -3i64..2000, Just(i64::MAX), Just(i64::MIN)]
+    }
+
+    fn report() -> impl Strategy<Value = pb::ActivationReport> {
+        (text(), count(), text(), any::<i32>(), text()).prop_map(
+            |(region, count, activation_date, channel, team)| pb::ActivationReport {
+                region,
+                count,
+                activation_date,
+                channel,
+                team,
+            },
+        )
+    }
+
+    /// The fields a violation may name: the request's own, indexed.
+    fn known_field(field: &str) -> bool {
+        let bare: String = field
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+            .replace("[]", "[i]");
+        [
+            "request_id",
+            "reports",
+            "reports[i].region",
+            "reports[i].count",
+            "reports[i].activation_date",
+            "reports[i].channel",
+            "reports[i].team",
+            "counts",
+            "counts[i].region",
+            "counts[i].ktp_el_recorded",
+            "counts[i].ikd_activated",
+            "parent",
+            "start_date",
+            "end_date",
+            "name",
+            "view",
+            "level",
+            "page_size",
+            "page_token",
+            "order_by",
+            "region",
+            "target_fraction",
+        ]
+        .contains(&bare.as_str())
+    }
+
+    fn check(result: Result<(), RegistryError>) -> Result<(), TestCaseError> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(RegistryError::InvalidArgument(violations)) => {
+                prop_assert!(!violations.is_empty());
+                for v in violations.iter() {
+                    prop_assert!(known_field(&v.field), "unknown field {:?}", v.field);
+                    prop_assert!(v.description.len() < 300, "{} bytes", v.description.len());
+                }
+                Ok(())
+            }
+            Err(other) => Err(TestCaseError::fail(format!(
+                "not INVALID_ARGUMENT: {other}"
+            ))),
+        }
+    }
+
+    fn known(code: &RegionCode) -> bool {
+        code.as_str().starts_with("17.02")
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            // CI runs from a fresh clone: nothing to keep between runs.
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn record_activations(request_id in text(), reports in prop::collection::vec(report(), 0..6)) {
+            let request = pb::RecordActivationsRequest { request_id, reports };
+            check(activation_batch(request, known, today()).map(drop))?;
+        }
+
+        #[test]
+        fn import_regions(
+            request_id in text(),
+            rows in prop::collection::vec((text(), count(), count()), 0..6),
+        ) {
+            let counts = rows
+                .into_iter()
+                .map(|(region, ktp_el_recorded, ikd_activated)| pb::VillageCounts {
+                    region,
+                    ktp_el_recorded,
+                    ikd_activated,
+                })
+                .collect();
+            let request = pb::ImportRegionsRequest { request_id, counts, validate_only: false };
+            check(counts_import(request, known).map(drop))?;
+        }
+
+        #[test]
+        fn reads(
+            name in text(),
+            view in any::<i32>(),
+            level in any::<i32>(),
+            page_size in any::<i32>(),
+            page_token in text(),
+            order_by in text(),
+            fraction in any::<f64>(),
+        ) {
+            check(GetRegion::try_from(pb::GetRegionRequest { name: name.clone(), view }).map(drop))?;
+            check(ListRegions::try_from(pb::ListRegionsRequest {
+                parent: name.clone(),
+                page_size,
+                page_token: page_token.clone(),
+                level,
+                view,
+            }).map(drop))?;
+            check(ListGaps::try_from(pb::ListEnrollmentGapsRequest {
+                parent: name.clone(),
+                page_size,
+                page_token: page_token.clone(),
+                order_by,
+                level,
+            }).map(drop))?;
+            check(SetTarget::try_from(pb::SetTargetRequest {
+                region: name.clone(),
+                target_fraction: fraction,
+            }).map(drop))?;
+            check(summarize(&pb::SummarizeActivationsRequest {
+                parent: name,
+                start_date: page_token.clone(),
+                end_date: page_token,
+            }, today()).map(drop))?;
+        }
     }
 }

@@ -74,6 +74,14 @@ pub enum RegistryError {
     /// report at which the village went over.
     #[error("batch would take villages above their recorded KTP-el: {0}")]
     AboveRecorded(Violations),
+    /// A well-formed token name that the registry does not hold.
+    #[error("{0} does not exist")]
+    TokenNotFound(String),
+    /// The caller's token may call the method, but not for what the
+    /// request names (a village outside a field token's scope); each
+    /// violation names the field.
+    #[error("not allowed for this token: {0}")]
+    PermissionDenied(Violations),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -94,6 +102,12 @@ pub enum RegistryError {
     NoDataDirectory,
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    #[error("no randomness for a token: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Tls(#[from] jemput_auth::tls::TlsError),
+    #[error(transparent)]
+    Exposure(#[from] jemput_auth::tls::ExposureError),
     #[error("gRPC server: {0}")]
     Transport(#[from] tonic::transport::Error),
     #[error("reflection service: {0}")]
@@ -126,7 +140,16 @@ impl From<RegistryError> for Status {
                 }
                 Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
             }
-            RegistryError::NotFound(_) => Status::not_found(error.to_string()),
+            RegistryError::NotFound(_) | RegistryError::TokenNotFound(_) => {
+                Status::not_found(error.to_string())
+            }
+            RegistryError::PermissionDenied(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in violations.iter() {
+                    details.add_bad_request_violation(&v.field, &v.description);
+                }
+                Status::with_error_details(Code::PermissionDenied, error.to_string(), details)
+            }
             RegistryError::RequestIdReused(_) => {
                 let details = ErrorDetails::with_bad_request_violation(
                     "request_id",
@@ -157,6 +180,9 @@ impl From<RegistryError> for Status {
             | RegistryError::UnsupportedDatabaseUrl(_)
             | RegistryError::NoDataDirectory
             | RegistryError::Io(_)
+            | RegistryError::Random(_)
+            | RegistryError::Tls(_)
+            | RegistryError::Exposure(_)
             | RegistryError::Transport(_)
             | RegistryError::Reflection(_) => internal(&error),
         }

@@ -7,6 +7,8 @@
 //! command line and calls [`serve`]. Tests bind `127.0.0.1:0` and drive
 //! [`serve`] the same way (see [`testing`], behind the `testing` feature).
 
+mod access;
+mod audit;
 mod convert;
 mod domain;
 mod error;
@@ -15,28 +17,48 @@ mod service;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tokens;
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
-use jemput_proto::registry::registry_service_server::RegistryServiceServer;
+use jemput_auth::{AuthLayer, Limits, tls::TlsFiles};
+use jemput_proto::{
+    auth::{audit_service_server::AuditServiceServer, token_service_server::TokenServiceServer},
+    registry::registry_service_server::RegistryServiceServer,
+};
 use tokio::{net::TcpListener, sync::watch};
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{server::NamedService, transport::Server};
 
 pub use crate::{
+    access::METHODS,
+    audit::Actor,
     error::RegistryError,
-    store::{Store, default_database_url},
+    store::{Store, data_dir, default_database_url},
+    tokens::{ADMIN_TOKEN_FILE, NewToken, TokenRecord, ensure_admin_token, write_secret},
 };
+
+/// How a registry serves, besides its listener and store.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// Serve TLS with this certificate and key; plaintext without.
+    pub tls: Option<TlsFiles>,
+    /// Per-token limits on calls in flight and calls per second.
+    pub limits: Limits,
+}
 
 /// The gRPC name of the registry service, as health checks ask for it.
 pub const SERVICE_NAME: &str = <RegistryServiceServer<service::Registry> as NamedService>::NAME;
 
-/// Serves RegistryService + grpc.health.v1 (SERVING for
-/// "jemput.registry.v1.RegistryService" and "") + reflection v1 on the
-/// listener until shutdown resolves, draining in-flight calls.
+/// Serves RegistryService, TokenService and AuditService + grpc.health.v1
+/// (SERVING for "jemput.registry.v1.RegistryService" and "") + reflection
+/// v1 on the listener until shutdown resolves, draining in-flight calls.
+/// Every call but health passes the admission layer first: a bearer token
+/// verified against this store, the method's roles, the token's limits.
 pub async fn serve(
     listener: TcpListener,
     store: Store,
+    options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RegistryError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -50,18 +72,33 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         // The descriptor set also holds the optimizer, which is served elsewhere.
         .with_service_name(SERVICE_NAME)
+        .with_service_name("jemput.auth.v1.TokenService")
+        .with_service_name("jemput.auth.v1.AuditService")
         .with_service_name("grpc.health.v1.Health")
         .with_service_name("grpc.reflection.v1.ServerReflection")
         .build_v1()?;
     // Watch streams never end on their own; this tells them to, so that
     // draining can finish.
     let (stopping, stopping_rx) = watch::channel(false);
+    let admission = AuthLayer::new(
+        Arc::new(tokens::StoreVerifier(store.clone())),
+        METHODS,
+        options.limits,
+    );
+    let access = Arc::new(access::Access::new(store.clone()));
     let registry = service::Registry::new(store, stopping_rx);
-    tracing::info!(address = ?listener.local_addr().ok(), "registry serving");
-    Server::builder()
+    tracing::info!(address = ?listener.local_addr().ok(), tls = options.tls.is_some(), "registry serving");
+    let mut builder = Server::builder();
+    if let Some(files) = &options.tls {
+        builder = builder.tls_config(files.server_config()?)?;
+    }
+    builder
+        .layer(admission)
         .add_service(health_service)
         .add_service(reflection)
         .add_service(RegistryServiceServer::new(registry))
+        .add_service(TokenServiceServer::from_arc(Arc::clone(&access)))
+        .add_service(AuditServiceServer::from_arc(access))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             shutdown.await;
             tracing::info!("registry shutting down");

@@ -1,16 +1,21 @@
 //! `jemput.registry.v1.RegistryService`: each method checks its request at
-//! the edge (`convert`), asks the `Store`, and answers; plus the gap
-//! watchers, which follow the store's change feed.
+//! the edge (`convert`) and against the caller's scope, asks the `Store`
+//! (which audits every write), and answers; plus the gap watchers, which
+//! follow the store's change feed.
 
 use jemput_proto::registry::{self as pb, registry_service_server::RegistryService};
 use tokio::sync::{broadcast::error::RecvError, mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use jemput_auth::Caller;
+
 use crate::{
+    access::actor,
     convert::{self, GetRegion, ListGaps, ListRegions, SetTarget, page_token},
     domain::{Gap, today_in_district},
-    store::Store,
+    error::{RegistryError, Violations},
+    store::{ActivationBatch, CountsImport, Store},
 };
 
 /// Gaps queued for one watcher before the sender waits for the client.
@@ -27,6 +32,54 @@ pub struct Registry {
 impl Registry {
     pub fn new(store: Store, shutdown: watch::Receiver<bool>) -> Self {
         Registry { store, shutdown }
+    }
+}
+
+/// A token limited to some villages (a field team's) or to one team may
+/// record only those: every report outside is named, and nothing is applied.
+fn within_scope(batch: &ActivationBatch, caller: &Caller) -> Result<(), RegistryError> {
+    let mut violations = Violations::default();
+    for (i, report) in batch.reports.iter().enumerate() {
+        let village = report.village.name();
+        if !caller.may_record_for(&village) {
+            violations.add(
+                format!("reports[{i}].region"),
+                format!("{village} is outside this token's villages"),
+            );
+        }
+        if let Some(team) = &caller.team
+            && &report.team != team
+        {
+            violations.add(
+                format!("reports[{i}].team"),
+                format!("this token records for {team:?} only"),
+            );
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(RegistryError::PermissionDenied(violations))
+    }
+}
+
+/// An import replaces counts: a token limited to some villages may replace
+/// only theirs.
+fn within_scope_of_import(import: &CountsImport, caller: &Caller) -> Result<(), RegistryError> {
+    let mut violations = Violations::default();
+    for (i, row) in import.counts.iter().enumerate() {
+        let village = row.village.name();
+        if !caller.may_record_for(&village) {
+            violations.add(
+                format!("counts[{i}].region"),
+                format!("{village} is outside this token's villages"),
+            );
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(RegistryError::PermissionDenied(violations))
     }
 }
 
@@ -124,12 +177,14 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::RecordActivationsRequest>,
     ) -> Result<Response<pb::RecordActivationsResponse>, Status> {
+        let actor = actor(&request)?;
         let batch = convert::activation_batch(
             request.into_inner(),
             |c| self.store.knows(c),
             today_in_district(),
         )?;
-        let recorded = self.store.record_activations(&batch).await?;
+        within_scope(&batch, &actor.caller)?;
+        let recorded = self.store.record_activations(&batch, &actor).await?;
         Ok(Response::new(pb::RecordActivationsResponse {
             // At most MAX_BATCH_ROWS, far below i32::MAX.
             accepted: i32::try_from(recorded.accepted).unwrap_or(i32::MAX),
@@ -166,8 +221,9 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::SetTargetRequest>,
     ) -> Result<Response<pb::EnrollmentGap>, Status> {
+        let actor = actor(&request)?;
         let SetTarget { region, fraction } = request.into_inner().try_into()?;
-        let gap = self.store.set_target(&region, fraction).await?;
+        let gap = self.store.set_target(&region, fraction, &actor).await?;
         Ok(Response::new((&gap).into()))
     }
 
@@ -175,8 +231,10 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::ImportRegionsRequest>,
     ) -> Result<Response<pb::ImportRegionsResponse>, Status> {
+        let actor = actor(&request)?;
         let import = convert::counts_import(request.into_inner(), |c| self.store.knows(c))?;
-        let imported = self.store.import_counts(&import).await?;
+        within_scope_of_import(&import, &actor.caller)?;
+        let imported = self.store.import_counts(&import, &actor).await?;
         Ok(Response::new(pb::ImportRegionsResponse {
             updated: i32::try_from(imported.updated).unwrap_or(i32::MAX),
             district_gap: Some((&imported.district_gap).into()),

@@ -29,6 +29,7 @@ use sqlx::{
 use tokio::sync::{Mutex, MutexGuard, broadcast};
 
 use crate::{
+    audit::{self, Actor, AuditAction},
     domain::{Channel, Gap, Level, RegionCode, Target, now_micros},
     error::{RegistryError, Violations},
     seed,
@@ -175,11 +176,11 @@ impl VillageActivations {
 /// A handle on the registry's database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    pool: AnyPool,
+pub(crate) struct Inner {
+    pub(crate) pool: AnyPool,
     engine: Engine,
     /// Every region code. The tree is fixed once seeded (imports replace
     /// counts, never regions), so requests are checked against memory.
@@ -192,8 +193,8 @@ struct Inner {
 }
 
 /// An open write transaction, holding this process's SQLite write turn.
-struct Write<'s> {
-    tx: Transaction<'static, Any>,
+pub(crate) struct Write<'s> {
+    pub(crate) tx: Transaction<'static, Any>,
     _turn: Option<MutexGuard<'s, ()>>,
 }
 
@@ -208,17 +209,23 @@ enum Claim<T> {
 /// else `$XDG_DATA_HOME/jemput/jemput.db`, else
 /// `$HOME/.local/share/jemput/jemput.db`. Creates the directory.
 pub fn default_database_url() -> Result<String, RegistryError> {
+    let dir = data_dir()?;
+    std::fs::create_dir_all(&dir)?;
+    Ok(format!("sqlite://{}", dir.join("jemput.db").display()))
+}
+
+/// The data directory: `$JEMPUT_DATA_DIR`, else `$XDG_DATA_HOME/jemput`,
+/// else `$HOME/.local/share/jemput`. Not created here.
+pub fn data_dir() -> Result<PathBuf, RegistryError> {
     let var = |name| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let dir = var("JEMPUT_DATA_DIR")
+    var("JEMPUT_DATA_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("jemput")))
         .or_else(|| var("HOME").map(|d| d.join(".local/share/jemput")))
-        .ok_or(RegistryError::NoDataDirectory)?;
-    std::fs::create_dir_all(&dir)?;
-    Ok(format!("sqlite://{}", dir.join("jemput.db").display()))
+        .ok_or(RegistryError::NoDataDirectory)
 }
 
 fn row_to_region(row: &AnyRow) -> Result<RegionRecord, RegistryError> {
@@ -454,7 +461,7 @@ impl Store {
         })
     }
 
-    async fn begin_write(&self) -> Result<Write<'_>, RegistryError> {
+    pub(crate) async fn begin_write(&self) -> Result<Write<'_>, RegistryError> {
         begin_write(
             &self.inner.pool,
             self.inner.engine,
@@ -615,6 +622,7 @@ impl Store {
     pub(crate) async fn record_activations(
         &self,
         batch: &ActivationBatch,
+        actor: &Actor,
     ) -> Result<Recorded, RegistryError> {
         let Some(first) = batch.reports.first() else {
             return Err(RegistryError::invalid(
@@ -695,6 +703,21 @@ impl Store {
             batch: batch_number,
             district_gap: gap_of(&mut write.tx, &district).await?,
         };
+        let villages = added.len();
+        audit::append(
+            &mut write.tx,
+            actor,
+            AuditAction::RecordActivations,
+            &format!("batches/{batch_number}"),
+            &batch.request_id,
+            &serde_json::json!({
+                "reports": recorded.accepted,
+                "activations": recorded.activations,
+                "villages": villages,
+            })
+            .to_string(),
+        )
+        .await?;
         Self::finish(write, batch_number, &recorded).await?;
         self.publish(Change::Counts(added.into_keys().cloned().collect()));
         Ok(recorded)
@@ -705,6 +728,7 @@ impl Store {
         &self,
         region: &RegionCode,
         fraction: f64,
+        actor: &Actor,
     ) -> Result<Gap, RegistryError> {
         self.require(region)?;
         let mut write = self.begin_write().await?;
@@ -717,6 +741,15 @@ impl Store {
         .execute(&mut *write.tx)
         .await?;
         let gap = gap_of(&mut write.tx, region).await?;
+        audit::append(
+            &mut write.tx,
+            actor,
+            AuditAction::SetTarget,
+            &region.name(),
+            "",
+            &serde_json::json!({ "target_fraction": fraction }).to_string(),
+        )
+        .await?;
         write.tx.commit().await?;
         self.publish(Change::Target(region.clone()));
         Ok(gap)
@@ -727,6 +760,7 @@ impl Store {
     pub(crate) async fn import_counts(
         &self,
         import: &CountsImport,
+        actor: &Actor,
     ) -> Result<Imported, RegistryError> {
         let Some(first) = import.counts.first() else {
             return Err(RegistryError::invalid(
@@ -772,6 +806,15 @@ impl Store {
         match batch_number {
             None => write.tx.rollback().await?,
             Some(batch) => {
+                audit::append(
+                    &mut write.tx,
+                    actor,
+                    AuditAction::ImportRegions,
+                    &format!("batches/{batch}"),
+                    &import.request_id,
+                    &serde_json::json!({ "villages": imported.updated }).to_string(),
+                )
+                .await?;
                 Self::finish(write, batch, &imported).await?;
                 self.publish(Change::Counts(
                     import.counts.iter().map(|c| c.village.clone()).collect(),

@@ -11,7 +11,9 @@ use std::{
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-use crate::{RegistryError, Store, serve};
+use jemput_auth::Role;
+
+use crate::{Actor, NewToken, RegistryError, ServeOptions, Store, serve};
 
 /// The PostgreSQL server tests may use, e.g. `postgres://postgres@127.0.0.1:5432/test`.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
@@ -158,9 +160,37 @@ impl Drop for ShutdownHandle {
     }
 }
 
-/// Serves `store` on `127.0.0.1:0`. The listener is bound before this
-/// returns, so clients can connect at once.
+/// A token of `role` on `store`, limited to `villages` (codes such as
+/// `17.02.09.1001`) if any are given; its bearer string.
+pub async fn issue_token(store: &Store, role: Role, team: &str, villages: &[&str]) -> String {
+    store
+        .create_token(
+            &NewToken {
+                role: Some(role),
+                display_name: format!("test {role}"),
+                team: team.into(),
+                villages: villages.iter().map(|v| (*v).to_owned()).collect(),
+                ..NewToken::default()
+            },
+            &Actor::local(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("issue a {role} token: {e}"))
+        .1
+}
+
+/// Serves `store` on `127.0.0.1:0` with the default options (plaintext,
+/// default limits). The listener is bound before this returns, so clients
+/// can connect at once.
 pub async fn start_registry(store: Store) -> (SocketAddr, ShutdownHandle) {
+    start_registry_with(store, ServeOptions::default()).await
+}
+
+/// As [`start_registry`], with `options`.
+pub async fn start_registry_with(
+    store: Store,
+    options: ServeOptions,
+) -> (SocketAddr, ShutdownHandle) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
@@ -168,7 +198,7 @@ pub async fn start_registry(store: Store) -> (SocketAddr, ShutdownHandle) {
         .local_addr()
         .expect("a bound listener has an address");
     let (stop, stopped) = oneshot::channel::<()>();
-    let served = tokio::spawn(serve(listener, store, async move {
+    let served = tokio::spawn(serve(listener, store, options, async move {
         let _ = stopped.await;
     }));
     (

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use jemput_auth::{AuthChannel, BearerInterceptor};
 use jemput_proto::optimizer::planner_service_server::{PlannerService, PlannerServiceServer};
 use jemput_proto::optimizer::*;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
@@ -14,22 +15,25 @@ use jemput_proto::registry::{
     GetEnrollmentGapRequest, GetRegionRequest, ListEnrollmentGapsRequest, ListRegionsRequest,
     Region, RegionLevel,
 };
-use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 pub struct FakePlanner {
-    registry: RegistryServiceClient<Channel>,
+    registry: RegistryServiceClient<AuthChannel>,
     plans: Mutex<Vec<Plan>>,
     counter: AtomicU64,
 }
 
 impl FakePlanner {
-    pub fn server(registry: &str) -> PlannerServiceServer<FakePlanner> {
+    /// Reads the registry with `token`.
+    pub fn server(registry: &str, token: &str) -> PlannerServiceServer<FakePlanner> {
         let channel = tonic::transport::Endpoint::from_shared(registry.to_owned())
             .expect("registry address")
             .connect_lazy();
         PlannerServiceServer::new(FakePlanner {
-            registry: RegistryServiceClient::new(channel),
+            registry: RegistryServiceClient::with_interceptor(
+                channel,
+                BearerInterceptor::new(token).expect("a token fits in metadata"),
+            ),
             plans: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
         })

@@ -7,9 +7,10 @@ pub mod webdriver;
 
 use std::net::SocketAddr;
 
+use jemput_auth::Role;
 use jemput_dashboard::Backends;
 use jemput_optimizer::PlanStore;
-use jemput_registry::testing::{ShutdownHandle, TestDb, start_registry};
+use jemput_registry::testing::{ShutdownHandle, TestDb, issue_token, start_registry};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -18,10 +19,22 @@ use tokio::sync::oneshot;
 /// for working on the pages.
 pub const STAND_IN_PLANNER: &str = "JEMPUT_STAND_IN_PLANNER";
 
+/// A signed-in browser, as the dashboard's cookie and CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 /// The three servers of one test; dropping it stops them.
 pub struct Stack {
     pub dashboard: SocketAddr,
     pub registry: SocketAddr,
+    /// An admin token of the registry.
+    pub admin: String,
+    /// The admin signed in to the dashboard.
+    pub session: Session,
+    pub store: jemput_registry::Store,
     _registry: ShutdownHandle,
     _stops: Vec<oneshot::Sender<()>>,
     _db: TestDb,
@@ -39,7 +52,8 @@ impl Stack {
 pub async fn start_stack() -> Stack {
     let db = TestDb::sqlite();
     let store = db.open().await;
-    let (registry, registry_handle) = start_registry(store).await;
+    let admin = issue_token(&store, Role::Admin, "", &[]).await;
+    let (registry, registry_handle) = start_registry(store.clone()).await;
     let registry_url = format!("http://{registry}");
 
     let planner_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -47,7 +61,7 @@ pub async fn start_stack() -> Stack {
     let (stop_planner, planner_stopped) = oneshot::channel::<()>();
     let plans_db = TestDb::sqlite();
     if std::env::var(STAND_IN_PLANNER).is_ok_and(|v| v == "1") {
-        let service = fake_planner::FakePlanner::server(&registry_url);
+        let service = fake_planner::FakePlanner::server(&registry_url, &admin);
         tokio::spawn(async move {
             tonic::transport::Server::builder()
                 .add_service(service)
@@ -66,9 +80,15 @@ pub async fn start_stack() -> Stack {
             .expect("open the plan store");
         let registry_url = registry_url.clone();
         tokio::spawn(async move {
-            jemput_optimizer::serve(planner_listener, &registry_url, store, async {
-                let _ = planner_stopped.await;
-            })
+            jemput_optimizer::serve(
+                planner_listener,
+                &registry_url,
+                store,
+                jemput_optimizer::ServeOptions::default(),
+                async {
+                    let _ = planner_stopped.await;
+                },
+            )
             .await
             .expect("the optimizer serves");
         });
@@ -80,17 +100,29 @@ pub async fn start_stack() -> Stack {
     let backends = Backends {
         registry: registry_url,
         optimizer: format!("http://{planner}"),
+        ca: None,
     };
     tokio::spawn(async move {
-        jemput_dashboard::serve(listener, backends, async {
-            let _ = dashboard_stopped.await;
-        })
+        jemput_dashboard::serve(
+            listener,
+            backends,
+            jemput_dashboard::Options::default(),
+            async {
+                let _ = dashboard_stopped.await;
+            },
+        )
         .await
         .unwrap();
     });
+    let session = sign_in(dashboard, &admin)
+        .await
+        .expect("the admin signs in");
     Stack {
         dashboard,
         registry,
+        admin,
+        session,
+        store,
         _registry: registry_handle,
         _stops: vec![stop_planner, stop_dashboard],
         _db: db,
@@ -139,14 +171,59 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     }
 }
 
-/// One request over a fresh connection (`Connection: close`).
-pub async fn http(address: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Reply {
-    let mut stream = TcpStream::connect(address).await.unwrap();
+/// Signs in with `token` as the login form does: the session, or `None`
+/// if the dashboard refused (it then redirects back to /login?error=…).
+pub async fn sign_in(address: SocketAddr, token: &str) -> Option<Session> {
+    let origin = format!("http://{address}");
+    let reply = raw(
+        address,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\ntoken={token}",
+            "token=".len() + token.len()
+        ),
+    )
+    .await;
+    let cookie = reply.header("set-cookie")?.split(';').next()?.to_owned();
+    let mut session = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let info = http(address, "GET", "/api/session", None, Some(&session)).await;
+    session.csrf = info.json()["csrf_token"].as_str()?.to_owned();
+    Some(session)
+}
+
+/// One request over a fresh connection (`Connection: close`), as the
+/// dashboard's own page makes it: with the session's cookie and, for a
+/// write, its CSRF token and the dashboard's origin.
+pub async fn http(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    session: Option<&Session>,
+) -> Reply {
     let body = body.unwrap_or("");
+    let mut extra = String::new();
+    if let Some(session) = session {
+        extra.push_str(&format!("Cookie: {}\r\n", session.cookie));
+        if method != "GET" {
+            extra.push_str(&format!(
+                "X-CSRF-Token: {}\r\nOrigin: http://{address}\r\n",
+                session.csrf
+            ));
+        }
+    }
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
+    raw(address, &request).await
+}
+
+/// Sends `request` as written and reads the whole reply.
+pub async fn raw(address: SocketAddr, request: &str) -> Reply {
+    let mut stream = TcpStream::connect(address).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -182,10 +259,19 @@ pub async fn http(address: SocketAddr, method: &str, path: &str, body: Option<&s
     }
 }
 
-pub async fn get(address: SocketAddr, path: &str) -> Reply {
-    http(address, "GET", path, None).await
+/// A GET as the signed-in admin.
+pub async fn get(stack: &Stack, path: &str) -> Reply {
+    http(stack.dashboard, "GET", path, None, Some(&stack.session)).await
 }
 
-pub async fn post(address: SocketAddr, path: &str, body: &serde_json::Value) -> Reply {
-    http(address, "POST", path, Some(&body.to_string())).await
+/// A JSON POST as the signed-in admin, from the dashboard's own page.
+pub async fn post(stack: &Stack, path: &str, body: &serde_json::Value) -> Reply {
+    http(
+        stack.dashboard,
+        "POST",
+        path,
+        Some(&body.to_string()),
+        Some(&stack.session),
+    )
+    .await
 }

@@ -194,8 +194,10 @@ impl Browser {
             }
             if started.elapsed() > timeout {
                 let text = self.script("return document.body.innerText");
+                let at = self.script("return location.href");
                 panic!(
-                    "timed out waiting for {what}; the page says:\n{}",
+                    "timed out waiting for {what} at {}; the page says:\n{}",
+                    at.as_str().unwrap_or_default(),
                     text.as_str().unwrap_or_default()
                 );
             }

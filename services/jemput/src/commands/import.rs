@@ -248,3 +248,65 @@ mod tests {
         );
     }
 }
+
+/// The CSV import against arbitrary files: reading never panics, and every
+/// problem it finds points at a row and column, or names the header.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn file() -> impl Strategy<Value = String> {
+        let cell = prop_oneof![
+            "[0-9.]{0,16}",
+            "-?[0-9]{1,20}",
+            "[a-zA-Z \"\u{0};]{0,10}",
+            Just("17.02.06.1015".to_string()),
+        ];
+        let header = prop_oneof![
+            Just("code,ktp_el_recorded,ikd_activated".to_string()),
+            Just("region;ktp_el_recorded;ikd_activated".to_string()),
+            ".{0,30}",
+        ];
+        (
+            header,
+            prop::collection::vec(prop::collection::vec(cell, 0..5), 0..6),
+        )
+            .prop_map(|(header, rows)| {
+                let mut text = header;
+                for row in rows {
+                    text.push('\n');
+                    text.push_str(&row.join(","));
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_file_is_read_or_refused_row_by_row(text in file()) {
+            let parsed = CsvFile::parse(std::path::Path::new("export.csv"), &text)
+                .and_then(|file| read_counts(&file));
+            match parsed {
+                Ok((_, counts)) => prop_assert!(!counts.is_empty()),
+                Err(CliError::BadFile { problems, .. }) => {
+                    prop_assert!(!problems.is_empty());
+                    for problem in problems {
+                        prop_assert!(
+                            problem.row.is_some() || !problem.field.is_empty(),
+                            "{problem:?}"
+                        );
+                    }
+                }
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! connected client, talks to the service, and returns a `Report`; printing
 //! is left to the caller, so tests call these against a live registry.
 
+pub mod audit;
 pub mod gaps;
 pub mod import;
 pub mod min_budget;
@@ -9,6 +10,7 @@ pub mod plan;
 pub mod record;
 pub mod scenarios;
 pub mod target;
+pub mod token;
 pub mod up;
 
 mod csv_file;

@@ -152,7 +152,7 @@ pub async fn run(
                 path: dir.clone(),
                 source,
             })?;
-            let mut registry = Registry::connect(registry_url).await?;
+            let mut registry = Registry::connect(registry_url, &optimizer.access).await?;
             Some((dir, map_points(&mut registry, &args.scope.region).await?))
         }
         None => None,

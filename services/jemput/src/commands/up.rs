@@ -6,9 +6,11 @@ use jemput_proto::registry::GetEnrollmentGapRequest;
 use serde::Serialize;
 
 use super::gaps::list_children;
+use jemput_auth::tls::TlsFiles;
+
 use crate::{
     cli::UpArgs,
-    client::Registry,
+    client::{Access, Registry},
     error::CliError,
     input::DEFAULT_DISTRICT,
     output::{GapRow, Report, gap_table},
@@ -28,6 +30,11 @@ pub struct UpReport {
     pub services: Vec<ServiceReport>,
     /// The dashboard's page, to open in a browser.
     pub dashboard: Option<String>,
+    /// The dashboard's page with a one-time code that signs the first
+    /// visitor in as the local admin.
+    pub sign_in: Option<String>,
+    /// Where the local admin token is kept; the commands use it.
+    pub admin_token_file: String,
     pub district: GapRow,
     /// The district's children with the largest gaps, largest first.
     pub largest_gaps: Vec<GapRow>,
@@ -52,12 +59,17 @@ pub enum Protocol {
 
 pub async fn run(args: &UpArgs, json: bool) -> Result<(), CliError> {
     let stop = stop_signal();
+    let tls = TlsFiles::from_flags(args.tls_cert.clone(), args.tls_key.clone())
+        .map_err(CliError::Usage)?;
     let stack = Stack::start(&UpConfig {
         database_url: args.database_url.clone(),
         plans_database_url: args.plans_database_url.clone(),
         registry_listen: args.registry_listen,
         optimizer_listen: args.optimizer_listen,
         dashboard_listen: args.dashboard_listen,
+        tls,
+        insecure: args.insecure,
+        dashboard_hosts: args.dashboard_host.clone(),
     })
     .await?;
     let report = match summarize(&stack).await {
@@ -112,7 +124,12 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
     let registry_url = stack
         .url(REGISTRY)
         .ok_or_else(|| CliError::Usage("the registry is not running".to_string()))?;
-    let mut registry = Registry::connect(&registry_url).await?;
+    let access = Access {
+        token: Some(stack.admin_token().to_string()),
+        ca: stack.tls().map(|files| files.cert.clone()),
+        local_only: false,
+    };
+    let mut registry = Registry::connect(&registry_url, &access).await?;
     let district = registry
         .client
         .get_enrollment_gap(GetEnrollmentGapRequest {
@@ -123,11 +140,16 @@ pub async fn summarize(stack: &Stack) -> Result<UpReport, CliError> {
         .into_inner();
     let largest_gaps =
         list_children(&mut registry, DEFAULT_DISTRICT, "gap desc", LARGEST_GAPS).await?;
+    let sign_in = dashboard
+        .as_ref()
+        .map(|url| format!("{}{}", url.trim_end_matches('/'), stack.sign_in_path()));
     Ok(UpReport {
         database: describe_database(stack.database_url()),
         plans_database: describe_database(stack.plans_database_url()),
         services,
         dashboard,
+        sign_in,
+        admin_token_file: stack.admin_token_file().display().to_string(),
         district: district.into(),
         largest_gaps,
     })
@@ -154,9 +176,13 @@ impl Report for UpReport {
                 service.name, service.url
             ));
         }
-        if let Some(dashboard) = &self.dashboard {
+        out.push_str(&format!(
+            "  {:<11}{}  (admin token: the commands use it; JEMPUT_TOKEN overrides)\n",
+            "token", self.admin_token_file
+        ));
+        if let Some(dashboard) = self.sign_in.as_ref().or(self.dashboard.as_ref()) {
             out.push_str(&format!(
-                "\nDashboard: {dashboard}  (open it in a browser)\n"
+                "\nDashboard: {dashboard}\n  (open it in a browser: the link signs you in once; after that, sign in with the admin token)\n"
             ));
         }
         out.push_str(&format!("\n{}\n", self.district.title()));

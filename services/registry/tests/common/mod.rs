@@ -6,18 +6,30 @@
 
 use std::net::SocketAddr;
 
+use jemput_auth::{AuthChannel, BearerInterceptor, Role};
 use jemput_proto::registry::{self as pb, registry_service_client::RegistryServiceClient};
-use jemput_registry::testing::{ShutdownHandle, TestDb, start_registry};
+use jemput_registry::{
+    Store,
+    testing::{ShutdownHandle, TestDb, issue_token, start_registry},
+};
 use tonic::{Code, Status, transport::Channel};
 use tonic_types::StatusExt;
+
+/// A registry client whose calls carry one token.
+pub type Client = RegistryServiceClient<AuthChannel>;
 
 pub const DISTRICT: &str = "regions/17.02";
 pub const CURUP: &str = "regions/17.02.09";
 
-/// A running registry and a client connected to it.
+/// A running registry and an admin's client connected to it.
 pub struct Harness {
-    pub client: RegistryServiceClient<Channel>,
+    pub client: Client,
     pub address: SocketAddr,
+    /// The store behind the server, to issue tokens of any role.
+    pub store: Store,
+    pub admin: String,
+    /// The database's URL, to look under the registry.
+    pub db_url: String,
     shutdown: Option<ShutdownHandle>,
     // Dropped last: the database outlives the server using it.
     _db: TestDb,
@@ -26,13 +38,20 @@ pub struct Harness {
 impl Harness {
     pub async fn on(db: TestDb) -> Harness {
         let store = db.open().await;
-        let (address, shutdown) = start_registry(store).await;
-        let client = RegistryServiceClient::connect(format!("http://{address}"))
+        let admin = issue_token(&store, Role::Admin, "", &[]).await;
+        let (address, shutdown) = start_registry(store.clone()).await;
+        let channel = Channel::from_shared(format!("http://{address}"))
+            .expect("a valid URI")
+            .connect()
             .await
             .expect("connect to the registry");
+        let client = authed(channel, &admin);
         Harness {
             client,
             address,
+            store,
+            admin,
+            db_url: db.url().to_owned(),
             shutdown: Some(shutdown),
             _db: db,
         }
@@ -52,6 +71,16 @@ impl Harness {
             .connect()
             .await
             .expect("connect to the registry")
+    }
+
+    /// A client on a connection of its own, with the admin's token.
+    pub async fn admin_client(&self) -> Client {
+        authed(self.channel().await, &self.admin)
+    }
+
+    /// A new token of `role`, limited to `villages` if any.
+    pub async fn token(&self, role: Role, team: &str, villages: &[&str]) -> String {
+        issue_token(&self.store, role, team, villages).await
     }
 
     /// Stops the server, waiting for in-flight calls.
@@ -116,6 +145,14 @@ macro_rules! on_both_engines {
             )*
         }
     };
+}
+
+/// A client of `channel` whose calls carry `token`.
+pub fn authed(channel: Channel, token: &str) -> Client {
+    RegistryServiceClient::with_interceptor(
+        channel,
+        BearerInterceptor::new(token).expect("a token fits in metadata"),
+    )
 }
 
 pub fn report(region: &str, count: i64, date: &str, channel: pb::Channel) -> pb::ActivationReport {
