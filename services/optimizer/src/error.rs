@@ -21,6 +21,9 @@ pub enum OptimizerError {
     Registry(Status),
     #[error("the solve was cancelled")]
     Cancelled,
+    /// The caller's deadline passed while the call waited for a core.
+    #[error("the deadline passed before a solver was free")]
+    DeadlineExceeded,
     /// A plan failed its own validation: a bug, never shown as the client's fault.
     #[error("internal: {0}")]
     Internal(String),
@@ -82,6 +85,9 @@ impl From<OptimizerError> for Status {
             }
             OptimizerError::Registry(status) => status,
             OptimizerError::Cancelled => Status::cancelled("the solve was cancelled"),
+            OptimizerError::DeadlineExceeded => Status::deadline_exceeded(
+                "the deadline passed while the call waited for a free solver",
+            ),
             OptimizerError::Internal(why) => Status::internal(why),
             OptimizerError::Database(e) => Status::internal(format!("database: {e}")),
             OptimizerError::Migrate(e) => Status::internal(format!("database migration: {e}")),

@@ -111,6 +111,10 @@ pub async fn serve(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             shutdown.await;
             tracing::info!("optimizer shutting down");
+            // Health checkers stop sending new solves while calls drain.
+            health_reporter
+                .set_not_serving::<PlannerServiceServer<service::Planner>>()
+                .await;
         })
         .await?;
     Ok(())

@@ -44,12 +44,14 @@ impl Planner {
         }
     }
 
-    /// Runs `work` on the blocking pool with a stop time from the caller's
-    /// gRPC deadline and `time_limit_seconds`, whichever is sooner. If the
-    /// caller goes away, the solve is told to stop.
+    /// Runs `work` on the blocking pool with a stop time counted from the
+    /// call's arrival: its gRPC deadline or `time_limit_seconds`, whichever
+    /// is sooner, so time spent queued for a core counts. A call whose
+    /// deadline passes in the queue is answered DEADLINE_EXCEEDED without
+    /// solving. If the caller goes away, the solve is told to stop.
     async fn solve<T, F>(
         &self,
-        deadline: Option<Duration>,
+        call: Arrival,
         time_limit_seconds: f64,
         work: F,
     ) -> Result<T, OptimizerError>
@@ -57,18 +59,20 @@ impl Planner {
         T: Send + 'static,
         F: FnOnce(&Options<'_>) -> Result<T, PlanError> + Send + 'static,
     {
-        let permit = self
-            .solves
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| OptimizerError::Cancelled)?;
         let mut budget = Duration::from_secs_f64(time_limit_seconds.clamp(0.1, 300.0));
-        if let Some(d) = deadline {
+        if let Some(d) = call.deadline {
             // Leave room to store the plan and answer before the caller gives up.
             budget = budget.min(d.mul_f64(0.8));
         }
-        let stop_at = Instant::now() + budget;
+        let stop_at = call.at + budget;
+        let acquire = self.solves.clone().acquire_owned();
+        let permit = match call.deadline {
+            Some(deadline) => tokio::time::timeout_at((call.at + deadline).into(), acquire)
+                .await
+                .map_err(|_| OptimizerError::DeadlineExceeded)?,
+            None => acquire.await,
+        }
+        .map_err(|_| OptimizerError::Cancelled)?;
         let cancel = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancel.clone());
         let task = tokio::task::spawn_blocking(move || {
@@ -219,6 +223,23 @@ fn new_id(micros: i64) -> String {
     )
 }
 
+/// When a call arrived and how long its caller waits: the deadlines of its
+/// work count from here.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    at: Instant,
+    deadline: Option<Duration>,
+}
+
+impl Arrival {
+    fn of<T>(request: &Request<T>) -> Arrival {
+        Arrival {
+            at: Instant::now(),
+            deadline: grpc_deadline(request),
+        }
+    }
+}
+
 /// The caller's gRPC deadline, from the `grpc-timeout` header.
 fn grpc_deadline<T>(request: &Request<T>) -> Option<Duration> {
     let value = request.metadata().get("grpc-timeout")?.to_str().ok()?;
@@ -260,7 +281,7 @@ impl PlannerService for Planner {
         &self,
         request: Request<pb::CreatePlanRequest>,
     ) -> Result<Response<pb::Plan>, Status> {
-        let deadline = grpc_deadline(&request);
+        let deadline = Arrival::of(&request);
         let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
         convert::precheck(&req.region, &req.request_id, req.parameters.as_ref())
@@ -367,7 +388,7 @@ impl PlannerService for Planner {
         &self,
         request: Request<pb::EvaluateBudgetsRequest>,
     ) -> Result<Response<pb::EvaluateBudgetsResponse>, Status> {
-        let deadline = grpc_deadline(&request);
+        let deadline = Arrival::of(&request);
         let (_, _, bearer) = identity(&request)?;
         let req = request.into_inner();
         convert::precheck(&req.region, "", req.parameters.as_ref())
@@ -434,7 +455,7 @@ impl PlannerService for Planner {
         &self,
         request: Request<pb::FindMinimumBudgetRequest>,
     ) -> Result<Response<pb::FindMinimumBudgetResponse>, Status> {
-        let deadline_header = grpc_deadline(&request);
+        let deadline_header = Arrival::of(&request);
         let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
         convert::precheck(&req.region, "", req.parameters.as_ref())
@@ -478,7 +499,7 @@ impl PlannerService for Planner {
         &self,
         request: Request<pb::ReplanPlanRequest>,
     ) -> Result<Response<pb::Plan>, Status> {
-        let deadline = grpc_deadline(&request);
+        let deadline = Arrival::of(&request);
         let (caller, peer, bearer) = identity(&request)?;
         let req = request.into_inner();
         convert::precheck("", &req.request_id, None).map_err(OptimizerError::InvalidArgument)?;
