@@ -32,6 +32,18 @@ pub fn parse_region(text: &str) -> Result<String, String> {
     Ok(format!("regions/{code}"))
 }
 
+/// `activations/12` or just `12`: a ledger entry's name.
+pub fn parse_activation(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let id = text.strip_prefix("activations/").unwrap_or(text);
+    if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{text}` is not a ledger entry: expected activations/12 (see `jemput ledger`)"
+        ));
+    }
+    Ok(format!("activations/{id}"))
+}
+
 /// The code part of a region name, for tables: `regions/17.02.09` → `17.02.09`.
 pub fn region_code(name: &str) -> &str {
     name.strip_prefix("regions/").unwrap_or(name)
@@ -62,14 +74,7 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
-/// Today in the district's calendar. Rejang Lebong keeps WIB (UTC+7), as
-/// the registry does when it checks that no activation is in the future;
-/// the machine's own time zone (often UTC on servers) would record work done
-/// before 07:00 WIB on the day before.
-pub fn today_in_district() -> NaiveDate {
-    let wib = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-    chrono::Utc::now().with_timezone(&wib).date_naive()
-}
+pub use jemput_base::calendar::today_in_district;
 
 /// Reads a `YYYY-MM-DD` date.
 /// A role name: admin, planner, budget, field, viewer or service.
@@ -99,8 +104,8 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-03-31"))
+    jemput_base::calendar::parse_date(text.trim())
+        .ok_or_else(|| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-03-31"))
 }
 
 /// Reads an amount of whole rupiah as a budget officer writes it:

@@ -87,14 +87,7 @@ pub fn next_working_day(today: NaiveDate, holidays: &[NaiveDate]) -> NaiveDate {
     date
 }
 
-/// Parses "YYYY-MM-DD".
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
+pub use jemput_base::calendar::parse_date;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, hash_map::Entry};
 
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate};
 use jemput_proto::optimizer as pb;
 
 use crate::calendar::{next_working_day, parse_date};
@@ -21,10 +21,7 @@ use crate::solve::{Method, Plan, Scenario};
 /// than any plan (the horizon is at most 2000 working days).
 const DEFAULT_HOLIDAYS_SPAN_DAYS: u64 = 3000;
 
-/// Today in the district (WIB, UTC+7): what "past" means for a start date.
-pub fn today_in_district() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
+pub use jemput_base::calendar::today_in_district;
 
 /// The most days off a plan may list: a decade of public holidays and
 /// collective leave is under 300.

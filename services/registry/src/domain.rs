@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 /// The prefix of every region's resource name.
@@ -165,21 +165,7 @@ impl Channel {
     }
 }
 
-/// Parses a strict `YYYY-MM-DD` date (chrono alone would also take `2024-1-5`).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    if text.len() != 10 {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-/// Today in Rejang Lebong, which keeps Western Indonesian Time (UTC+7): a
-/// report made in the evening there must not count as "tomorrow".
-pub fn today_in_district() -> NaiveDate {
-    const WIB_SECONDS: i32 = 7 * 3600;
-    let wib = FixedOffset::east_opt(WIB_SECONDS).expect("UTC+7 is a valid offset");
-    Utc::now().with_timezone(&wib).date_naive()
-}
+pub use jemput_base::calendar::{parse_date, today_in_district};
 
 /// Microseconds since the Unix epoch, the unit of every stored time.
 pub fn now_micros() -> i64 {
