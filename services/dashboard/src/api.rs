@@ -23,8 +23,8 @@ use jemput_proto::optimizer::{
     GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest,
 };
 use jemput_proto::registry::{
-    GetEnrollmentGapRequest, GetRegionRequest, ListEnrollmentGapsRequest, ListRegionsRequest,
-    Region, RegionLevel, RegionView, SummarizeActivationsRequest, WatchEnrollmentGapsRequest,
+    GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest, ListEnrollmentGapsRequest,
+    ListRegionsRequest, Region, RegionLevel, RegionView, WatchEnrollmentGapsRequest,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -558,30 +558,23 @@ struct ProgressQuery {
     as_of: Option<String>,
 }
 
-/// Points at most on the actual-progress line (one ledger sum each).
-const PROGRESS_POINTS: usize = 12;
+/// Ledger entries read at most for one comparison (1000 a page).
+const MAX_LEDGER_PAGES: usize = 200;
 
-/// The plan's projection against the ledger: activations recorded since
-/// the plan's start, at up to a dozen of the plan's days up to `as_of`, and
-/// per village what the plan expected by then against what was recorded.
+/// The plan against the ledger (see [`crate::progress`]): per day, team and
+/// village, and the projection redrawn from what was recorded by `as_of`.
 async fn plan_progress(
     State(state): Shared,
     Path(id): Path<String>,
     Query(query): Query<ProgressQuery>,
 ) -> ApiResult<axum::Json<Value>> {
     let plan = fetch_plan(&state, &id).await?;
-    let as_of = query.as_of.filter(|d| !d.is_empty()).unwrap_or_else(|| {
-        chrono::Local::now()
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string()
-    });
-    if chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").is_err() {
-        return Err(ApiError::invalid(
-            "as_of",
-            format!("{as_of:?} is not a YYYY-MM-DD date"),
-        ));
-    }
+    let as_of = match query.as_of.filter(|d| !d.is_empty()) {
+        None => jemput_base::calendar::today_in_district(),
+        Some(text) => jemput_base::calendar::parse_date(&text).ok_or_else(|| {
+            ApiError::invalid("as_of", format!("{text:?} is not a YYYY-MM-DD date"))
+        })?,
+    };
     let start = plan
         .parameters
         .as_ref()
@@ -589,102 +582,37 @@ async fn plan_progress(
         .filter(|d| !d.is_empty())
         .or_else(|| plan.projection.first().map(|p| p.date.clone()))
         .unwrap_or_default();
-    let at_start = plan
-        .summary
-        .as_ref()
-        .map_or(0, |s| s.ikd_activated_at_start);
-    // ISO dates compare as text.
-    let elapsed: Vec<_> = plan.projection.iter().filter(|p| p.date <= as_of).collect();
-    let step = elapsed.len().div_ceil(PROGRESS_POINTS).max(1);
-    let mut sampled: Vec<_> = elapsed.iter().step_by(step).copied().collect();
-    if let Some(last) = elapsed.last()
-        && sampled.last().map(|p| &p.date) != Some(&last.date)
-    {
-        sampled.push(last);
-    }
-    let mut client = state.clients.registry.clone();
-    let mut points = Vec::with_capacity(sampled.len());
-    for point in sampled {
-        let sum = client
-            .summarize_activations(request(
-                SummarizeActivationsRequest {
-                    parent: plan.region.clone(),
-                    start_date: start.clone(),
-                    end_date: point.date.clone(),
-                },
-                READ_TIMEOUT,
-            ))
-            .await?
-            .into_inner();
-        points.push(json!({
-            "date": point.date,
-            "working_day": point.working_day,
-            "planned_ikd_activated": point.ikd_activated,
-            "planned_mobile": point.mobile_activations,
-            "actual_ikd_activated": at_start + sum.total,
-            "actual_total": sum.total,
-        }));
-    }
-    // A plan that starts after `as_of` has nothing recorded yet; the
-    // registry refuses a range that ends before it starts.
-    let recorded = if start > as_of {
-        Default::default()
-    } else {
-        client
-            .summarize_activations(request(
-                SummarizeActivationsRequest {
-                    parent: plan.region.clone(),
-                    start_date: start.clone(),
-                    end_date: as_of.clone(),
-                },
-                READ_TIMEOUT,
-            ))
-            .await?
-            .into_inner()
-    };
-    let mut villages: HashMap<String, (String, i64, i64, i64)> = HashMap::new();
-    for team in &plan.teams {
-        for day in team.days.iter().filter(|d| d.date <= as_of) {
-            for stop in &day.stops {
-                let entry = villages
-                    .entry(stop.region.clone())
-                    .or_insert_with(|| (stop.display_name.clone(), 0, 0, 0));
-                entry.1 += stop.expected_activations;
+    let as_of_text = as_of.format("%Y-%m-%d").to_string();
+    let mut entries = Vec::new();
+    // A plan that starts after `as_of` has nothing recorded yet.
+    if start <= as_of_text {
+        let mut client = state.clients.registry.clone();
+        let mut page_token = String::new();
+        for _ in 0..MAX_LEDGER_PAGES {
+            let page = client
+                .list_activations(request(
+                    ListActivationsRequest {
+                        parent: plan.region.clone(),
+                        page_size: 1000,
+                        page_token,
+                        start_date: start.clone(),
+                        end_date: as_of_text.clone(),
+                    },
+                    READ_TIMEOUT,
+                ))
+                .await?
+                .into_inner();
+            entries.extend(page.activations);
+            if page.next_page_token.is_empty() {
+                break;
             }
+            page_token = page.next_page_token;
         }
     }
-    for village in &recorded.villages {
-        let entry = villages
-            .entry(village.region.clone())
-            .or_insert_with(|| (String::new(), 0, 0, 0));
-        entry.2 = village.mobile_team;
-        entry.3 = village.total;
-    }
-    let mut rows: Vec<Value> = villages
-        .into_iter()
-        .map(|(region, (name, planned, mobile, total))| {
-            json!({
-                "region": region,
-                "display_name": name,
-                "planned_mobile": planned,
-                "actual_mobile": mobile,
-                "actual_total": total,
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| a["region"].as_str().cmp(&b["region"].as_str()));
-    let planned_by_now = elapsed.last().map_or(at_start, |p| p.ikd_activated);
-    Ok(axum::Json(json!({
-        "plan": plan.name,
-        "start_date": start,
-        "as_of": as_of,
-        "ikd_activated_at_start": at_start,
-        "planned_ikd_activated": planned_by_now,
-        "actual_ikd_activated": at_start + recorded.total,
-        "recorded_since_start": recorded.total,
-        "points": points,
-        "villages": rows,
-    })))
+    let progress = crate::progress::compare(&plan, &entries, as_of);
+    Ok(axum::Json(serde_json::to_value(progress).map_err(
+        |err| ApiError::internal(format!("progress: {err}")),
+    )?))
 }
 
 #[derive(Deserialize)]

@@ -375,6 +375,7 @@ pub fn audit_entry(e: &AuditEntry) -> Value {
     let action = AuditAction::try_from(e.action).map_or("", |a| match a {
         AuditAction::Unspecified => "",
         AuditAction::RecordActivations => "record_activations",
+        AuditAction::CorrectActivation => "correct_activation",
         AuditAction::ImportRegions => "import_regions",
         AuditAction::SetTarget => "set_target",
         AuditAction::CreateToken => "create_token",

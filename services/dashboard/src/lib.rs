@@ -18,6 +18,7 @@ mod backends;
 pub mod export;
 pub mod format;
 mod json;
+pub mod progress;
 mod web;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};

@@ -52,6 +52,12 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Record activations done in a village, or a CSV file of reports.
     Record(RecordArgs),
+    /// List the activation ledger of a region, newest first, with each
+    /// entry's corrections.
+    Ledger(LedgerArgs),
+    /// Correct a wrongly recorded ledger entry: a correcting entry is
+    /// appended (the ledger keeps both) and the totals follow.
+    Correct(CorrectArgs),
     /// Replace village counts from a Dukcapil export (CSV).
     Import(ImportArgs),
     /// Set the target share of a region (its villages inherit it).
@@ -256,6 +262,32 @@ pub struct MinBudgetArgs {
     pub teams: Option<i32>,
     #[command(flatten)]
     pub scope: PlanScope,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LedgerArgs {
+    /// A district, kecamatan or village, e.g. 17.02.09; default: the district 17.02.
+    #[arg(value_name = "REGION", value_parser = input::parse_region)]
+    pub region: Option<String>,
+    /// The most entries to show.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CorrectArgs {
+    /// The entry to correct, e.g. activations/12 (see `jemput ledger`).
+    #[arg(value_name = "ENTRY", value_parser = input::parse_activation)]
+    pub entry: String,
+    /// What the entry should have counted (0 withdraws it).
+    #[arg(long, allow_negative_numbers = true)]
+    pub count: i64,
+    /// Why it was wrong, e.g. "typed 400 for 40".
+    #[arg(long)]
+    pub reason: String,
+    /// Makes a retry safe: the same id is applied once (default: a fresh id).
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -90,6 +90,20 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Ledger(args) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(
+                &commands::ledger::list(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::Correct(args) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(
+                &commands::ledger::correct(&mut registry, &args).await?,
+                global.json,
+            )
+        }
         Command::Import(args) => {
             let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
@@ -135,6 +149,8 @@ pub fn init_tracing(command: &Command) {
         Command::Up(_) => "info",
         Command::Gaps(_)
         | Command::Record(_)
+        | Command::Ledger(_)
+        | Command::Correct(_)
         | Command::Import(_)
         | Command::Target(_)
         | Command::Plan(_)

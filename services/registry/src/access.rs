@@ -47,6 +47,14 @@ pub const METHODS: MethodRoles = &[
         RECORDERS,
     ),
     (
+        "/jemput.registry.v1.RegistryService/ListActivations",
+        EVERYONE,
+    ),
+    (
+        "/jemput.registry.v1.RegistryService/CorrectActivation",
+        RECORDERS,
+    ),
+    (
         "/jemput.registry.v1.RegistryService/SummarizeActivations",
         EVERYONE,
     ),

@@ -31,6 +31,7 @@ impl Actor {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     RecordActivations,
+    CorrectActivation,
     ImportRegions,
     SetTarget,
     CreateToken,
@@ -41,6 +42,7 @@ impl AuditAction {
     fn to_db(self) -> &'static str {
         match self {
             AuditAction::RecordActivations => "record_activations",
+            AuditAction::CorrectActivation => "correct_activation",
             AuditAction::ImportRegions => "import_regions",
             AuditAction::SetTarget => "set_target",
             AuditAction::CreateToken => "create_token",
@@ -51,6 +53,7 @@ impl AuditAction {
     fn from_db(text: &str) -> Option<AuditAction> {
         [
             AuditAction::RecordActivations,
+            AuditAction::CorrectActivation,
             AuditAction::ImportRegions,
             AuditAction::SetTarget,
             AuditAction::CreateToken,
@@ -63,6 +66,7 @@ impl AuditAction {
     fn to_pb(self) -> pb::AuditAction {
         match self {
             AuditAction::RecordActivations => pb::AuditAction::RecordActivations,
+            AuditAction::CorrectActivation => pb::AuditAction::CorrectActivation,
             AuditAction::ImportRegions => pb::AuditAction::ImportRegions,
             AuditAction::SetTarget => pb::AuditAction::SetTarget,
             AuditAction::CreateToken => pb::AuditAction::CreateToken,

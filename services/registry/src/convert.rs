@@ -14,7 +14,10 @@ use crate::{
     domain::{Channel, Gap, Level, RegionCode, parse_date},
     error::{RegistryError, Violations},
     seed::BOUNDARY_ATTRIBUTION,
-    store::{Activation, ActivationBatch, CountsImport, RegionRecord, VillageCounts},
+    store::{
+        Activation, ActivationBatch, Correction, CountsImport, LedgerEntry, RegionRecord,
+        VillageCounts,
+    },
 };
 
 /// Page size when the client gives none.
@@ -547,6 +550,152 @@ pub fn counts_import(
         counts,
         validate_only: request.validate_only,
     })
+}
+
+/// The longest reason a correction may give: a sentence, not a document.
+pub const MAX_REASON_BYTES: usize = 500;
+
+/// Parses `activations/{id}`.
+pub fn activation_id(name: &str) -> Option<i64> {
+    let id = name.strip_prefix("activations/")?;
+    if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok().filter(|id| *id > 0)
+}
+
+/// A checked `ListActivations` request.
+pub struct ListActivations {
+    pub parent: RegionCode,
+    /// Inclusive activation dates.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub page: Page,
+    pub query: String,
+}
+
+impl TryFrom<pb::ListActivationsRequest> for ListActivations {
+    type Error = RegistryError;
+
+    fn try_from(request: pb::ListActivationsRequest) -> Result<Self, RegistryError> {
+        let pb::ListActivationsRequest {
+            parent,
+            page_size,
+            page_token,
+            start_date,
+            end_date,
+        } = request;
+        let mut violations = Violations::default();
+        let code = region_field(&parent, "parent", &mut violations);
+        let mut date = |text: &str, field: &str| -> Option<NaiveDate> {
+            if text.is_empty() {
+                return None;
+            }
+            let date = parse_date(text);
+            if date.is_none() {
+                violations.add(
+                    field,
+                    format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
+                );
+            }
+            date
+        };
+        let start = date(&start_date, "start_date");
+        let end = date(&end_date, "end_date");
+        if let (Some(start), Some(end)) = (start, end)
+            && start > end
+        {
+            violations.add("start_date", format!("is after end_date ({end})"));
+        }
+        let query = format!("activations|{parent}|{start_date}|{end_date}");
+        let page = page_field(page_size, &page_token, &query, &mut violations);
+        violations.into_result()?;
+        Ok(ListActivations {
+            parent: code.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            start,
+            end,
+            page,
+            query,
+        })
+    }
+}
+
+/// Checks a `CorrectActivation` request.
+pub fn correction(request: pb::CorrectActivationRequest) -> Result<Correction, RegistryError> {
+    let payload_sha256 = payload_sha256("CorrectActivation", &request);
+    let pb::CorrectActivationRequest {
+        request_id,
+        activation,
+        corrected_count,
+        reason,
+    } = request;
+    let mut violations = Violations::default();
+    request_id_field(&request_id, &mut violations);
+    let entry = activation_id(&activation);
+    if entry.is_none() {
+        violations.add(
+            "activation",
+            format!(
+                "must be activations/ and an entry number, e.g. activations/12; got {}",
+                excerpt(&activation)
+            ),
+        );
+    }
+    if corrected_count < 0 {
+        violations.add(
+            "corrected_count",
+            format!("must not be negative (0 withdraws the entry); got {corrected_count}"),
+        );
+    } else if corrected_count > MAX_VILLAGE_COUNT {
+        violations.add(
+            "corrected_count",
+            format!("must be at most {MAX_VILLAGE_COUNT}; got {corrected_count}"),
+        );
+    }
+    if reason.trim().is_empty() {
+        violations.add("reason", "is required: say why the entry was wrong");
+    } else if reason.len() > MAX_REASON_BYTES {
+        violations.add(
+            "reason",
+            format!(
+                "must be at most {MAX_REASON_BYTES} bytes; got {}",
+                reason.len()
+            ),
+        );
+    } else {
+        printable_field(&reason, "reason", &mut violations);
+    }
+    violations.into_result()?;
+    Ok(Correction {
+        request_id,
+        payload_sha256,
+        entry: entry.ok_or_else(|| RegistryError::invalid("activation", "missing"))?,
+        corrected_count,
+        reason: reason.trim().to_owned(),
+    })
+}
+
+impl From<&LedgerEntry> for pb::Activation {
+    fn from(entry: &LedgerEntry) -> pb::Activation {
+        pb::Activation {
+            name: format!("activations/{}", entry.id),
+            region: entry.village.name(),
+            count: entry.count,
+            activation_date: entry.date.format("%Y-%m-%d").to_string(),
+            channel: match entry.channel {
+                Channel::Office => pb::Channel::Office,
+                Channel::MobileTeam => pb::Channel::MobileTeam,
+            } as i32,
+            team: entry.team.clone(),
+            batch: entry.batch,
+            record_time: Some(timestamp(entry.recorded_micros)),
+            corrects: entry
+                .corrects
+                .map_or_else(String::new, |id| format!("activations/{id}")),
+            reason: entry.reason.clone(),
+            corrected_count: entry.corrected_count,
+        }
+    }
 }
 
 /// A checked `SummarizeActivations` request.

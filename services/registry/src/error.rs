@@ -74,6 +74,13 @@ pub enum RegistryError {
     /// report at which the village went over.
     #[error("batch would take villages above their recorded KTP-el: {0}")]
     AboveRecorded(Violations),
+    /// A well-formed ledger entry name that the ledger does not hold.
+    #[error("activations/{0} does not exist")]
+    ActivationNotFound(i64),
+    /// A well-formed correction that cannot be applied as asked: it would
+    /// change nothing, or take the village outside 0..=its recorded KTP-el.
+    #[error("correction refused: {0}")]
+    CorrectionRefused(Violations),
     /// A well-formed token name that the registry does not hold.
     #[error("{0} does not exist")]
     TokenNotFound(String),
@@ -140,9 +147,9 @@ impl From<RegistryError> for Status {
                 }
                 Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
             }
-            RegistryError::NotFound(_) | RegistryError::TokenNotFound(_) => {
-                Status::not_found(error.to_string())
-            }
+            RegistryError::NotFound(_)
+            | RegistryError::TokenNotFound(_)
+            | RegistryError::ActivationNotFound(_) => Status::not_found(error.to_string()),
             RegistryError::PermissionDenied(violations) => {
                 let mut details = ErrorDetails::new();
                 for v in violations.iter() {
@@ -162,6 +169,17 @@ impl From<RegistryError> for Status {
                 for v in violations.iter() {
                     details.add_precondition_failure_violation(
                         "ABOVE_KTP_EL_RECORDED",
+                        &v.field,
+                        &v.description,
+                    );
+                }
+                Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
+            }
+            RegistryError::CorrectionRefused(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in violations.iter() {
+                    details.add_precondition_failure_violation(
+                        "CORRECTION_REFUSED",
                         &v.field,
                         &v.description,
                     );

@@ -12,10 +12,10 @@ use jemput_auth::Caller;
 
 use crate::{
     access::actor,
-    convert::{self, GetRegion, ListGaps, ListRegions, SetTarget, page_token},
+    convert::{self, GetRegion, ListActivations, ListGaps, ListRegions, SetTarget, page_token},
     domain::{Gap, today_in_district},
     error::{RegistryError, Violations},
-    store::{ActivationBatch, CountsImport, Store},
+    store::{ActivationBatch, CountsImport, LedgerEntry, Store},
 };
 
 /// Gaps queued for one watcher before the sender waits for the client.
@@ -55,6 +55,35 @@ fn within_scope(batch: &ActivationBatch, caller: &Caller) -> Result<(), Registry
                 format!("this token records for {team:?} only"),
             );
         }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(RegistryError::PermissionDenied(violations))
+    }
+}
+
+/// A token limited to some villages or one team may correct only their
+/// entries.
+fn within_scope_of_entry(entry: &LedgerEntry, caller: &Caller) -> Result<(), RegistryError> {
+    let mut violations = Violations::default();
+    let village = entry.village.name();
+    if !caller.may_record_for(&village) {
+        violations.add(
+            "activation",
+            format!("is for {village}, outside this token's villages"),
+        );
+    }
+    if let Some(team) = &caller.team
+        && &entry.team != team
+    {
+        violations.add(
+            "activation",
+            format!(
+                "was recorded by {:?}; this token corrects {team:?} only",
+                entry.team
+            ),
+        );
     }
     if violations.is_empty() {
         Ok(())
@@ -191,6 +220,44 @@ impl RegistryService for Registry {
             activations: recorded.activations,
             batch: recorded.batch,
             district_gap: Some((&recorded.district_gap).into()),
+        }))
+    }
+
+    async fn list_activations(
+        &self,
+        request: Request<pb::ListActivationsRequest>,
+    ) -> Result<Response<pb::ListActivationsResponse>, Status> {
+        let list: ListActivations = request.into_inner().try_into()?;
+        let mut entries = self
+            .store
+            .ledger(
+                &list.parent,
+                (list.start, list.end),
+                list.page.offset,
+                list.page.size + 1,
+            )
+            .await?;
+        let next_page_token = next_page(&mut entries, &list.query, list.page);
+        Ok(Response::new(pb::ListActivationsResponse {
+            activations: entries.iter().map(pb::Activation::from).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn correct_activation(
+        &self,
+        request: Request<pb::CorrectActivationRequest>,
+    ) -> Result<Response<pb::CorrectActivationResponse>, Status> {
+        let actor = actor(&request)?;
+        let correction = convert::correction(request.into_inner())?;
+        // Entries never change, so the scope read here still holds when
+        // the correction is written.
+        let entry = self.store.ledger_entry(correction.entry).await?;
+        within_scope_of_entry(&entry, &actor.caller)?;
+        let (correcting, gap) = self.store.correct_activation(&correction, &actor).await?;
+        Ok(Response::new(pb::CorrectActivationResponse {
+            correction: Some((&correcting).into()),
+            district_gap: Some((&gap).into()),
         }))
     }
 

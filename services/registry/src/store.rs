@@ -136,6 +136,45 @@ pub struct Recorded {
     pub district_gap: Gap,
 }
 
+/// One row of the ledger, as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub batch: i64,
+    pub village: RegionCode,
+    /// Positive when recorded; a correction's signed difference.
+    pub count: i64,
+    pub date: NaiveDate,
+    pub channel: Channel,
+    pub team: String,
+    pub recorded_micros: i64,
+    /// The recorded entry a correction corrects.
+    pub corrects: Option<i64>,
+    pub reason: String,
+    /// A recorded entry's count after its corrections; 0 for a correction.
+    pub corrected_count: i64,
+}
+
+/// A validated `CorrectActivation` call.
+#[derive(Clone, Debug)]
+pub struct Correction {
+    pub request_id: String,
+    pub payload_sha256: Vec<u8>,
+    /// The recorded entry to correct.
+    pub entry: i64,
+    /// What it should count.
+    pub corrected_count: i64,
+    pub reason: String,
+}
+
+/// The answer to a `CorrectActivation` call, stored for retries: the entry
+/// itself is read back (the ledger never changes a row).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct CorrectedAnswer {
+    correction: i64,
+    district_gap: Gap,
+}
+
 /// New counts for one village.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VillageCounts {
@@ -723,6 +762,192 @@ impl Store {
         Ok(recorded)
     }
 
+    /// One ledger entry, with what it counts after its corrections.
+    pub(crate) async fn ledger_entry(&self, id: i64) -> Result<LedgerEntry, RegistryError> {
+        let sql = format!("{LEDGER_SELECT} WHERE a.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.inner.pool)
+            .await?
+            .ok_or(RegistryError::ActivationNotFound(id))?;
+        row_to_entry(&row)
+    }
+
+    /// The ledger entries of villages in `parent` (or of that village),
+    /// newest first.
+    pub(crate) async fn ledger(
+        &self,
+        parent: &RegionCode,
+        dates: (Option<NaiveDate>, Option<NaiveDate>),
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<LedgerEntry>, RegistryError> {
+        self.require(parent)?;
+        let sql = format!(
+            "{LEDGER_SELECT} WHERE (a.region_code = $1 OR a.region_code LIKE $2) \
+             AND a.activation_date >= $3 AND a.activation_date <= $4 \
+             ORDER BY a.id DESC LIMIT $5 OFFSET $6"
+        );
+        // ISO dates order as text; '9' sorts after every date.
+        let text = |date: Option<NaiveDate>, open: &str| {
+            date.map_or_else(|| open.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+        };
+        let rows = sqlx::query(&sql)
+            .bind(parent.as_str())
+            .bind(parent.descendants_pattern())
+            .bind(text(dates.0, ""))
+            .bind(text(dates.1, "9"))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.inner.pool)
+            .await?;
+        rows.iter().map(row_to_entry).collect()
+    }
+
+    /// Appends the entry that brings a recorded entry to its right count,
+    /// and moves the village's count by the difference, all or nothing. A
+    /// retry gets the stored answer.
+    pub(crate) async fn correct_activation(
+        &self,
+        correction: &Correction,
+        actor: &Actor,
+    ) -> Result<(LedgerEntry, Gap), RegistryError> {
+        let mut write = self.begin_write().await?;
+        let batch_number = match Self::claim::<CorrectedAnswer>(
+            &mut write.tx,
+            &correction.request_id,
+            &correction.payload_sha256,
+        )
+        .await?
+        {
+            Claim::Fresh(number) => number,
+            Claim::Replay(answer) => {
+                write.tx.rollback().await?;
+                return Ok((
+                    self.ledger_entry(answer.correction).await?,
+                    answer.district_gap,
+                ));
+            }
+        };
+        let sql = format!("{LEDGER_SELECT} WHERE a.id = $1");
+        let Some(row) = sqlx::query(&sql)
+            .bind(correction.entry)
+            .fetch_optional(&mut *write.tx)
+            .await?
+        else {
+            write.tx.rollback().await?;
+            return Err(RegistryError::ActivationNotFound(correction.entry));
+        };
+        let entry = row_to_entry(&row)?;
+        let refuse = |field: &str, why: String| {
+            let mut violations = Violations::default();
+            violations.add(field, why);
+            RegistryError::CorrectionRefused(violations)
+        };
+        if let Some(original) = entry.corrects {
+            write.tx.rollback().await?;
+            return Err(RegistryError::invalid(
+                "activation",
+                format!(
+                    "activations/{} is itself a correction; correct activations/{original}",
+                    entry.id
+                ),
+            ));
+        }
+        // Both are at most MAX_VILLAGE_COUNT-sized, far from wrapping.
+        let difference = correction.corrected_count - entry.corrected_count;
+        if difference == 0 {
+            write.tx.rollback().await?;
+            return Err(refuse(
+                "corrected_count",
+                format!(
+                    "activations/{} already counts {}",
+                    entry.id, entry.corrected_count
+                ),
+            ));
+        }
+        let now = now_micros();
+        // The condition keeps the village between 0 and its recorded KTP-el
+        // (an import may have replaced its count since the entry was made).
+        let moved = sqlx::query(
+            "UPDATE regions SET ikd_activated = ikd_activated + $1, update_micros = $2 \
+             WHERE code = $3 AND level = 3 AND ikd_activated + $1 >= 0 \
+             AND ikd_activated + $1 <= ktp_el_recorded",
+        )
+        .bind(difference)
+        .bind(now)
+        .bind(entry.village.as_str())
+        .execute(&mut *write.tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            let row =
+                sqlx::query("SELECT ktp_el_recorded, ikd_activated FROM regions WHERE code = $1")
+                    .bind(entry.village.as_str())
+                    .fetch_one(&mut *write.tx)
+                    .await?;
+            let recorded: i64 = row.try_get("ktp_el_recorded")?;
+            let activated: i64 = row.try_get("ikd_activated")?;
+            write.tx.rollback().await?;
+            return Err(refuse(
+                "corrected_count",
+                format!(
+                    "would bring {} to {} activated IKD, outside 0..={recorded} (its recorded KTP-el)",
+                    entry.village,
+                    activated + difference
+                ),
+            ));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activations (batch, region_code, count, activation_date, channel, team, \
+             recorded_micros, corrects, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(batch_number)
+        .bind(entry.village.as_str())
+        .bind(difference)
+        .bind(entry.date.format("%Y-%m-%d").to_string())
+        .bind(entry.channel.to_db())
+        .bind(&entry.team)
+        .bind(now)
+        .bind(entry.id)
+        .bind(&correction.reason)
+        .fetch_one(&mut *write.tx)
+        .await?;
+        let district_gap = gap_of(&mut write.tx, &entry.village.district()).await?;
+        audit::append(
+            &mut write.tx,
+            actor,
+            AuditAction::CorrectActivation,
+            &format!("activations/{id}"),
+            &correction.request_id,
+            &serde_json::json!({
+                "corrects": entry.id,
+                "from": entry.corrected_count,
+                "to": correction.corrected_count,
+                "village": entry.village.as_str(),
+                "reason": correction.reason,
+            })
+            .to_string(),
+        )
+        .await?;
+        let answer = CorrectedAnswer {
+            correction: id,
+            district_gap: district_gap.clone(),
+        };
+        Self::finish(write, batch_number, &answer).await?;
+        self.publish(Change::Counts(Arc::from([entry.village.clone()])));
+        let stored = LedgerEntry {
+            id,
+            batch: batch_number,
+            count: difference,
+            recorded_micros: now,
+            corrects: Some(entry.id),
+            reason: correction.reason.clone(),
+            corrected_count: 0,
+            ..entry
+        };
+        Ok((stored, district_gap))
+    }
+
     /// Sets a region's target fraction; returns its new gap.
     pub(crate) async fn set_target(
         &self,
@@ -864,6 +1089,33 @@ impl Store {
         }
         Ok(villages.into_iter().collect())
     }
+}
+
+/// Ledger columns, with a recorded entry's count after its corrections.
+const LEDGER_SELECT: &str = "SELECT a.id, a.batch, a.region_code, a.count, a.activation_date, \
+     a.channel, a.team, a.recorded_micros, a.corrects, a.reason, \
+     CASE WHEN a.corrects IS NULL THEN a.count + COALESCE((SELECT CAST(SUM(c.count) AS BIGINT) \
+     FROM activations c WHERE c.corrects = a.id), 0) ELSE 0 END AS corrected_count \
+     FROM activations a";
+
+fn row_to_entry(row: &AnyRow) -> Result<LedgerEntry, RegistryError> {
+    let date: String = row.try_get("activation_date")?;
+    let channel: String = row.try_get("channel")?;
+    Ok(LedgerEntry {
+        id: row.try_get("id")?,
+        batch: row.try_get("batch")?,
+        village: stored_code(row.try_get("region_code")?)?,
+        count: row.try_get("count")?,
+        date: crate::domain::parse_date(&date)
+            .ok_or_else(|| RegistryError::Corrupt(format!("ledger date {date:?}")))?,
+        channel: Channel::from_db(&channel)
+            .ok_or_else(|| RegistryError::Corrupt(format!("unknown channel {channel:?}")))?,
+        team: row.try_get("team")?,
+        recorded_micros: row.try_get("recorded_micros")?,
+        corrects: row.try_get("corrects")?,
+        reason: row.try_get("reason")?,
+        corrected_count: row.try_get("corrected_count")?,
+    })
 }
 
 /// Names, for each village the batch would overfill, the report at which

@@ -59,12 +59,14 @@ impl Clients {
 
 /// Every registry method, called with a request that would change
 /// something (or read something) if allowed.
-const METHODS: [&str; 14] = [
+const METHODS: [&str; 16] = [
     "GetRegion",
     "ListRegions",
     "GetEnrollmentGap",
     "ListEnrollmentGaps",
     "RecordActivations",
+    "ListActivations",
+    "CorrectActivation",
     "SummarizeActivations",
     "SetTarget",
     "ImportRegions",
@@ -118,6 +120,46 @@ async fn call(c: &mut Clients, method: &str, serial: usize, victim: &str) -> Res
             ))
             .await
             .map(drop),
+        "ListActivations" => c
+            .registry
+            .list_activations(pb::ListActivationsRequest {
+                parent: DISTRICT.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+        "CorrectActivation" => {
+            // The oldest entry of Bedeng SS (recorded by Tim 1, in the field
+            // token's scope), flipped between 1 and 0 so each call changes it.
+            let listed = c
+                .registry
+                .list_activations(pb::ListActivationsRequest {
+                    parent: BEDENG_SS.into(),
+                    page_size: 1000,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            let oldest = listed
+                .activations
+                .iter()
+                .rfind(|a| a.corrects.is_empty())
+                .cloned()
+                .unwrap_or_default();
+            c.registry
+                .correct_activation(pb::CorrectActivationRequest {
+                    request_id: format!("matrix-correct-{serial}"),
+                    activation: if oldest.name.is_empty() {
+                        "activations/1".into()
+                    } else {
+                        oldest.name
+                    },
+                    corrected_count: 1 - oldest.corrected_count.clamp(0, 1),
+                    reason: "matrix".into(),
+                })
+                .await
+                .map(drop)
+        }
         "SummarizeActivations" => c
             .registry
             .summarize_activations(pb::SummarizeActivationsRequest {

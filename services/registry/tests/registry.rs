@@ -42,6 +42,7 @@ on_both_engines!(
     targets_are_inherited_from_the_nearest_ancestor,
     imports_report_every_bad_row_and_apply_all_or_nothing,
     summaries_sum_the_ledger_by_village_and_channel,
+    a_correction_restores_the_totals_and_the_ledger_keeps_both,
     watchers_get_the_gap_then_each_change,
     health_and_reflection_are_served,
 );
@@ -879,6 +880,191 @@ async fn summaries_sum_the_ledger_by_village_and_channel(mut h: Harness) {
         .expect("an empty range")
         .into_inner();
     assert!(empty.villages.is_empty() && empty.total == 0);
+}
+
+/// A wrongly recorded count (400 typed for 40) is corrected by a correcting
+/// entry: every total goes back to exactly what it was before the mistake
+/// plus the right count, the ledger lists both entries, the summary follows,
+/// a retry applies once, and bad or pointless corrections change nothing.
+async fn a_correction_restores_the_totals_and_the_ledger_keeps_both(mut h: Harness) {
+    let before = (
+        h.gap(BEDENG_SS).await,
+        h.gap(KOTA_PADANG).await,
+        h.gap(DISTRICT).await,
+    );
+    h.client
+        .record_activations(batch(
+            "typo",
+            vec![
+                report(BEDENG_SS, 400, "2025-03-03", pb::Channel::MobileTeam),
+                report(DUSUN_BARU, 12, "2025-03-03", pb::Channel::MobileTeam),
+            ],
+        ))
+        .await
+        .expect("the batch with the typo");
+    assert_eq!(
+        h.gap(BEDENG_SS).await.ikd_activated,
+        before.0.ikd_activated + 400
+    );
+    let ledger = |h: &mut Harness, parent: &str| {
+        let request = pb::ListActivationsRequest {
+            parent: parent.into(),
+            ..Default::default()
+        };
+        let mut client = h.client.clone();
+        async move {
+            client
+                .list_activations(request)
+                .await
+                .expect("the ledger")
+                .into_inner()
+                .activations
+        }
+    };
+    let entries = ledger(&mut h, BEDENG_SS).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let wrong = entries[0].clone();
+    assert_eq!((wrong.count, wrong.corrected_count), (400, 400));
+
+    // Bad corrections are named and change nothing.
+    let correct = |activation: &str, corrected_count: i64, reason: &str, request_id: &str| {
+        pb::CorrectActivationRequest {
+            request_id: request_id.into(),
+            activation: activation.into(),
+            corrected_count,
+            reason: reason.into(),
+        }
+    };
+    assert_invalid(
+        h.client
+            .correct_activation(correct("activations/x", -1, " ", ""))
+            .await,
+        &["request_id", "activation", "corrected_count", "reason"],
+    );
+    let missing = h
+        .client
+        .correct_activation(correct("activations/999999", 40, "typo", "c-missing"))
+        .await
+        .expect_err("no such entry");
+    assert_eq!(missing.code(), Code::NotFound);
+    let unchanged = h
+        .client
+        .correct_activation(correct(&wrong.name, 400, "no change", "c-same"))
+        .await
+        .expect_err("a correction that changes nothing");
+    assert_eq!(unchanged.code(), Code::FailedPrecondition);
+    let too_many = h
+        .client
+        .correct_activation(correct(&wrong.name, 480, "above KTP-el", "c-over"))
+        .await
+        .expect_err("above the village's recorded KTP-el");
+    assert_eq!(too_many.code(), Code::FailedPrecondition);
+    assert_eq!(
+        h.gap(BEDENG_SS).await.ikd_activated,
+        before.0.ikd_activated + 400
+    );
+
+    // The correction: 40, not 400.
+    let request = correct(&wrong.name, 40, "typed 400 for 40", "c-1");
+    let corrected = h
+        .client
+        .correct_activation(request.clone())
+        .await
+        .expect("the correction")
+        .into_inner();
+    let correction = corrected.correction.clone().expect("the correcting entry");
+    assert_eq!(
+        (
+            correction.count,
+            correction.corrects.as_str(),
+            correction.reason.as_str(),
+            correction.region.as_str(),
+            correction.activation_date.as_str()
+        ),
+        (
+            -360,
+            wrong.name.as_str(),
+            "typed 400 for 40",
+            BEDENG_SS,
+            "2025-03-03"
+        )
+    );
+    let retried = h
+        .client
+        .correct_activation(request)
+        .await
+        .expect("a retried correction")
+        .into_inner();
+    assert_eq!(retried, corrected, "a retry gets the same answer");
+
+    let after = (
+        h.gap(BEDENG_SS).await,
+        h.gap(KOTA_PADANG).await,
+        h.gap(DISTRICT).await,
+    );
+    for (was, now) in [
+        (&before.0, &after.0),
+        (&before.1, &after.1),
+        (&before.2, &after.2),
+    ] {
+        let dusun_baru = if now.region == BEDENG_SS { 0 } else { 12 };
+        assert_eq!(
+            (now.ikd_activated, now.gap),
+            (
+                was.ikd_activated + 40 + dusun_baru,
+                (was.gap - 40 - dusun_baru).max(0)
+            ),
+            "{}",
+            now.region
+        );
+    }
+    assert_eq!(
+        corrected.district_gap.expect("district gap").ikd_activated,
+        after.2.ikd_activated
+    );
+
+    // The ledger keeps both, newest first; the original says what it counts now.
+    let entries = ledger(&mut h, BEDENG_SS).await;
+    let rows: Vec<(i64, i64, &str)> = entries
+        .iter()
+        .map(|e| (e.count, e.corrected_count, e.corrects.as_str()))
+        .collect();
+    assert_eq!(rows, [(-360, 0, wrong.name.as_str()), (400, 40, "")]);
+    let district = ledger(&mut h, DISTRICT).await;
+    assert_eq!(
+        district.len(),
+        3,
+        "both villages' entries and the correction"
+    );
+    let summary = h
+        .client
+        .summarize_activations(pb::SummarizeActivationsRequest {
+            parent: KOTA_PADANG.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("summary")
+        .into_inner();
+    assert_eq!(summary.total, 52, "the summary counts the corrected 40");
+
+    // A correction itself is not corrected; its entry is.
+    assert_invalid(
+        h.client
+            .correct_activation(correct(&correction.name, 1, "again", "c-2"))
+            .await,
+        &["activation"],
+    );
+    // Withdrawing the entry altogether brings the village back to the seed.
+    h.client
+        .correct_activation(correct(
+            &wrong.name,
+            0,
+            "recorded in the wrong village",
+            "c-3",
+        ))
+        .await
+        .expect("a withdrawal");
+    assert_eq!(h.gap(BEDENG_SS).await.ikd_activated, before.0.ikd_activated);
 }
 
 /// Numbers that would wrap a sum, text a database cannot store or a client

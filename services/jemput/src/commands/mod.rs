@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod gaps;
 pub mod import;
+pub mod ledger;
 pub mod min_budget;
 pub mod plan;
 pub mod record;
