@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use chrono::Months;
 use jemput::{
     cli::{
-        ChannelArg, GapOrder, GapsArgs, ImportArgs, LangArg, MinBudgetArgs, PlanArgs, PlanScope,
-        RecordArgs, ScenariosArgs, TargetArgs,
+        ChannelArg, CorrectArgs, GapOrder, GapsArgs, ImportArgs, LangArg, LedgerArgs,
+        MinBudgetArgs, PlanArgs, PlanScope, ProgressArgs, RecordArgs, ReplanArgs, ScenariosArgs,
+        TargetArgs,
     },
     client::Optimizer,
     commands,
@@ -27,6 +28,8 @@ on_each_database! {
     gaps_of_the_district => gaps_lists_every_kecamatan_and_the_district_total;
     gaps_of_a_kecamatan => gaps_of_a_kecamatan_lists_its_villages;
     record_one_village => recording_a_village_day_narrows_the_gap_once;
+    correct_a_typo => a_corrected_typo_restores_the_gap_and_the_ledger_shows_both;
+    progress_and_replan => progress_compares_a_started_plan_and_replan_continues_it;
     record_file_rejected => a_rejected_reports_file_points_at_its_rows_and_changes_nothing;
     import_seed_dry_run => the_seed_export_passes_a_dry_run_unchanged;
     import_rejected => a_rejected_export_points_at_rows_lines_and_columns;
@@ -52,6 +55,8 @@ fn scope() -> PlanScope {
         start: None,
         target: None,
         lang: LangArg::Id,
+        holidays: Vec::new(),
+        workdays: Vec::new(),
     }
 }
 
@@ -217,6 +222,156 @@ async fn recording_a_village_day_narrows_the_gap_once(db: TestDb) {
     let human = err.to_human();
     assert!(human.contains("INVALID_ARGUMENT"), "{human}");
     assert!(human.contains("reports[0].region"), "{human}");
+    registry.stop().await;
+}
+
+async fn a_corrected_typo_restores_the_gap_and_the_ledger_shows_both(db: TestDb) {
+    let registry = Running::start(db).await;
+    let mut client = registry.registry().await;
+    let typo = RecordArgs {
+        village: Some("regions/17.02.09.1033".into()),
+        count: Some(400),
+        team: Some("Tim 2".into()),
+        ..record_args()
+    };
+    commands::record::run(&mut client, &typo).await.unwrap();
+    assert_eq!(district_gap(&registry).await, GAP - 400);
+
+    let ledger = LedgerArgs {
+        region: Some("regions/17.02.09.1033".into()),
+        limit: 50,
+    };
+    let listed = commands::ledger::list(&mut client, &ledger).await.unwrap();
+    assert_eq!(listed.entries.len(), 1);
+    let entry = listed.entries[0].name.clone();
+
+    let fix = CorrectArgs {
+        entry: entry.clone(),
+        count: 40,
+        reason: "typed 400 for 40".into(),
+        request_id: Some("e2e-correct".into()),
+    };
+    let corrected = commands::ledger::correct(&mut client, &fix).await.unwrap();
+    assert_eq!(corrected.district_gap.as_ref().unwrap().gap, GAP - 40);
+    let human = corrected.to_human();
+    assert!(human.contains(&format!("corrects {entry} by -360")), "{human}");
+    // A retry is answered, not applied again.
+    commands::ledger::correct(&mut client, &fix).await.unwrap();
+    assert_eq!(district_gap(&registry).await, GAP - 40);
+
+    let listed = commands::ledger::list(&mut client, &ledger).await.unwrap();
+    let rows: Vec<(i64, i64, &str)> = listed
+        .entries
+        .iter()
+        .map(|e| (e.count, e.corrected_count, e.corrects.as_str()))
+        .collect();
+    assert_eq!(rows, [(-360, 0, entry.as_str()), (400, 40, "")]);
+    let human = listed.to_human();
+    assert!(human.contains("corrected to 40"), "{human}");
+    assert!(human.contains("typed 400 for 40"), "{human}");
+
+    // A correction without a reason is refused by field, and changes nothing.
+    let bare = CorrectArgs {
+        reason: " ".into(),
+        request_id: None,
+        count: 0,
+        ..fix
+    };
+    let err = commands::ledger::correct(&mut client, &bare).await.unwrap_err();
+    assert!(err.to_human().contains("reason"), "{}", err.to_human());
+    assert_eq!(district_gap(&registry).await, GAP - 40);
+    registry.stop().await;
+}
+
+/// A plan started three weeks ago, with half of its first week recorded:
+/// `jemput progress` shows it behind and the target later than planned,
+/// and `jemput replan` keeps the past days and learns lower yields.
+async fn progress_compares_a_started_plan_and_replan_continues_it(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut planner = client(&optimizer).await;
+    let today = jemput::input::today_in_district();
+    let mut args = plan_args("250jt");
+    args.scope.start = Some(today - chrono::Days::new(21));
+    let plan = commands::plan::run(&mut planner, &registry.url(), &args)
+        .await
+        .unwrap();
+    let name = plan.headline.name.clone();
+
+    // Half of what the first five working days expected, as Tim 1 … Tim 4.
+    let mut registry_client = registry.registry().await;
+    let dates: std::collections::BTreeSet<String> = plan
+        .teams
+        .iter()
+        .flat_map(|t| t.days.iter().map(|d| d.date.clone()))
+        .collect();
+    let first_five: Vec<&String> = dates.iter().take(5).collect();
+    let mut recorded = 0;
+    for team in &plan.teams {
+        for day in team.days.iter().filter(|d| first_five.contains(&&d.date)) {
+            for stop in &day.stops {
+                let half = stop.expected_activations / 2;
+                if half == 0 {
+                    continue;
+                }
+                let report = RecordArgs {
+                    village: Some(stop.region.clone()),
+                    count: Some(half),
+                    date: Some(jemput::input::parse_date(&day.date).unwrap()),
+                    team: Some(team.display_name.clone()),
+                    ..record_args()
+                };
+                commands::record::run(&mut registry_client, &report)
+                    .await
+                    .unwrap();
+                recorded += half;
+            }
+        }
+    }
+    assert!(recorded > 0);
+
+    let progress = commands::progress::progress(
+        &mut registry_client,
+        &mut planner,
+        &ProgressArgs {
+            plan: name.clone(),
+            as_of: None,
+            lang: LangArg::En,
+        },
+    )
+    .await
+    .unwrap();
+    let p = &progress.progress;
+    assert_eq!(p.recorded_since_start, recorded);
+    assert!(p.actual_ikd_activated < p.planned_ikd_activated, "{p:?}");
+    let team_total: i64 = p.teams.iter().map(|t| t.actual_mobile).sum();
+    assert_eq!(team_total, recorded, "every report is its team's");
+    assert!(
+        p.projected_target_date.is_empty() || p.projected_target_date > p.planned_target_date,
+        "{} vs {}",
+        p.projected_target_date,
+        p.planned_target_date
+    );
+    let human = progress.to_human();
+    assert!(human.contains("against the plan"), "{human}");
+    assert!(human.contains("Tim 1"), "{human}");
+
+    let replanned = commands::progress::replan(
+        &mut planner,
+        &ReplanArgs {
+            plan: name.clone(),
+            as_of: None,
+            lang: LangArg::En,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(replanned.replanned_from, name);
+    assert!(!replanned.learned_yields.is_empty());
+    assert!(replanned.learned_yields.iter().all(|y| y.factor < 1.0));
+    let human = replanned.to_human();
+    assert!(human.contains("Yields learned from the ledger"), "{human}");
+    optimizer.stop().await;
     registry.stop().await;
 }
 

@@ -32,7 +32,8 @@ export const ADVANCED = [
   { name: "fuel_per_km_rupiah", kind: "rupiah", value: 1000, id: "BBM (Rp/km)", en: "Fuel (Rp/km)" },
   { name: "outreach_per_visit_rupiah", kind: "rupiah", value: 200000, id: "Sosialisasi (Rp/hari kunjungan desa)", en: "Outreach (Rp/village visit day)" },
   { name: "allow_overnight", kind: "bool", value: true, id: "Tim boleh menginap", en: "Teams may stay overnight" },
-  { name: "holidays", kind: "dates", value: [], id: "Hari libur selain Sabtu/Minggu (YYYY-MM-DD, pisahkan dengan koma)", en: "Holidays besides weekends (YYYY-MM-DD, comma-separated)" },
+  { name: "holidays", kind: "dates", value: [], id: "Hari libur tambahan, selain Sabtu/Minggu dan libur nasional serta cuti bersama (YYYY-MM-DD, pisahkan dengan koma)", en: "More days off, besides weekends and the national holidays and cuti bersama (YYYY-MM-DD, comma-separated)" },
+  { name: "workdays", kind: "dates", value: [], id: "Libur nasional yang tetap bekerja (YYYY-MM-DD, pisahkan dengan koma)", en: "National holidays worked anyway (YYYY-MM-DD, comma-separated)" },
   { name: "horizon_working_days", kind: "int", value: 600, id: "Cakrawala perencanaan (hari kerja)", en: "Planning horizon (working days)" },
   { name: "time_limit_seconds", kind: "dec", value: 20, id: "Batas waktu pemecah (detik, maks. 300)", en: "Solver time limit (s, at most 300)" },
 ];

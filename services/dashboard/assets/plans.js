@@ -89,6 +89,8 @@ async function progressView(root, id) {
       series: [
         { label: t("chart.planned"), color: "#1f5fa8", points: (plan.projection || []).map((p) => ({ x: p.date, y: p.ikd_activated })) },
         { label: t("chart.actual"), color: "#d1495b", dots: true, points: progress.points.map((p) => ({ x: p.date, y: p.actual_ikd_activated })) },
+        // The plan's remaining days drawn on from what was recorded.
+        { label: t("chart.projected"), color: "#e39b2d", points: started ? progress.days.filter((d) => d.date >= progress.points[progress.points.length - 1].date).map((d) => ({ x: d.date, y: d.projected_ikd_activated })) : [] },
       ],
       hlines: s.target_count ? [{ y: s.target_count, label: t("chart.targetLine", { n: fmtInt(s.target_count) }) }] : [],
     });
@@ -99,9 +101,22 @@ async function progressView(root, id) {
         h("div", { class: "stats", id: "progress-stats" },
           stat(t("plans.plannedByNow", { d: fmtDate(progress.as_of) }), fmtInt(progress.planned_ikd_activated), t("activated")),
           stat(t("plans.actualByNow", { d: fmtDate(progress.as_of) }), fmtInt(progress.actual_ikd_activated), t("plans.sinceStart", { d: fmtDate(progress.start_date) }) + ": " + fmtInt(progress.recorded_since_start)),
-          stat(t("plans.difference"), (difference > 0 ? "+" : "") + fmtInt(difference), "", { class: "stat " + (difference < 0 ? "warn" : "good") })
+          stat(t("plans.difference"), (difference > 0 ? "+" : "") + fmtInt(difference), "", { class: "stat " + (difference < 0 ? "warn" : "good") }),
+          stat(t("plans.projectedTarget"), progress.projected_target_date ? fmtDate(progress.projected_target_date) : t("plans.notWithinPlan"), progress.planned_target_date ? t("plans.plannedTarget", { d: fmtDate(progress.planned_target_date) }) : "", { class: "stat " + (progress.projected_target_date && progress.projected_target_date <= progress.planned_target_date ? "good" : "warn") })
         ),
         chart
+      ),
+      h("section", { class: "card" }, h("h2", {}, t("plans.byTeam")),
+        h("div", { class: "scroll short" }, h("table", { class: "data", id: "progress-teams" },
+          h("thead", {}, h("tr", {}, h("th", {}, t("plans.team")), h("th", { class: "num" }, t("plans.daysRecorded")), h("th", { class: "num" }, t("plans.plannedMobile")), h("th", { class: "num" }, t("plans.actualMobile")))),
+          h("tbody", {}, progress.teams.map((team) => h("tr", {}, h("th", { scope: "row" }, team.display_name), h("td", { class: "num" }, `${fmtInt(team.days_recorded)} / ${fmtInt(team.days_planned)}`), h("td", { class: "num" }, fmtInt(team.planned_mobile)), h("td", { class: "num" }, fmtInt(team.actual_mobile)))))
+        ))
+      ),
+      h("section", { class: "card" }, h("h2", {}, t("plans.byDay")),
+        h("div", { class: "scroll short" }, h("table", { class: "data", id: "progress-days" },
+          h("thead", {}, h("tr", {}, h("th", {}, t("plans.day")), h("th", { class: "num" }, t("plans.plannedMobile")), h("th", { class: "num" }, t("plans.actualMobile")), h("th", { class: "num" }, t("plans.actualTotal")))),
+          h("tbody", {}, progress.points.slice().reverse().map((d) => h("tr", {}, h("th", { scope: "row" }, fmtDate(d.date)), h("td", { class: "num" }, fmtInt(d.planned_mobile)), h("td", { class: "num" }, fmtInt(d.actual_mobile)), h("td", { class: "num" }, fmtInt(d.actual_total)))))
+        ))
       ),
       h("section", { class: "card" }, h("h2", {}, t("plans.byVillage")),
         h("div", { class: "scroll short" }, h("table", { class: "data" },

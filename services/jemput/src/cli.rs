@@ -69,6 +69,13 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// The least budget that reaches the target by a deadline.
     MinBudget(MinBudgetArgs),
+    /// A plan against what the teams recorded: per day, team and village,
+    /// and when the target is now expected.
+    Progress(ProgressArgs),
+    /// Plan anew from a day on, keeping the days before as done: visits
+    /// continue their numbering, yields are learned from the ledger, and
+    /// the money already spent counts.
+    Replan(ReplanArgs),
     /// Issue, list and revoke access tokens (admin only).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -176,6 +183,13 @@ pub struct PlanScope {
     /// The language of dates and of the files written.
     #[arg(long, value_enum, default_value_t = LangArg::Id)]
     pub lang: LangArg,
+    /// Days off besides weekends and the national holidays and cuti bersama
+    /// that ship with jemput, e.g. a local holiday: 2027-03-12,2027-03-13.
+    #[arg(long, value_name = "YYYY-MM-DD,..", value_delimiter = ',', value_parser = input::parse_date)]
+    pub holidays: Vec<NaiveDate>,
+    /// Shipped holidays the teams work anyway, e.g. 2027-02-16.
+    #[arg(long, value_name = "YYYY-MM-DD,..", value_delimiter = ',', value_parser = input::parse_date)]
+    pub workdays: Vec<NaiveDate>,
 }
 
 /// Indonesian (`31 Des 2026`) or English (`31 Dec 2026`).
@@ -262,6 +276,32 @@ pub struct MinBudgetArgs {
     pub teams: Option<i32>,
     #[command(flatten)]
     pub scope: PlanScope,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProgressArgs {
+    /// The plan, e.g. plans/0123abcd (see the dashboard's saved plans).
+    #[arg(value_name = "PLAN", value_parser = input::parse_plan)]
+    pub plan: String,
+    /// Compare up to this day; default: today (WIB).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The language of dates.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReplanArgs {
+    /// The plan, e.g. plans/0123abcd.
+    #[arg(value_name = "PLAN", value_parser = input::parse_plan)]
+    pub plan: String,
+    /// Keep the days before this one as done; default: today (WIB).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The language of dates.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -32,6 +32,21 @@ pub fn parse_region(text: &str) -> Result<String, String> {
     Ok(format!("regions/{code}"))
 }
 
+/// `plans/0123abcd` or just `0123abcd`: a stored plan's name.
+pub fn parse_plan(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let id = text.strip_prefix("plans/").unwrap_or(text);
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(format!("`{text}` is not a plan: expected plans/ and its id"));
+    }
+    Ok(format!("plans/{id}"))
+}
+
 /// `activations/12` or just `12`: a ledger entry's name.
 pub fn parse_activation(text: &str) -> Result<String, String> {
     let text = text.trim();

@@ -90,6 +90,21 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Progress(args) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
+            emit(
+                &commands::progress::progress(&mut registry, &mut optimizer, &args).await?,
+                global.json,
+            )
+        }
+        Command::Replan(args) => {
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
+            emit(
+                &commands::progress::replan(&mut optimizer, &args).await?,
+                global.json,
+            )
+        }
         Command::Ledger(args) => {
             let mut registry = Registry::connect(&global.registry, &access).await?;
             emit(
@@ -150,6 +165,8 @@ pub fn init_tracing(command: &Command) {
         Command::Gaps(_)
         | Command::Record(_)
         | Command::Ledger(_)
+        | Command::Progress(_)
+        | Command::Replan(_)
         | Command::Correct(_)
         | Command::Import(_)
         | Command::Target(_)

@@ -652,9 +652,12 @@ impl<'a> Problem<'a> {
     }
 
     /// Whether some policy reaches the target by the limit with `budget`.
-    fn reaches(&self, budget_rupiah: i64, options: &Options<'_>) -> bool {
+    /// The best schedule at this budget, if it reaches the target by the
+    /// limit day.
+    fn reaches(&self, budget_rupiah: i64, options: &Options<'_>) -> Option<(Schedule, Method)> {
         let params = self.with_budget(budget_rupiah);
-        self.best_schedule(&params, options).0.target_day.is_some()
+        let (schedule, method) = self.best_schedule(&params, options);
+        schedule.target_day.is_some().then_some((schedule, method))
     }
 
     /// Enough to keep every team out every day at the dearest rate.
@@ -699,7 +702,7 @@ impl<'a> Problem<'a> {
     /// The least budget (to Rp 100.000) with which a plan reaches the target
     /// by the limit day, found upward from the proven lower bound; and that
     /// bound. `(None, None)` if no budget does with these teams.
-    fn minimum_budget(&self, options: &Options<'_>) -> (Option<i64>, Option<i64>) {
+    fn minimum_budget(&self, options: &Options<'_>) -> (Option<Reached>, Option<i64>) {
         let Some(lower_bound) = self.minimum_budget_lower_bound(options.solver) else {
             return (None, None);
         };
@@ -707,16 +710,16 @@ impl<'a> Problem<'a> {
         // Below the bound nothing reaches the target: start at the first
         // step at or above it, then widen the step until a plan reaches it.
         let start = (lower_bound + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
-        if self.reaches(start, options) {
-            return (Some(start), Some(lower_bound));
+        if let Some((schedule, method)) = self.reaches(start, options) {
+            return (Some((start, schedule, method)), Some(lower_bound));
         }
         let mut low = start;
         let mut widen = (start / 100).max(BUDGET_STEP);
-        let high = loop {
+        let mut found = loop {
             let probe =
                 ((low + widen).min(unlimited) + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
-            if self.reaches(probe, options) {
-                break probe;
+            if let Some((schedule, method)) = self.reaches(probe, options) {
+                break (probe, schedule, method);
             }
             if probe >= unlimited || options.out_of_time() {
                 return (None, Some(lower_bound));
@@ -724,19 +727,23 @@ impl<'a> Problem<'a> {
             low = probe;
             widen *= 2;
         };
-        let mut high = high;
-        while high - low > BUDGET_STEP {
+        // The schedule that reached is kept with its budget: solving again
+        // at the answer could, short of time, find less than the probe did.
+        while found.0 - low > BUDGET_STEP {
+            let high = found.0;
             let mid = (low + (high - low) / 2) / BUDGET_STEP * BUDGET_STEP;
             let mid = if mid <= low { low + BUDGET_STEP } else { mid };
-            if self.reaches(mid, options) {
-                high = mid;
-            } else {
-                low = mid;
+            match self.reaches(mid, options) {
+                Some((schedule, method)) => found = (mid, schedule, method),
+                None => low = mid,
             }
         }
-        (Some(high), Some(lower_bound))
+        (Some(found), Some(lower_bound))
     }
 }
+
+/// A budget with the schedule that reached the target at it.
+type Reached = (i64, Schedule, Method);
 
 /// Minimum budgets are found to this many rupiah.
 const BUDGET_STEP: i64 = 100_000;
@@ -770,7 +777,7 @@ pub fn replan(
     }
     let (schedule, method) = problem.best_schedule(&problem.params, options);
     let minimum_budget = if schedule.target_day.is_none() && params.deadline.is_some() {
-        problem.minimum_budget(options).0
+        problem.minimum_budget(options).0.map(|(budget, _, _)| budget)
     } else {
         None
     };
@@ -807,15 +814,29 @@ pub fn minimum_budget(
     params: &Parameters,
     options: &Options<'_>,
 ) -> Result<MinimumBudget, PlanError> {
+    let started = Instant::now();
     let problem = Problem::new(district, params, &History::default())?;
     let (minimum, lower_bound) = problem.minimum_budget(options);
-    let params = match minimum {
-        Some(budget) => problem.with_budget(budget),
-        None => problem.params.clone(),
+    let Some((budget, schedule, method)) = minimum else {
+        return Ok(MinimumBudget {
+            minimum_budget_rupiah: None,
+            lower_bound_rupiah: lower_bound,
+            plan: plan(district, params, options)?,
+        });
     };
-    let plan = plan(district, &params, options)?;
+    let at_minimum = Problem::new(district, &problem.with_budget(budget), &History::default())?;
+    let bound = at_minimum.bound_day(&at_minimum.params, options.solver);
+    let plan = finish(
+        &at_minimum,
+        schedule,
+        method,
+        bound,
+        None,
+        options.solver,
+        started.elapsed(),
+    )?;
     Ok(MinimumBudget {
-        minimum_budget_rupiah: minimum,
+        minimum_budget_rupiah: Some(budget),
         lower_bound_rupiah: lower_bound,
         plan,
     })

@@ -8,6 +8,7 @@ pub mod import;
 pub mod ledger;
 pub mod min_budget;
 pub mod plan;
+pub mod progress;
 pub mod record;
 pub mod scenarios;
 pub mod target;

@@ -194,6 +194,8 @@ pub fn parameters(
         target_fraction: scope.target,
         start_date: scope.start.map(iso).unwrap_or_default(),
         deadline: deadline.map(iso).unwrap_or_default(),
+        holidays: scope.holidays.iter().copied().map(iso).collect(),
+        workdays: scope.workdays.iter().copied().map(iso).collect(),
         ..Default::default()
     }
 }
