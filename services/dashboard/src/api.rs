@@ -40,6 +40,8 @@ use crate::format::Lang;
 use crate::json::{self, Parameters, Scenario};
 use crate::web::{CURRENT, Current};
 
+mod field;
+
 /// Reads answer fast or something is wrong.
 const READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// A solve has its own time limit (at most 300 s); a scenario sweep runs
@@ -79,6 +81,7 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/scenarios/export.xlsx", post(scenarios_xlsx))
         .route("/api/minimum-budget", post(find_minimum_budget))
         .route("/api/audit", get(audit))
+        .merge(field::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -102,6 +105,25 @@ impl ApiError {
             code: "INVALID_ARGUMENT",
             violations: vec![json!({ "field": field, "description": message })],
             message,
+            preconditions: Vec::new(),
+        }
+    }
+
+    /// Several fields at fault at once, as `(field, description)`.
+    fn violations(violations: Vec<(String, String)>) -> Self {
+        let message = violations
+            .iter()
+            .map(|(field, description)| format!("{field}: {description}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "INVALID_ARGUMENT",
+            message,
+            violations: violations
+                .into_iter()
+                .map(|(field, description)| json!({ "field": field, "description": description }))
+                .collect(),
             preconditions: Vec::new(),
         }
     }
