@@ -222,9 +222,11 @@ fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
-/// Paths anyone may load: the sign-in page and the static files it uses.
+/// Paths anyone may load: the sign-in page and the static files it uses,
+/// and the service worker (the browser refetches it to look for updates
+/// whether or not a session is alive; it holds no one's data).
 fn public(path: &str) -> bool {
-    path == "/login" || path.starts_with("/assets/")
+    path == "/login" || path == "/sw.js" || path.starts_with("/assets/")
 }
 
 /// The guard in front of every route (see the module's documentation).
