@@ -49,7 +49,17 @@ async function offlineReady(url) {
   return Boolean(await caches.match(url));
 }
 
+/** "target 307 · sudah tercatat 21" under a village's name. */
+function stopNotes(stop) {
+  const notes = [];
+  if (stop.expected_activations) notes.push(t("field.expected", { n: fmtInt(stop.expected_activations) }));
+  if (stop.recorded_mobile) notes.push(t("field.recorded", { n: fmtInt(stop.recorded_mobile) }));
+  return notes.join(" · ");
+}
+
 function stopRow(stop, added, onRemove) {
+  // Text, not type=number: a count may be written the Indonesian way
+  // ("1.234"), which a number input would take for a decimal.
   const input = h("input", {
     type: "text",
     inputmode: "numeric",
@@ -60,9 +70,6 @@ function stopRow(stop, added, onRemove) {
     "aria-label": t("field.count", { village: stop.display_name }),
     placeholder: "0",
   });
-  const notes = [];
-  if (stop.expected_activations) notes.push(t("field.expected", { n: fmtInt(stop.expected_activations) }));
-  if (stop.recorded_mobile) notes.push(t("field.recorded", { n: fmtInt(stop.recorded_mobile) }));
   return h(
     "li",
     { class: "stop" + (added ? " added" : ""), "data-region": stop.region },
@@ -71,7 +78,7 @@ function stopRow(stop, added, onRemove) {
       { class: "stop-name" },
       h("strong", {}, stop.display_name),
       h("small", {}, [stop.kecamatan_name, added ? t("field.added") : null].filter(Boolean).join(" · ")),
-      notes.length ? h("small", { class: "stop-expected" }, notes.join(" · ")) : null
+      h("small", { class: "stop-expected" }, stopNotes(stop))
     ),
     h("div", { class: "stop-count" }, input, added ? h("button", { type: "button", class: "remove", "aria-label": t("field.remove"), title: t("field.remove"), onclick: onRemove }, "×") : null)
   );
@@ -316,6 +323,27 @@ export async function render(root, { params }) {
     outbox.flush().catch((error) => console.warn("sending field entries", error));
   });
 
+  // Once the server has entries, show the day's recorded counts anew (and
+  // keep that answer for offline use too); typed counts stay as they are.
+  let refreshing = null;
+  const refreshRecorded = (event) => {
+    if (!event.detail || !event.detail.sent || refreshing) return;
+    refreshing = setTimeout(async () => {
+      refreshing = null;
+      try {
+        await load();
+      } catch {
+        return;
+      }
+      for (const row of list.querySelectorAll("li.stop")) {
+        const fresh = data.stops.find((s) => s.region === row.dataset.region) || data.villages.find((v) => v.region === row.dataset.region);
+        const notes = row.querySelector(".stop-expected");
+        if (fresh && notes) notes.textContent = stopNotes(fresh);
+      }
+    }, 300);
+  };
+  window.addEventListener("outboxchange", refreshRecorded);
+
   body.replaceChildren(
     pickers(data, params),
     h("p", { class: "muted small", id: "data-time" }, t("field.dataFrom", { t: fmtDate(isoDay(new Date(data.generated_at))) + " " + new Date(data.generated_at).toTimeString().slice(0, 5) })),
@@ -323,6 +351,8 @@ export async function render(root, { params }) {
   );
   return () => {
     stopWaiting();
+    clearTimeout(refreshing);
+    window.removeEventListener("outboxchange", refreshRecorded);
     window.removeEventListener("online", showConnection);
     window.removeEventListener("offline", showConnection);
     if ("serviceWorker" in navigator) navigator.serviceWorker.removeEventListener("controllerchange", keepForOffline);

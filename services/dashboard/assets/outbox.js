@@ -11,7 +11,8 @@
 //
 // Sending is tried when the app loads, when the browser says it is back
 // online, every half minute while something waits, and on "Kirim sekarang".
-// A change fires `outboxchange` on window.
+// A change fires `outboxchange` on window (`detail.sent` once the server
+// has an entry).
 
 import { api, session } from "./api.js";
 import { errorText } from "./ui.js";
@@ -49,8 +50,9 @@ async function transaction(mode, work) {
   });
 }
 
-function changed() {
-  window.dispatchEvent(new CustomEvent("outboxchange"));
+/** `sent`: the change is an entry the server acknowledged. */
+function changed(sent = false) {
+  window.dispatchEvent(new CustomEvent("outboxchange", { detail: { sent } }));
 }
 
 /** Entries still waiting, oldest first. */
@@ -125,7 +127,7 @@ async function sendAll() {
     }
     await transaction("readwrite", (store) => store.delete(entry.request_id));
     sent++;
-    changed();
+    changed(true);
   }
   return { sent, left: (await waiting()).length };
 }

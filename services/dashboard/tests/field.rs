@@ -249,6 +249,20 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
         "the resend is applied once"
     );
 
+    // The service worker loads without a session (the browser checks it
+    // for updates signed in or not); the field day does not.
+    let worker = support::http(stack.dashboard, "GET", "/sw.js", None, None).await;
+    assert_eq!(worker.status, 200);
+    assert!(
+        worker
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(worker.header("content-security-policy").is_some());
+    let anonymous = support::http(stack.dashboard, "GET", "/api/field", None, None).await;
+    assert_eq!(anonymous.status, 401);
+
     let bad_team = support::get(&stack, "/api/field?team=0").await;
     assert_eq!(bad_team.status, 400);
     assert_eq!(violation_fields(&bad_team), ["team"]);
@@ -476,6 +490,7 @@ fn the_field_page_records_offline_and_sends_once() {
         before,
         "nothing reached the registry while offline"
     );
+    shoot("field-offline-reloaded");
 
     // Back online: the entries go by themselves.
     runtime.block_on(relay.restart());
@@ -490,6 +505,15 @@ fn the_field_page_records_offline_and_sends_once() {
         runtime.block_on(totals(&mut registry, &date)),
         expected,
         "the registry has the {recorded_sum} activations recorded"
+    );
+    let first_region = planned[0]["region"].as_str().unwrap();
+    browser.wait_for(
+        "the stop's recorded count shown anew",
+        &format!(
+            "return document.querySelector('#stops li[data-region=\"{first_region}\"] .stop-expected').innerText.includes('sudah tercatat {}')",
+            dotted(counts[0])
+        ),
+        WAIT,
     );
     shoot("field-sent");
 
