@@ -263,6 +263,67 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     let anonymous = support::http(stack.dashboard, "GET", "/api/field", None, None).await;
     assert_eq!(anonymous.status, 401);
 
+    // A field token: its own team and villages, and nothing outside them.
+    let other_village = "regions/17.02.09.1013";
+    let field_token = jemput_registry::testing::issue_token(
+        &stack.store,
+        jemput_auth::Role::Field,
+        "Tim 2",
+        &[village.trim_start_matches("regions/")],
+    )
+    .await;
+    let officer = support::sign_in(stack.dashboard, &field_token)
+        .await
+        .expect("the field token signs in");
+    let own = support::http(
+        stack.dashboard,
+        "GET",
+        &format!("/api/field?date={date}"),
+        None,
+        Some(&officer),
+    )
+    .await;
+    assert_eq!(own.status, 200, "{}", own.text());
+    let own = own.json();
+    assert_eq!(
+        (own["team"].clone(), own["team_name"].clone()),
+        (json!(2), json!("Tim 2"))
+    );
+    let offered: Vec<&Value> = own["villages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["region"])
+        .collect();
+    assert_eq!(offered, [village], "only the token's villages are offered");
+    let post_as_officer = |request_id: &str, region: &str| {
+        let body = json!({ "request_id": request_id, "reports": [{
+            "region": region, "count": 8, "activation_date": date, "team": "Tim 2",
+        }]})
+        .to_string();
+        let (dashboard, officer) = (stack.dashboard, officer.clone());
+        async move {
+            support::http(
+                dashboard,
+                "POST",
+                "/api/activations",
+                Some(&body),
+                Some(&officer),
+            )
+            .await
+        }
+    };
+    let outside = post_as_officer("field-officer-1", other_village).await;
+    assert_eq!(outside.status, 403, "{}", outside.text());
+    assert_eq!(violation_fields(&outside), ["reports[0].region"]);
+    let inside = post_as_officer("field-officer-2", village).await;
+    assert_eq!(inside.status, 200, "{}", inside.text());
+    assert_eq!(
+        totals(&mut registry, &date).await,
+        (before.0 + 50, before.1 + 50),
+        "the officer's 8 in their village, nothing outside it"
+    );
+
     let bad_team = support::get(&stack, "/api/field?team=0").await;
     assert_eq!(bad_team.status, 400);
     assert_eq!(violation_fields(&bad_team), ["team"]);
@@ -280,7 +341,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
         .iter()
         .find(|v| v["region"] == village)
         .unwrap();
-    assert_eq!(recorded["recorded_mobile"], 42, "what was recorded today");
+    assert_eq!(recorded["recorded_mobile"], 50, "what was recorded today");
 }
 
 #[test]

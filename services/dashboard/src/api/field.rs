@@ -14,6 +14,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use jemput_auth::Caller;
 use jemput_proto::optimizer::{ListPlansRequest, Plan, TeamPlan};
 use jemput_proto::registry::{
     ActivationReport, Channel, RecordActivationsRequest, RegionLevel, RegionView,
@@ -28,7 +29,7 @@ use super::{
 };
 use crate::DEFAULT_DISTRICT;
 use crate::json;
-use crate::web::{CURRENT, Current};
+use crate::web::CURRENT;
 
 /// Recent plans offered in the page's plan picker; the newest that has
 /// started is the default.
@@ -47,37 +48,38 @@ struct FieldQuery {
     date: Option<String>,
 }
 
-/// The team of a field token ("Tim 2" → 2), so its page opens on its own
-/// team.
-fn session_team() -> Option<i32> {
-    let current = CURRENT.try_with(Current::clone).ok()?;
-    let team = current
-        .session
-        .caller
-        .team
-        .as_deref()?
-        .trim()
-        .to_ascii_lowercase();
-    team.strip_prefix("tim")?.trim().parse().ok()
+/// The signed-in caller, if any (always, behind the guard).
+fn caller() -> Option<Caller> {
+    CURRENT.try_with(|c| c.session.caller.clone()).ok()
 }
 
-fn session_token() -> String {
-    CURRENT
-        .try_with(|c| c.session.caller.token.clone())
-        .unwrap_or_default()
-}
-
-fn parse_team(text: Option<&str>) -> ApiResult<i32> {
+/// The team asked for: `None` when the page left it to the server.
+fn parse_team(text: Option<&str>) -> ApiResult<Option<i32>> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(session_team().unwrap_or(1)),
+        None => Ok(None),
         Some(text) => match text.parse::<i32>() {
-            Ok(team) if team >= 1 => Ok(team),
+            Ok(team) if team >= 1 => Ok(Some(team)),
             _ => Err(ApiError::invalid(
                 "team",
                 format!("{text:?} is not a team number (1, 2, …)"),
             )),
         },
     }
+}
+
+/// The team the page shows when it did not ask for one: a field token's
+/// own team (by its name in the plan, or "Tim N"), else team 1.
+fn default_team(plan: Option<&Plan>, caller: Option<&Caller>) -> i32 {
+    let Some(name) = caller.and_then(|c| c.team.as_deref()) else {
+        return 1;
+    };
+    plan.and_then(|p| p.teams.iter().find(|t| t.display_name == name))
+        .map(|t| t.team)
+        .or_else(|| {
+            let lower = name.trim().to_ascii_lowercase();
+            lower.strip_prefix("tim")?.trim().parse().ok()
+        })
+        .unwrap_or(1)
 }
 
 fn parse_date(text: Option<&str>) -> ApiResult<String> {
@@ -145,8 +147,9 @@ async fn field_day(
     State(state): Shared,
     Query(query): Query<FieldQuery>,
 ) -> ApiResult<axum::Json<Value>> {
-    let team_number = parse_team(query.team.as_deref())?;
+    let asked_team = parse_team(query.team.as_deref())?;
     let date = parse_date(query.date.as_deref())?;
+    let caller = caller();
     let mut planner = state.clients.planner.clone();
     let listed = planner
         .list_plans(request(
@@ -167,6 +170,7 @@ async fn field_day(
             None => None,
         },
     };
+    let team_number = asked_team.unwrap_or_else(|| default_team(chosen.as_ref(), caller.as_ref()));
     let team = chosen
         .as_ref()
         .and_then(|plan| plan.teams.iter().find(|t| t.team == team_number));
@@ -220,12 +224,19 @@ async fn field_day(
         Err(status) => return Err(status.into()),
     };
 
-    let team_name = team.map_or_else(|| format!("Tim {team_number}"), |t| t.display_name.clone());
+    // A field token's reports must name its own team, whatever the plan calls it.
+    let team_name = caller
+        .as_ref()
+        .and_then(|c| c.team.clone())
+        .or_else(|| team.map(|t| t.display_name.clone()))
+        .unwrap_or_else(|| format!("Tim {team_number}"));
+    // A token limited to some villages is offered only those to add.
+    let may_record = |village: &str| caller.as_ref().is_none_or(|c| c.may_record_for(village));
     Ok(axum::Json(json!({
         "date": date,
         "team": team_number,
         "team_name": team_name,
-        "token": session_token(),
+        "token": caller.as_ref().map(|c| c.token.clone()).unwrap_or_default(),
         "generated_at": chrono::Utc::now().to_rfc3339(),
         "plan": chosen.as_ref().map(|p| json!({
             "id": plan_id(p),
@@ -245,7 +256,7 @@ async fn field_day(
             "display_name": t.display_name,
         })).collect::<Vec<_>>(),
         "stops": stops(team, &date, &parents, &names, &recorded),
-        "villages": villages.iter().map(|v| json!({
+        "villages": villages.iter().filter(|v| may_record(&v.name)).map(|v| json!({
             "region": v.name,
             "display_name": v.display_name,
             "kecamatan_name": names.get(&v.parent).cloned().unwrap_or_default(),
@@ -403,10 +414,36 @@ mod tests {
     }
 
     #[test]
+    fn a_field_token_opens_on_its_own_team() {
+        use jemput_proto::optimizer::TeamPlan;
+        let plan = Plan {
+            teams: (1..=3)
+                .map(|team| TeamPlan {
+                    team,
+                    display_name: format!("Tim {team}"),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let field = |team: &str| Caller {
+            token: "tokens/x".into(),
+            role: jemput_auth::Role::Field,
+            team: Some(team.into()),
+            villages: None,
+        };
+        assert_eq!(default_team(Some(&plan), Some(&field("Tim 3"))), 3);
+        assert_eq!(default_team(None, Some(&field("Tim 2"))), 2);
+        assert_eq!(default_team(Some(&plan), Some(&field("Regu Curup"))), 1);
+        assert_eq!(default_team(Some(&plan), None), 1);
+    }
+
+    #[test]
     fn teams_and_dates_are_checked() {
         assert!(parse_team(Some("0")).is_err());
         assert!(parse_team(Some("x")).is_err());
-        assert_eq!(parse_team(Some("2")).unwrap(), 2);
+        assert_eq!(parse_team(Some("2")).unwrap(), Some(2));
+        assert_eq!(parse_team(Some("")).unwrap(), None);
         assert!(parse_date(Some("26-11-2026")).is_err());
         assert_eq!(parse_date(Some("2026-11-26")).unwrap(), "2026-11-26");
     }
