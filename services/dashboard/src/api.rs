@@ -4,6 +4,8 @@
 //! Cancellation needs no code: when the browser aborts a request, hyper
 //! drops the handler's future, which drops the tonic call, which resets its
 //! HTTP/2 stream, and the optimizer sees the solve's caller is gone.
+//!
+//! The field page's day and its writes are in the `field` submodule.
 
 use std::collections::HashMap;
 use std::convert::Infallible;

@@ -435,6 +435,7 @@ mod tests {
     fn only_the_login_page_and_assets_are_public() {
         assert!(public("/login"));
         assert!(public("/assets/app.js"));
+        assert!(public("/sw.js"));
         assert!(!public("/"));
         assert!(!public("/api/gaps"));
         assert!(!public("/logout"));

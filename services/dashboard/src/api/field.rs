@@ -98,10 +98,11 @@ fn parse_date(text: Option<&str>) -> ApiResult<String> {
 fn default_plan<'p>(plans: &'p [Plan], date: &str) -> Option<&'p Plan> {
     plans
         .iter()
+        // ISO dates compare as text.
         .find(|p| {
-            p.parameters
-                .as_ref()
-                .is_some_and(|params| !params.start_date.is_empty() && *params.start_date <= *date)
+            p.parameters.as_ref().is_some_and(|params| {
+                !params.start_date.is_empty() && params.start_date.as_str() <= date
+            })
         })
         .or_else(|| plans.first())
 }
