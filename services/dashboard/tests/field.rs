@@ -601,6 +601,19 @@ fn the_field_page_records_offline_and_sends_once() {
         0
     );
 
+    // English words, Indonesian numbers, and still no sideways scroll.
+    browser.script("document.querySelector('.lang button[data-lang=en]').click()");
+    browser.wait_for(
+        "the field page in English",
+        &format!(
+            "return document.getElementById('field-title').innerText === 'Team 1 today' && document.querySelector('#stops li[data-region=\"{first_region}\"]').innerText.includes('already recorded {}')",
+            dotted(counts[0])
+        ),
+        WAIT,
+    );
+    assert_eq!(browser.script(no_sideways_scroll), true);
+    browser.script("document.querySelector('.lang button[data-lang=id]').click()");
+
     let page_errors =
         browser.script("return document.getElementById('console-errors').textContent");
     assert_eq!(page_errors, "", "errors the page caught");
