@@ -84,32 +84,35 @@ function stopRow(stop, added, onRemove) {
   );
 }
 
+/** The entries still waiting, kept current as they change; the send button and its status stay put. */
 function waitingList(box, me) {
+  const title = h("h2", {}, t("field.waiting"));
+  const sendNow = h("button", { type: "button", class: "secondary", id: "send-now" }, t("field.sendNow"));
+  const status = h("p", { class: "muted small", role: "status", id: "send-status" });
+  const items = h("div", {});
+  sendNow.addEventListener("click", async () => {
+    sendNow.disabled = true;
+    status.textContent = t("field.sending");
+    try {
+      const { sent, left } = await outbox.flush();
+      status.textContent = sent ? t("field.sent", { n: fmtInt(sent) }) : left ? t("field.notSent") : "";
+    } catch (error) {
+      status.textContent = errorText(error);
+    } finally {
+      sendNow.disabled = false;
+    }
+  });
+  box.replaceChildren(h("div", { class: "section-head" }, title, sendNow), status, items);
   const render = async () => {
     let entries;
     try {
       entries = await outbox.waiting();
     } catch (error) {
-      box.replaceChildren(errorBox(error));
+      items.replaceChildren(errorBox(error));
       return;
     }
-    const sendNow = h("button", { type: "button", class: "secondary", id: "send-now" }, t("field.sendNow"));
-    const status = h("span", { class: "muted small", role: "status" });
-    sendNow.addEventListener("click", async () => {
-      sendNow.disabled = true;
-      status.textContent = t("field.sending");
-      try {
-        const { sent } = await outbox.flush();
-        status.textContent = sent ? t("field.sent", { n: fmtInt(sent) }) : "";
-      } catch (error) {
-        status.textContent = errorText(error);
-      } finally {
-        sendNow.disabled = false;
-      }
-    });
-    box.replaceChildren(
-      h("div", { class: "section-head" }, h("h2", {}, entries.length ? t("field.waitingCount", { n: fmtInt(entries.length) }) : t("field.waiting")), sendNow),
-      status,
+    title.textContent = entries.length ? t("field.waitingCount", { n: fmtInt(entries.length) }) : t("field.waiting");
+    items.replaceChildren(
       entries.length
         ? h(
             "ul",

@@ -92,14 +92,30 @@ function transient(error) {
 }
 
 let sending = null;
+let again = false;
 
-/** Sends every waiting entry of this session's token; resolves to {sent, left}. */
+/**
+ * Sends every waiting entry of this session's token; resolves to {sent, left}.
+ * A call while a round is under way runs one more after it, so entries
+ * saved meanwhile are not left for the next retry.
+ */
 export function flush() {
-  if (!sending) {
-    sending = sendAll().finally(() => {
-      sending = null;
-    });
+  if (sending) {
+    again = true;
+    return sending;
   }
+  sending = (async () => {
+    let total = 0;
+    let result;
+    do {
+      again = false;
+      result = await sendAll();
+      total += result.sent;
+    } while (again);
+    return { sent: total, left: result.left };
+  })().finally(() => {
+    sending = null;
+  });
   return sending;
 }
 

@@ -525,6 +525,12 @@ fn the_field_page_records_offline_and_sends_once() {
         true,
         "no horizontal scroll with entries waiting"
     );
+    browser.script("document.getElementById('send-now').click()");
+    browser.wait_for(
+        "the send button to say it could not send",
+        "return document.getElementById('send-status').innerText.startsWith('Belum terkirim')",
+        WAIT,
+    );
     shoot("field-offline");
     let entries = browser.script(
         "return [...document.querySelectorAll('#waiting-list li')].map(li => ({...li.dataset}))",
