@@ -9,9 +9,9 @@
 //   out, and the worker deletes it when the server answers 401 (the
 //   session is gone), so the next person on the phone does not see them.
 //
-// Both are network first: online, the page always gets the server's answer
-// (a new dashboard version, a sign-in redirect, a fresh day); the cache only
-// answers when the server cannot be reached. No other API answer is cached,
+// Both are network first: online, the page gets the server's answer (a new
+// dashboard version, a sign-in redirect, a fresh day); a kept copy answers
+// only when the server cannot be reached or a weak signal keeps it waiting. No other API answer is cached,
 // and writes are never touched: the page queues them itself (outbox.js).
 // Served from /sw.js so its scope is the whole dashboard.
 
@@ -78,24 +78,48 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-async function networkFirst(request, cacheName, cacheKey, fallbackKey) {
-  let response;
-  try {
-    response = await fetch(request);
-  } catch (error) {
+/** How long a weak signal gets before a kept copy answers instead. */
+const NETWORK_WAIT_MS = 4000;
+
+/**
+ * The server's answer, kept for later; the kept copy when the server cannot
+ * be reached, or has not answered within NETWORK_WAIT_MS (a village's weak
+ * signal) and a copy exists. A late answer still refreshes the copy.
+ */
+function networkFirst(event, cacheName, cacheKey, fallbackKey) {
+  const network = fetch(event.request).then(async (response) => {
+    if (keepable(response)) {
+      const cache = await caches.open(cacheName);
+      await cache.put(cacheKey, response.clone());
+      if (fallbackKey) await cache.put(fallbackKey, response.clone());
+    } else if (response.status === 401 && cacheName === FIELD_CACHE) {
+      await caches.delete(FIELD_CACHE);
+    }
+    return response;
+  });
+  // Keep the worker alive for a late answer, which only refreshes the copy.
+  event.waitUntil(network.catch(() => null));
+  const kept = async () => {
     const cache = await caches.open(cacheName);
-    const cached = (await cache.match(cacheKey)) || (fallbackKey && (await cache.match(fallbackKey)));
-    if (cached) return cached;
-    throw error;
-  }
-  if (keepable(response)) {
-    const cache = await caches.open(cacheName);
-    await cache.put(cacheKey, response.clone());
-    if (fallbackKey) await cache.put(fallbackKey, response.clone());
-  } else if (response.status === 401 && cacheName === FIELD_CACHE) {
-    await caches.delete(FIELD_CACHE);
-  }
-  return response;
+    return (await cache.match(cacheKey)) || (fallbackKey ? await cache.match(fallbackKey) : undefined);
+  };
+  return (async () => {
+    let timer;
+    const slow = new Promise((resolve) => {
+      timer = setTimeout(resolve, NETWORK_WAIT_MS, null);
+    });
+    try {
+      const first = await Promise.race([network, slow]);
+      if (first) return first;
+      return (await kept()) || (await network);
+    } catch (error) {
+      const copy = await kept();
+      if (copy) return copy;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
 }
 
 self.addEventListener("fetch", (event) => {
@@ -105,10 +129,10 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === "/") {
     // Every route of the page is `/#/…`: one cached document serves them all.
-    event.respondWith(networkFirst(request, SHELL_CACHE, "/"));
+    event.respondWith(networkFirst(event, SHELL_CACHE, "/"));
   } else if (url.pathname.startsWith("/assets/")) {
-    event.respondWith(networkFirst(request, SHELL_CACHE, url.pathname));
+    event.respondWith(networkFirst(event, SHELL_CACHE, url.pathname));
   } else if (url.pathname === "/api/field") {
-    event.respondWith(networkFirst(request, FIELD_CACHE, url.pathname + url.search, LAST_FIELD_DAY));
+    event.respondWith(networkFirst(event, FIELD_CACHE, url.pathname + url.search, LAST_FIELD_DAY));
   }
 });

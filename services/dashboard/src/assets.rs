@@ -1,5 +1,6 @@
 //! The page's files, embedded in the binary at compile time so the
-//! dashboard runs offline from one executable.
+//! dashboard runs offline from one executable, and the service worker
+//! (`/sw.js`) that keeps them on a phone for the field page.
 
 use axum::Router;
 use axum::extract::Path;
@@ -134,7 +135,8 @@ mod tests {
 
     #[test]
     fn nothing_is_loaded_from_the_internet() {
-        for (name, _, body) in ASSETS.iter().chain([&("index.html", "", INDEX)]) {
+        let pages = [("index.html", "", INDEX), ("sw.js", "", SERVICE_WORKER)];
+        for (name, _, body) in ASSETS.iter().chain(&pages) {
             for scheme in ["http://", "https://", "//cdn"] {
                 let outside = body
                     .match_indices(scheme)
