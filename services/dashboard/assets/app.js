@@ -1,5 +1,7 @@
-// The page shell: hash routes (#/gaps, #/plan, #/scenarios, #/plans), the
-// language switch, and data shared by pages (the map, fetched once).
+// The page shell: hash routes (#/gaps, #/plan, #/scenarios, #/plans,
+// #/audit, #/field), the language switch, data shared by pages (the map,
+// fetched once), the service worker that lets the field page open offline,
+// and sending the field entries still waiting.
 
 import { t, lang, setLang } from "./i18n.js";
 import { api } from "./api.js";
@@ -8,8 +10,10 @@ import * as plan from "./plan.js";
 import * as scenarios from "./scenarios.js";
 import * as plans from "./plans.js";
 import * as audit from "./audit.js";
+import * as field from "./field.js";
+import * as outbox from "./outbox.js";
 
-const PAGES = { gaps, plan, scenarios, plans, audit };
+const PAGES = { gaps, plan, scenarios, plans, audit, field };
 
 let mapPromise = null;
 let configPromise = null;
@@ -90,6 +94,9 @@ for (const button of document.querySelectorAll(".lang button")) {
 }
 document.getElementById("logout").addEventListener("click", async () => {
   try {
+    // The field days kept for offline use are this user's; the entries
+    // still waiting stay (outbox.js sends them only under their own token).
+    if ("caches" in window) await caches.delete("jemput-field-days-v1").catch(() => false);
     await api("/logout", { method: "POST" });
   } finally {
     location.assign("/login");
@@ -102,3 +109,8 @@ window.addEventListener("langchange", () => {
 window.addEventListener("hashchange", render);
 translateStatic();
 render();
+outbox.start();
+if ("serviceWorker" in navigator) {
+  // Needs a secure context: HTTPS, or the dashboard on localhost.
+  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("no offline use:", error));
+}

@@ -4,6 +4,8 @@
 //! Cancellation needs no code: when the browser aborts a request, hyper
 //! drops the handler's future, which drops the tonic call, which resets its
 //! HTTP/2 stream, and the optimizer sees the solve's caller is gone.
+//!
+//! The field page's day and its writes are in the `field` submodule.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -39,6 +41,8 @@ use crate::export;
 use crate::format::Lang;
 use crate::json::{self, Parameters, Scenario};
 use crate::web::{CURRENT, Current};
+
+mod field;
 
 /// Reads answer fast or something is wrong.
 const READ_TIMEOUT: Duration = Duration::from_secs(20);
@@ -79,6 +83,7 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/scenarios/export.xlsx", post(scenarios_xlsx))
         .route("/api/minimum-budget", post(find_minimum_budget))
         .route("/api/audit", get(audit))
+        .merge(field::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -102,6 +107,25 @@ impl ApiError {
             code: "INVALID_ARGUMENT",
             violations: vec![json!({ "field": field, "description": message })],
             message,
+            preconditions: Vec::new(),
+        }
+    }
+
+    /// Several fields at fault at once, as `(field, description)`.
+    fn violations(violations: Vec<(String, String)>) -> Self {
+        let message = violations
+            .iter()
+            .map(|(field, description)| format!("{field}: {description}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "INVALID_ARGUMENT",
+            message,
+            violations: violations
+                .into_iter()
+                .map(|(field, description)| json!({ "field": field, "description": description }))
+                .collect(),
             preconditions: Vec::new(),
         }
     }

@@ -1,5 +1,6 @@
 //! The page's files, embedded in the binary at compile time so the
-//! dashboard runs offline from one executable.
+//! dashboard runs offline from one executable, and the service worker
+//! (`/sw.js`) that keeps them on a phone for the field page.
 
 use axum::Router;
 use axum::extract::Path;
@@ -27,6 +28,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("ui.js", JS, include_str!("../assets/ui.js")),
     ("login.js", JS, include_str!("../assets/login.js")),
     ("audit.js", JS, include_str!("../assets/audit.js")),
+    ("field.js", JS, include_str!("../assets/field.js")),
+    ("outbox.js", JS, include_str!("../assets/outbox.js")),
     (
         "favicon.svg",
         "image/svg+xml",
@@ -36,11 +39,26 @@ const ASSETS: &[(&str, &str, &str)] = &[
 
 const JS: &str = "text/javascript; charset=utf-8";
 const INDEX: &str = include_str!("../assets/index.html");
+/// The service worker; at the root so its scope is the whole dashboard.
+const SERVICE_WORKER: &str = include_str!("../assets/sw.js");
 
 pub(crate) fn router() -> Router {
     Router::new()
         .route("/", get(index))
         .route("/assets/{file}", get(asset))
+        .route("/sw.js", get(service_worker))
+}
+
+async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, JS),
+            // Browsers check for a new worker on navigation; never stale.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SERVICE_WORKER,
+    )
+        .into_response()
 }
 
 async fn index() -> Response {
@@ -101,8 +119,24 @@ mod tests {
     }
 
     #[test]
+    fn the_service_worker_keeps_the_whole_shell() {
+        let shell = SERVICE_WORKER
+            .split("const SHELL = [")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .expect("sw.js lists its shell");
+        for (name, _, _) in ASSETS.iter().filter(|(name, _, _)| *name != "login.js") {
+            assert!(
+                shell.contains(&format!("\"/assets/{name}\"")),
+                "sw.js does not keep {name} for offline use"
+            );
+        }
+    }
+
+    #[test]
     fn nothing_is_loaded_from_the_internet() {
-        for (name, _, body) in ASSETS.iter().chain([&("index.html", "", INDEX)]) {
+        let pages = [("index.html", "", INDEX), ("sw.js", "", SERVICE_WORKER)];
+        for (name, _, body) in ASSETS.iter().chain(&pages) {
             for scheme in ["http://", "https://", "//cdn"] {
                 let outside = body
                     .match_indices(scheme)

@@ -222,9 +222,11 @@ fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
-/// Paths anyone may load: the sign-in page and the static files it uses.
+/// Paths anyone may load: the sign-in page and the static files it uses,
+/// and the service worker (the browser refetches it to look for updates
+/// whether or not a session is alive; it holds no one's data).
 fn public(path: &str) -> bool {
-    path == "/login" || path.starts_with("/assets/")
+    path == "/login" || path == "/sw.js" || path.starts_with("/assets/")
 }
 
 /// The guard in front of every route (see the module's documentation).
@@ -433,6 +435,7 @@ mod tests {
     fn only_the_login_page_and_assets_are_public() {
         assert!(public("/login"));
         assert!(public("/assets/app.js"));
+        assert!(public("/sw.js"));
         assert!(!public("/"));
         assert!(!public("/api/gaps"));
         assert!(!public("/logout"));

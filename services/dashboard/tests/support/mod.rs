@@ -50,6 +50,12 @@ impl Stack {
 /// Starts the registry (seeded with Rejang Lebong), the optimizer (or the
 /// stand-in) and the dashboard. Each listener is bound before it is served, so no waiting.
 pub async fn start_stack() -> Stack {
+    start_stack_answering(Vec::new()).await
+}
+
+/// As [`start_stack`], with a dashboard that also answers to `hosts` (a
+/// relay in front of it, whose `host:port` the browser then sends).
+pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
     let db = TestDb::sqlite();
     let store = db.open().await;
     let admin = issue_token(&store, Role::Admin, "", &[]).await;
@@ -106,7 +112,10 @@ pub async fn start_stack() -> Stack {
         jemput_dashboard::serve(
             listener,
             backends,
-            jemput_dashboard::Options::default(),
+            jemput_dashboard::Options {
+                hosts,
+                ..Default::default()
+            },
             async {
                 let _ = dashboard_stopped.await;
             },

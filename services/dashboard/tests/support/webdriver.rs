@@ -230,6 +230,64 @@ impl Browser {
         self.resize(1440, 1000);
     }
 
+    /// Saves a PNG of the page in a window `width` wide (a phone's 390),
+    /// grown to the page's height, then puts the window back at
+    /// `width` × `height`.
+    pub fn screenshot_sized(&self, path: &Path, width: u32, height: u32) {
+        let page_height = self
+            .script("return Math.ceil(document.documentElement.scrollHeight)")
+            .as_u64()
+            .unwrap_or(u64::from(height));
+        let tall = page_height.clamp(u64::from(height), 4000) as u32;
+        self.resize(width, tall);
+        // The window's frame takes some of its height from the page.
+        let inner = self
+            .script("return window.innerHeight")
+            .as_u64()
+            .unwrap_or(u64::from(tall)) as u32;
+        if inner < tall {
+            self.resize(width, tall + (tall - inner));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let encoded = self.session_call("GET", "/screenshot", None);
+        let png = decode_base64(encoded.as_str().expect("base64 PNG"));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create the screenshot folder");
+        }
+        std::fs::write(path, png).expect("write the screenshot");
+        self.resize_viewport(width, height);
+    }
+
+    /// Sizes the window so the page itself is `width` × `height`.
+    pub fn resize_viewport(&self, width: u32, height: u32) {
+        self.resize(width, height);
+        let inner = self
+            .script("return window.innerHeight")
+            .as_u64()
+            .unwrap_or(u64::from(height)) as u32;
+        if inner < height {
+            self.resize(width, height + (height - inner));
+        }
+    }
+
+    /// Cuts the page off the network, or gives it back, with Chromium's
+    /// network emulation (as DevTools' "Offline" does).
+    pub fn set_offline(&self, offline: bool) {
+        self.session_call(
+            "POST",
+            "/chromium/network_conditions",
+            Some(&json!({ "network_conditions": {
+                "offline": offline, "latency": 0,
+                "download_throughput": -1, "upload_throughput": -1,
+            }})),
+        );
+    }
+
+    /// Reloads the page, as the browser's reload button does.
+    pub fn refresh(&self) {
+        self.session_call("POST", "/refresh", Some(&json!({})));
+    }
+
     /// The browser's console messages at SEVERE level since the last call.
     pub fn severe_log(&self) -> Vec<String> {
         let entries = self.session_call("POST", "/se/log", Some(&json!({ "type": "browser" })));
