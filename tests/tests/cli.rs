@@ -254,7 +254,10 @@ async fn a_corrected_typo_restores_the_gap_and_the_ledger_shows_both(db: TestDb)
     let corrected = commands::ledger::correct(&mut client, &fix).await.unwrap();
     assert_eq!(corrected.district_gap.as_ref().unwrap().gap, GAP - 40);
     let human = corrected.to_human();
-    assert!(human.contains(&format!("corrects {entry} by -360")), "{human}");
+    assert!(
+        human.contains(&format!("corrects {entry} by -360")),
+        "{human}"
+    );
     // A retry is answered, not applied again.
     commands::ledger::correct(&mut client, &fix).await.unwrap();
     assert_eq!(district_gap(&registry).await, GAP - 40);
@@ -277,7 +280,9 @@ async fn a_corrected_typo_restores_the_gap_and_the_ledger_shows_both(db: TestDb)
         count: 0,
         ..fix
     };
-    let err = commands::ledger::correct(&mut client, &bare).await.unwrap_err();
+    let err = commands::ledger::correct(&mut client, &bare)
+        .await
+        .unwrap_err();
     assert!(err.to_human().contains("reason"), "{}", err.to_human());
     assert_eq!(district_gap(&registry).await, GAP - 40);
     registry.stop().await;

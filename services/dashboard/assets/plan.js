@@ -300,6 +300,23 @@ function unvisitedSection(plan) {
   );
 }
 
+/** What a replan learned from the ledger: per kecamatan, recorded against
+ * expected and the yield factor the plan uses (none on a first plan). */
+function learnedSection(plan) {
+  const list = plan.learned_yields || [];
+  if (!list.length) return null;
+  return h(
+    "section",
+    { class: "card", id: "learned" },
+    h("h2", {}, t("plan.learned")),
+    h("p", { class: "muted" }, t("plan.learnedLead", { d: fmtDate(plan.as_of_date) })),
+    h("div", { class: "scroll short" }, h("table", { class: "data" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("kecamatan")), h("th", { class: "num" }, t("plan.learnedVisits")), h("th", { class: "num" }, t("plan.learnedRecorded")), h("th", { class: "num" }, t("plan.learnedExpected")), h("th", { class: "num" }, t("plan.learnedFactor")))),
+      h("tbody", {}, list.map((y) => h("tr", {}, h("th", { scope: "row" }, y.display_name || y.kecamatan), h("td", { class: "num" }, fmtInt(y.visits)), h("td", { class: "num" }, fmtInt(y.recorded_activations)), h("td", { class: "num" }, fmtInt(y.expected_activations)), h("td", { class: "num" }, fmtPct(y.factor, 0)))))
+    ))
+  );
+}
+
 function exportsSection(plan) {
   const base = `/api/plans/${encodeURIComponent(plan.id)}`;
   return h(
@@ -324,10 +341,10 @@ export async function showPlan(box, plan, ctx) {
   try {
     mapData = await ctx.map();
   } catch (error) {
-    box.replaceChildren(headline(plan), errorBox(error), projectionSection(plan), calendarSection(plan), unvisitedSection(plan), exportsSection(plan));
+    box.replaceChildren(headline(plan), errorBox(error), projectionSection(plan), calendarSection(plan), learnedSection(plan) || "", unvisitedSection(plan), exportsSection(plan));
     return;
   }
-  box.replaceChildren(headline(plan), routesSection(plan, mapData), projectionSection(plan), calendarSection(plan), unvisitedSection(plan), exportsSection(plan));
+  box.replaceChildren(headline(plan), routesSection(plan, mapData), projectionSection(plan), calendarSection(plan), learnedSection(plan) || "", unvisitedSection(plan), exportsSection(plan));
   box.dataset.plan = plan.name;
 }
 

@@ -302,6 +302,14 @@ pub fn plan(p: &Plan) -> Value {
         "create_time": timestamp(p.create_time.as_ref()),
         "replanned_from": p.replanned_from,
         "as_of_date": p.as_of_date,
+        "learned_yields": p.learned_yields.iter().map(|y| json!({
+            "kecamatan": y.kecamatan,
+            "display_name": y.display_name,
+            "visits": y.visits,
+            "expected_activations": y.expected_activations,
+            "recorded_activations": y.recorded_activations,
+            "factor": y.factor,
+        })).collect::<Vec<_>>(),
     })
 }
 

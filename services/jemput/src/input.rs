@@ -42,7 +42,9 @@ pub fn parse_plan(text: &str) -> Result<String, String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(format!("`{text}` is not a plan: expected plans/ and its id"));
+        return Err(format!(
+            "`{text}` is not a plan: expected plans/ and its id"
+        ));
     }
     Ok(format!("plans/{id}"))
 }
@@ -79,6 +81,11 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
         return Err(format!("`{text}` is not a share: write it as 0.3 or 30%"));
     }
     if percent {
+        if !(value > 0.0 && value <= 100.0) {
+            return Err(format!(
+                "`{text}` is not a share: a target is more than 0% and at most 100%"
+            ));
+        }
         return Ok(value / 100.0);
     }
     if value > 1.0 {
@@ -91,7 +98,6 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
 
 pub use jemput_base::calendar::today_in_district;
 
-/// Reads a `YYYY-MM-DD` date.
 /// A role name: admin, planner, budget, field, viewer or service.
 pub fn parse_role(text: &str) -> Result<jemput_auth::Role, String> {
     text.trim().to_ascii_lowercase().parse()
@@ -118,6 +124,7 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
     Ok(chrono::Duration::hours(hours))
 }
 
+/// Reads a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     jemput_base::calendar::parse_date(text.trim())
         .ok_or_else(|| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-03-31"))
@@ -282,6 +289,8 @@ mod tests {
         assert!(parse_fraction("thirty").is_err());
         assert!(parse_fraction("inf").is_err());
         assert!(parse_fraction("%").is_err());
+        assert!(parse_fraction("150%").unwrap_err().contains("at most 100%"));
+        assert!(parse_fraction("0%").is_err());
     }
 
     #[test]

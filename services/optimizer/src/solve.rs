@@ -777,7 +777,10 @@ pub fn replan(
     }
     let (schedule, method) = problem.best_schedule(&problem.params, options);
     let minimum_budget = if schedule.target_day.is_none() && params.deadline.is_some() {
-        problem.minimum_budget(options).0.map(|(budget, _, _)| budget)
+        problem
+            .minimum_budget(options)
+            .0
+            .map(|(budget, _, _)| budget)
     } else {
         None
     };

@@ -12,6 +12,7 @@ mod audit;
 mod convert;
 mod domain;
 mod error;
+mod notify;
 mod seed;
 mod service;
 mod store;

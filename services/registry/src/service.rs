@@ -321,9 +321,8 @@ impl RegistryService for Registry {
         let (sender, receiver) = mpsc::channel(WATCH_BUFFER);
         let store = self.store.clone();
         let mut shutdown = self.shutdown.clone();
-        // Changes come from this process's commits only. Several replicas on
-        // one PostgreSQL database would need LISTEN/NOTIFY to hear each
-        // other's writes; that is not built.
+        // Changes come from this process's commits and, on PostgreSQL, from
+        // the other replicas' (see `notify`).
         tokio::spawn(async move {
             let mut last = first;
             if sender.send(Ok((&last).into())).await.is_err() {

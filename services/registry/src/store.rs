@@ -32,6 +32,7 @@ use crate::{
     audit::{self, Actor, AuditAction},
     domain::{Channel, Gap, Level, RegionCode, Target, now_micros},
     error::{RegistryError, Violations},
+    notify::Feed,
     seed,
 };
 
@@ -83,6 +84,9 @@ pub enum Change {
     Counts(Arc<[RegionCode]>),
     /// The target of this region changed.
     Target(RegionCode),
+    /// Anything may have changed (another replica's change too large to
+    /// name, or notices missed while reconnecting).
+    All,
 }
 
 impl Change {
@@ -91,6 +95,7 @@ impl Change {
         match self {
             Change::Counts(villages) => villages.iter().any(|v| region.contains(v)),
             Change::Target(target_region) => target_region.contains(region),
+            Change::All => true,
         }
     }
 }
@@ -225,6 +230,8 @@ pub(crate) struct Inner {
     /// counts, never regions), so requests are checked against memory.
     regions: BTreeSet<RegionCode>,
     changes: broadcast::Sender<Change>,
+    /// On PostgreSQL, the other replicas' changes (see `notify`).
+    feed: Option<Feed>,
     /// SQLite has one writer at a time. Queueing this process's writers here
     /// is fairer and cheaper than letting them spin in SQLite's busy handler;
     /// `BEGIN IMMEDIATE` still guards against other processes.
@@ -489,12 +496,22 @@ impl Store {
             .map(stored_code)
             .collect::<Result<_, _>>()?;
         let (changes, _) = broadcast::channel(CHANGE_CHANNEL_CAPACITY);
+        let feed = match engine {
+            Engine::Sqlite => None,
+            Engine::Postgres => {
+                let schema: String = sqlx::query_scalar("SELECT CAST(current_schema() AS TEXT)")
+                    .fetch_one(&pool)
+                    .await?;
+                Some(Feed::start(database_url, &schema, changes.clone()).await?)
+            }
+        };
         Ok(Store {
             inner: Arc::new(Inner {
                 pool,
                 engine,
                 regions,
                 changes,
+                feed,
                 sqlite_writer,
             }),
         })
@@ -525,6 +542,19 @@ impl Store {
     /// Every change committed from now on.
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.inner.changes.subscribe()
+    }
+
+    /// Tells the other replicas (if any) about `change` when the
+    /// transaction on `conn` commits.
+    async fn announce(
+        &self,
+        conn: &mut AnyConnection,
+        change: &Change,
+    ) -> Result<(), RegistryError> {
+        match &self.inner.feed {
+            Some(feed) => feed.announce(conn, change).await,
+            None => Ok(()),
+        }
     }
 
     fn publish(&self, change: Change) {
@@ -757,8 +787,10 @@ impl Store {
             .to_string(),
         )
         .await?;
+        let change = Change::Counts(added.into_keys().cloned().collect());
+        self.announce(&mut write.tx, &change).await?;
         Self::finish(write, batch_number, &recorded).await?;
-        self.publish(Change::Counts(added.into_keys().cloned().collect()));
+        self.publish(change);
         Ok(recorded)
     }
 
@@ -933,8 +965,10 @@ impl Store {
             correction: id,
             district_gap: district_gap.clone(),
         };
+        let change = Change::Counts(Arc::from([entry.village.clone()]));
+        self.announce(&mut write.tx, &change).await?;
         Self::finish(write, batch_number, &answer).await?;
-        self.publish(Change::Counts(Arc::from([entry.village.clone()])));
+        self.publish(change);
         let stored = LedgerEntry {
             id,
             batch: batch_number,
@@ -975,8 +1009,10 @@ impl Store {
             &serde_json::json!({ "target_fraction": fraction }).to_string(),
         )
         .await?;
+        let change = Change::Target(region.clone());
+        self.announce(&mut write.tx, &change).await?;
         write.tx.commit().await?;
-        self.publish(Change::Target(region.clone()));
+        self.publish(change);
         Ok(gap)
     }
 
@@ -1040,10 +1076,11 @@ impl Store {
                     &serde_json::json!({ "villages": imported.updated }).to_string(),
                 )
                 .await?;
+                let change =
+                    Change::Counts(import.counts.iter().map(|c| c.village.clone()).collect());
+                self.announce(&mut write.tx, &change).await?;
                 Self::finish(write, batch, &imported).await?;
-                self.publish(Change::Counts(
-                    import.counts.iter().map(|c| c.village.clone()).collect(),
-                ));
+                self.publish(change);
             }
         }
         Ok(imported)

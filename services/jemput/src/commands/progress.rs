@@ -200,7 +200,10 @@ impl From<LearnedYield> for LearnedYieldRow {
     }
 }
 
-pub async fn replan(optimizer: &mut Optimizer, args: &ReplanArgs) -> Result<ReplanReport, CliError> {
+pub async fn replan(
+    optimizer: &mut Optimizer,
+    args: &ReplanArgs,
+) -> Result<ReplanReport, CliError> {
     let request = optimizer.request(ReplanPlanRequest {
         plan: args.plan.clone(),
         as_of_date: args

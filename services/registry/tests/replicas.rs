@@ -1,0 +1,122 @@
+//! Two registry replicas on one PostgreSQL database: a write through one
+//! reaches the gap watchers of the other, with the same numbers a read
+//! through either gives; a rolled-back write reaches nobody.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{DISTRICT, authed, batch, report};
+use jemput_auth::Role;
+use jemput_proto::registry::{self as pb};
+use jemput_registry::testing::{TestDb, issue_token, start_registry};
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+
+const BEDENG_SS: &str = "regions/17.02.06.1015";
+const KOTA_PADANG: &str = "regions/17.02.06";
+/// Generous: a notice normally arrives in milliseconds.
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn connect(address: std::net::SocketAddr, token: &str) -> common::Client {
+    let channel = Channel::from_shared(format!("http://{address}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    authed(channel, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_through_one_replica_reaches_the_watchers_of_another() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let (one, other) = (db.open().await, db.open().await);
+    let admin = issue_token(&one, Role::Admin, "", &[]).await;
+    let (one_address, one_server) = start_registry(one).await;
+    let (other_address, other_server) = start_registry(other).await;
+    let mut writer = connect(one_address, &admin).await;
+    let mut reader = connect(other_address, &admin).await;
+
+    let mut district = reader
+        .watch_enrollment_gaps(pb::WatchEnrollmentGapsRequest {
+            region: DISTRICT.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut kecamatan = reader
+        .watch_enrollment_gaps(pb::WatchEnrollmentGapsRequest {
+            region: KOTA_PADANG.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = district.next().await.unwrap().unwrap();
+    let first_kecamatan = kecamatan.next().await.unwrap().unwrap();
+
+    // A batch refused for going above the recorded KTP-el rolls back: no notice.
+    let refused = writer
+        .record_activations(batch(
+            "replica-refused",
+            vec![report(
+                BEDENG_SS,
+                100_000,
+                "2025-03-03",
+                pb::Channel::MobileTeam,
+            )],
+        ))
+        .await;
+    assert!(refused.is_err());
+
+    writer
+        .record_activations(batch(
+            "replica-1",
+            vec![report(BEDENG_SS, 25, "2025-03-03", pb::Channel::MobileTeam)],
+        ))
+        .await
+        .unwrap();
+    let next = tokio::time::timeout(WAIT, district.next())
+        .await
+        .expect("the other replica's watcher hears the write")
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.ikd_activated, first.ikd_activated + 25);
+    let next_kecamatan = tokio::time::timeout(WAIT, kecamatan.next())
+        .await
+        .expect("so does a watcher of the village's kecamatan")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        next_kecamatan.ikd_activated,
+        first_kecamatan.ikd_activated + 25
+    );
+
+    // A target set through the other replica reaches the first one's watcher.
+    let mut writer_watch = writer
+        .watch_enrollment_gaps(pb::WatchEnrollmentGapsRequest {
+            region: DISTRICT.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    writer_watch.next().await.unwrap().unwrap();
+    reader
+        .set_target(pb::SetTargetRequest {
+            region: DISTRICT.into(),
+            target_fraction: 0.35,
+        })
+        .await
+        .unwrap();
+    let moved = tokio::time::timeout(WAIT, writer_watch.next())
+        .await
+        .expect("the first replica hears the target")
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.target_fraction, 0.35);
+
+    drop((district, kecamatan, writer_watch));
+    one_server.shutdown().await.unwrap();
+    other_server.shutdown().await.unwrap();
+}
