@@ -307,8 +307,9 @@ impl Method {
                 budget_share,
                 policy,
             } => format!(
-                "allocation model at {:.1}% of the budget, packed {} from the {} visit",
-                budget_share * 100.0,
+                "allocation model at {}% of the budget, packed {} from the {} visit",
+                // Written the Indonesian way, as every number jemput shows.
+                format!("{:.1}", budget_share * 100.0).replace('.', ","),
                 match policy.mode {
                     DayMode::Planned => "day by day",
                     DayMode::Chain => "team by team",

@@ -137,7 +137,7 @@ impl Report for LedgerReport {
             } else {
                 format!("{:+}", row.count)
             };
-            out.push_str(&format!(
+            let line = format!(
                 "\n{:<18} {:<10} {:<15} {:>8} {:<7} {:<10}  {note}",
                 row.name,
                 row.activation_date,
@@ -145,7 +145,8 @@ impl Report for LedgerReport {
                 count,
                 row.channel,
                 row.team,
-            ));
+            );
+            out.push_str(line.trim_end());
         }
         if self.more {
             out.push_str("\n\nMore entries follow: raise --limit to see them.");

@@ -450,7 +450,6 @@ impl Headline {
                 String::new(),
             ),
             ("limited by", self.binding_constraint.clone(), String::new()),
-            ("made by", self.method_detail.clone(), String::new()),
         ];
         if !self.reaches_target {
             rows.push(match self.minimum_budget_for_target_rupiah {
@@ -475,6 +474,10 @@ impl Headline {
             let line = format!("  {label:<16} {value:>width$}  {note}");
             out.push_str(line.trim_end());
             out.push('\n');
+        }
+        // A sentence, not a figure: left out of the column's width.
+        if !self.method_detail.is_empty() {
+            out.push_str(&format!("  {:<16} {}\n", "made by", self.method_detail));
         }
         out.truncate(out.trim_end().len());
         out

@@ -140,8 +140,8 @@ impl Report for ProgressReport {
         behind.sort_by_key(|v| v.actual_mobile - v.planned_mobile);
         if !behind.is_empty() {
             out.push_str(&format!(
-                "\n\n{:<28} {:>9} {:>9} {:>9}",
-                "village (furthest behind first)", "planned", "mobile", "all"
+                "\n\nvillages, furthest behind first\n{:<28} {:>9} {:>9} {:>9}",
+                "village", "planned", "mobile", "all"
             ));
             for village in behind.iter().take(VILLAGES_SHOWN) {
                 let name = if village.display_name.is_empty() {
