@@ -34,6 +34,7 @@ on_each_database! {
     import_seed_dry_run => the_seed_export_passes_a_dry_run_unchanged;
     import_rejected => a_rejected_export_points_at_rows_lines_and_columns;
     import_applied => an_import_replaces_village_counts;
+    import_dukcapil_decrease => a_dukcapil_export_that_lowers_counts_needs_allow_decrease;
     target_percent => a_target_in_percent_moves_the_gap;
     plan_headline => a_plan_reaches_its_target_date_and_team_days_add_up;
     plan_files => a_plan_written_out_reads_back;
@@ -437,6 +438,7 @@ async fn the_seed_export_passes_a_dry_run_unchanged(db: TestDb) {
             file: seed_villages(),
             dry_run: true,
             request_id: None,
+            allow_decrease: false,
         },
     )
     .await
@@ -468,6 +470,7 @@ async fn a_rejected_export_points_at_rows_lines_and_columns(db: TestDb) {
             file,
             dry_run: true,
             request_id: None,
+            allow_decrease: false,
         },
     )
     .await
@@ -499,6 +502,7 @@ async fn an_import_replaces_village_counts(db: TestDb) {
             file,
             dry_run: false,
             request_id: Some("e2e-import".into()),
+            allow_decrease: false,
         },
     )
     .await
@@ -507,6 +511,69 @@ async fn an_import_replaces_village_counts(db: TestDb) {
     let district = report.district_gap.unwrap();
     assert_eq!(district.ikd_activated, IKD_ACTIVATED + 1000);
     assert_eq!(district_gap(&registry).await, GAP - 1000);
+    registry.stop().await;
+}
+
+/// Dukcapil's own column names and undotted codes are read; a row that
+/// would lower a village's activated count is refused (nothing changes)
+/// until --allow-decrease, and the report then names it.
+async fn a_dukcapil_export_that_lowers_counts_needs_allow_decrease(db: TestDb) {
+    let registry = Running::start(db).await;
+    let mut client = registry.registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Talang Benih: 348 activated in the seed, 300 in this export; Dwi
+    // Tunggal unchanged.
+    let seed = commands::gaps::run(&mut client, &gaps_args(Some("17.02.09"), GapOrder::Gap))
+        .await
+        .unwrap();
+    let dwi_tunggal = seed
+        .children
+        .iter()
+        .find(|r| r.region == "regions/17.02.09.1012")
+        .expect("Dwi Tunggal");
+    let file = write_csv(
+        &dir,
+        "dukcapil.csv",
+        &format!(
+            "KODE_DESA,NAMA_DESA,JUMLAH_REKAM_KTP_EL,JUMLAH_IKD\n\
+             1702091033,TALANG BENIH,3510,300\n\
+             1702091012,DWI TUNGGAL,{},{}\n",
+            dwi_tunggal.ktp_el_recorded, dwi_tunggal.ikd_activated
+        ),
+    );
+    let args = ImportArgs {
+        file,
+        dry_run: false,
+        request_id: None,
+        allow_decrease: false,
+    };
+    let err = commands::import::run(&mut client, &args).await.unwrap_err();
+    let human = err.to_human();
+    assert!(
+        human.contains(
+            "row 1 (line 2), column JUMLAH_IKD: would lower Talang Benih from 348 to 300"
+        ),
+        "{human}"
+    );
+    assert!(human.contains("--allow-decrease"), "{human}");
+    assert!(!human.contains("row 2 "), "{human}");
+    assert_eq!(district_gap(&registry).await, GAP, "nothing changed");
+
+    let allowed = ImportArgs {
+        allow_decrease: true,
+        ..args
+    };
+    let report = commands::import::run(&mut client, &allowed).await.unwrap();
+    assert_eq!(report.updated, 2);
+    assert_eq!(report.decreases.len(), 1);
+    assert_eq!(district_gap(&registry).await, GAP + 48);
+    assert!(
+        report
+            .to_human()
+            .contains("Talang Benih (17.02.09.1033): 348 → 300"),
+        "{}",
+        report.to_human()
+    );
     registry.stop().await;
 }
 

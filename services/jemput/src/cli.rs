@@ -406,12 +406,19 @@ pub enum ChannelArg {
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// CSV with columns code (or region), ktp_el_recorded, ikd_activated.
+    /// CSV with a village code, recorded KTP-el and activated IKD per row:
+    /// our column names (code, ktp_el_recorded, ikd_activated) or
+    /// Dukcapil's (kode_desa or kode_wilayah, jumlah_rekam_ktp_el or
+    /// wajib_ktp_rekam, jumlah_ikd or ikd); codes with or without dots.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Check every row, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Accept rows that lower a village's activated IKD below its count now
+    /// (undoing activations the ledger recorded); refused without it.
+    #[arg(long)]
+    pub allow_decrease: bool,
     /// Makes a retry safe: the same id is applied once. Default: a fresh one.
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,

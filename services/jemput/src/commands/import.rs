@@ -2,9 +2,12 @@
 //! in one atomic ImportRegions call, and reports every bad row by its row,
 //! line and column, whether the file or the registry found the problem.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use jemput_proto::registry::{ImportRegionsRequest, VillageCounts};
+use jemput_proto::registry::{
+    ImportRegionsRequest, ListEnrollmentGapsRequest, RegionLevel, VillageCounts,
+};
 use serde::Serialize;
 
 use super::csv_file::{Column, CsvFile, parse_count};
@@ -12,15 +15,46 @@ use crate::{
     cli::ImportArgs,
     client::Registry,
     error::{CliError, RpcError, Violation},
+    format::format_count,
     input::parse_region,
     output::{GapRow, Report},
 };
 
-/// Accepted names of each column, in order of preference; the `_est` names
-/// are the seed's (`services/registry/seed/rejang_lebong/villages.csv`).
-const REGION_COLUMNS: &[&str] = &["code", "region"];
-const RECORDED_COLUMNS: &[&str] = &["ktp_el_recorded", "ktp_el_recorded_est"];
-const ACTIVATED_COLUMNS: &[&str] = &["ikd_activated", "ikd_activated_est"];
+/// Accepted names of each column (any case), in order of preference: ours,
+/// the seed's `_est` names (`services/registry/seed/rejang_lebong/villages.csv`),
+/// and the names Dukcapil's own exports use.
+const REGION_COLUMNS: &[&str] = &["code", "region", "kode_desa", "kode_wilayah", "kode"];
+const RECORDED_COLUMNS: &[&str] = &[
+    "ktp_el_recorded",
+    "ktp_el_recorded_est",
+    "jumlah_rekam_ktp_el",
+    "wajib_ktp_rekam",
+    "rekam_ktp_el",
+];
+const ACTIVATED_COLUMNS: &[&str] = &[
+    "ikd_activated",
+    "ikd_activated_est",
+    "jumlah_ikd",
+    "ikd",
+    "aktivasi_ikd",
+];
+
+/// A village code as exports write it: `17.02.09.2001`, `regions/…`, or
+/// without dots (`1702092001`).
+fn parse_village_code(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.len() == 10 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        let dotted = format!(
+            "{}.{}.{}.{}",
+            &trimmed[..2],
+            &trimmed[2..4],
+            &trimmed[4..6],
+            &trimmed[6..]
+        );
+        return parse_region(&dotted);
+    }
+    parse_region(trimmed)
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
@@ -33,6 +67,18 @@ pub struct ImportReport {
     pub updated: i32,
     /// The district after the import (before it, in a dry run).
     pub district_gap: Option<GapRow>,
+    /// Villages whose activated IKD the import lowers (allowed with
+    /// --allow-decrease): activations the ledger recorded no longer count.
+    pub decreases: Vec<Decrease>,
+}
+
+/// A village whose activated count an import would lower.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decrease {
+    pub region: String,
+    pub display_name: String,
+    pub ikd_activated_now: i64,
+    pub ikd_activated_imported: i64,
 }
 
 /// Which file column holds each request field.
@@ -61,6 +107,39 @@ pub async fn run(registry: &mut Registry, args: &ImportArgs) -> Result<ImportRep
         .clone()
         .unwrap_or_else(super::fresh_request_id);
     let rows = counts.len();
+    let decreases = decreases(registry, &counts).await?;
+    if !decreases.is_empty() && !args.allow_decrease {
+        // Rows the registry refuses are reported first, as without decreases.
+        registry
+            .client
+            .import_regions(ImportRegionsRequest {
+                request_id: request_id.clone(),
+                counts: counts.clone(),
+                validate_only: true,
+            })
+            .await
+            .map_err(|status| {
+                let mut rpc = RpcError::from_status("registry", &registry.url, &status);
+                rpc.violations =
+                    file.locate_violations(rpc.violations, "counts", |f| columns.for_field(f));
+                CliError::Rpc(rpc)
+            })?;
+        let problems = decreases
+            .iter()
+            .map(|(row, d)| {
+                Violation::in_file(
+                    file.locate(*row, &columns.activated.name),
+                    format!(
+                        "would lower {} from {} to {} activated IKD, undoing activations the ledger recorded; if the export is right, import with --allow-decrease",
+                        d.display_name,
+                        format_count(d.ikd_activated_now),
+                        format_count(d.ikd_activated_imported)
+                    ),
+                )
+            })
+            .collect();
+        return Err(file.rejected(problems));
+    }
     let response = registry
         .client
         .import_regions(ImportRegionsRequest {
@@ -86,7 +165,67 @@ pub async fn run(registry: &mut Registry, args: &ImportArgs) -> Result<ImportRep
         rows,
         updated: response.updated,
         district_gap: response.district_gap.map(GapRow::from),
+        decreases: decreases.into_iter().map(|(_, d)| d).collect(),
     })
+}
+
+/// Rows (0-based) whose activated count is below the village's count now.
+/// Read before the import: a write between the two is not seen, which at
+/// worst lets a decrease of that write's size through unwarned.
+async fn decreases(
+    registry: &mut Registry,
+    counts: &[VillageCounts],
+) -> Result<Vec<(usize, Decrease)>, CliError> {
+    let districts: BTreeSet<String> = counts
+        .iter()
+        .filter_map(|c| {
+            let code = c.region.strip_prefix("regions/")?;
+            Some(format!("regions/{}", code.get(..5)?))
+        })
+        .collect();
+    let mut now: HashMap<String, (String, i64)> = HashMap::new();
+    for district in districts {
+        let mut page_token = String::new();
+        loop {
+            let page = registry
+                .client
+                .list_enrollment_gaps(ListEnrollmentGapsRequest {
+                    parent: district.clone(),
+                    page_size: 1000,
+                    page_token,
+                    level: RegionLevel::Village as i32,
+                    ..Default::default()
+                })
+                .await
+                .map_err(|status| registry.error(status))?
+                .into_inner();
+            for gap in page.gaps {
+                now.insert(gap.region, (gap.display_name, gap.ikd_activated));
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            page_token = page.next_page_token;
+        }
+    }
+    Ok(counts
+        .iter()
+        .enumerate()
+        .filter_map(|(row, c)| {
+            let (name, activated) = now.get(&c.region)?;
+            (c.ikd_activated < *activated).then(|| {
+                (
+                    row,
+                    Decrease {
+                        region: c.region.clone(),
+                        display_name: name.clone(),
+                        ikd_activated_now: *activated,
+                        ikd_activated_imported: c.ikd_activated,
+                    },
+                )
+            })
+        })
+        .collect())
 }
 
 /// Every row as VillageCounts, or every problem the file has.
@@ -119,7 +258,7 @@ fn read_counts(file: &CsvFile) -> Result<(Columns, Vec<VillageCounts>), CliError
     let mut counts = Vec::with_capacity(file.rows.len());
     for row in 0..file.rows.len() {
         let cells = (
-            file.parse_cell(row, &region, parse_region, &mut problems),
+            file.parse_cell(row, &region, parse_village_code, &mut problems),
             file.parse_cell(row, &recorded, parse_count, &mut problems),
             file.parse_cell(row, &activated, parse_count, &mut problems),
         );
@@ -161,6 +300,21 @@ impl Report for ImportReport {
                 self.request_id
             )
         };
+        if !self.decreases.is_empty() {
+            out.push_str(&format!(
+                "\n\nLowered with --allow-decrease ({} villages; activations the ledger recorded there no longer count):",
+                self.decreases.len()
+            ));
+            for d in &self.decreases {
+                out.push_str(&format!(
+                    "\n  {} ({}): {} → {}",
+                    d.display_name,
+                    d.region.strip_prefix("regions/").unwrap_or(&d.region),
+                    format_count(d.ikd_activated_now),
+                    format_count(d.ikd_activated_imported)
+                ));
+            }
+        }
         if let Some(district) = &self.district_gap {
             let when = if self.dry_run {
                 "now"
