@@ -102,18 +102,24 @@ pub fn itinerary_csv(plan: &Plan) -> String {
         "visit_number",
         "day_end",
         "overnight",
+        "kecamatan",
+        "kecamatan_code",
+        "back_at",
+        "actual_activations",
     ];
     // Writing to a Vec cannot fail; the results are checked all the same.
     let mut rows: Vec<Vec<String>> = Vec::new();
     for team in &plan.teams {
         for day in &team.days {
+            let back_at = back_at(day);
             let common = |stop: String,
                           village: &str,
                           code: &str,
                           arrival: String,
                           leave: String,
                           activations: i64,
-                          visit: String| {
+                          visit: String,
+                          kecamatan: (&str, &str)| {
                 vec![
                     team.team.to_string(),
                     team_name(team),
@@ -129,6 +135,11 @@ pub fn itinerary_csv(plan: &Plan) -> String {
                     visit,
                     place_name(&names, &day.end, Lang::En).to_owned(),
                     if day.overnight { "yes" } else { "no" }.to_owned(),
+                    kecamatan.0.to_owned(),
+                    kecamatan.1.to_owned(),
+                    back_at.clone(),
+                    // Left blank for the team to fill in.
+                    String::new(),
                 ]
             };
             if day.stops.is_empty() {
@@ -140,6 +151,7 @@ pub fn itinerary_csv(plan: &Plan) -> String {
                     String::new(),
                     0,
                     String::new(),
+                    ("", ""),
                 ));
             }
             for (order, stop) in day.stops.iter().enumerate() {
@@ -151,6 +163,12 @@ pub fn itinerary_csv(plan: &Plan) -> String {
                     format::clock(stop.depart_minute, WORKDAY_START_HOUR),
                     stop.expected_activations,
                     stop.visit_number.to_string(),
+                    (
+                        &stop.kecamatan_name,
+                        stop.kecamatan
+                            .strip_prefix("regions/")
+                            .unwrap_or(&stop.kecamatan),
+                    ),
                 ));
             }
         }
@@ -160,6 +178,16 @@ pub fn itinerary_csv(plan: &Plan) -> String {
         .and_then(|()| rows.iter().try_for_each(|row| writer.write_record(row)));
     debug_assert!(written.is_ok());
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// When a day trip is back at the base (the workday's start plus the
+/// minutes it uses); empty for a team that sleeps out.
+fn back_at(day: &TeamDay) -> String {
+    if day.overnight || day.used_minutes <= 0.0 {
+        String::new()
+    } else {
+        format::clock(day.used_minutes, WORKDAY_START_HOUR)
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -194,6 +222,10 @@ struct Words {
     back_to: &'static str,
     no_visits: &'static str,
     printed: &'static str,
+    kecamatan: &'static str,
+    recorded: &'static str,
+    back_at: &'static str,
+    signature: &'static str,
 }
 
 const WORDS_ID: Words = Words {
@@ -212,7 +244,11 @@ const WORDS_ID: Words = Words {
     overnight_at: "Menginap di",
     back_to: "Kembali ke",
     no_visits: "Tidak ada kunjungan.",
-    printed: "Jam berangkat dan tiba dihitung dari awal hari kerja pukul 08.00.",
+    printed: "Jam berangkat dan tiba dihitung dari awal hari kerja pukul 08.00. Kolom \"Tercatat\" diisi tim di lapangan.",
+    kecamatan: "Kecamatan",
+    recorded: "Tercatat",
+    back_at: "sekitar pukul",
+    signature: "Jumlah tercatat hari ini: ________   Paraf ketua tim: ______________",
 };
 
 const WORDS_EN: Words = Words {
@@ -231,7 +267,11 @@ const WORDS_EN: Words = Words {
     overnight_at: "Overnight at",
     back_to: "Back to",
     no_visits: "No visits.",
-    printed: "Times count from the start of the workday at 08:00.",
+    printed: "Times count from the start of the workday at 08:00. The team fills in the \"Recorded\" column in the field.",
+    kecamatan: "Kecamatan",
+    recorded: "Recorded",
+    back_at: "at about",
+    signature: "Recorded today: ________   Team leader's initials: ______________",
 };
 
 const PRINT_CSS: &str = r#"
@@ -243,6 +283,9 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #999; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.num, th.num { text-align: right; }
+td.blank { min-width: 5em; }
+.code { color: #555; font-size: 8.5pt; }
+.sign { margin: 8px 0 0; }
 .day { break-inside: avoid; page-break-inside: avoid; }
 .end { margin: 3px 0 0; font-style: italic; }
 .overnight { font-weight: bold; }
@@ -326,17 +369,25 @@ fn write_day(
     } else {
         let _ = write!(
             html,
-            "<table><thead><tr><th class=\"num\">#</th><th>{}</th><th>{}</th><th>{}</th>\
-             <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            words.village, words.arrive, words.leave, words.expected, words.visit
+            "<table><thead><tr><th class=\"num\">#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+             <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            words.village,
+            words.kecamatan,
+            words.arrive,
+            words.leave,
+            words.expected,
+            words.visit,
+            words.recorded
         );
         for (order, stop) in day.stops.iter().enumerate() {
             let _ = writeln!(
                 html,
-                "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td class=\"num\">{}</td><td>{} <span class=\"code\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"blank\"></td></tr>",
                 order + 1,
                 escape(&stop.display_name),
+                escape(stop.region.strip_prefix("regions/").unwrap_or(&stop.region)),
+                escape(&stop.kecamatan_name),
                 format::clock(stop.arrive_minute, WORKDAY_START_HOUR),
                 format::clock(stop.depart_minute, WORKDAY_START_HOUR),
                 format::integer(stop.expected_activations),
@@ -353,7 +404,16 @@ fn write_day(
             words.overnight_at
         );
     } else {
-        let _ = writeln!(html, "<p class=\"end\">{} {end}</p>", words.back_to);
+        let back = back_at(day);
+        let at = if back.is_empty() {
+            String::new()
+        } else {
+            format!(" {} {back}", words.back_at)
+        };
+        let _ = writeln!(html, "<p class=\"end\">{} {end}{at}</p>", words.back_to);
+    }
+    if !day.stops.is_empty() {
+        let _ = writeln!(html, "<p class=\"sign\">{}</p>", words.signature);
     }
     html.push_str("</div>\n");
 }
@@ -504,6 +564,8 @@ pub(crate) mod tests {
             depart_minute: arrive + 90.0,
             expected_activations: activations,
             visit_number: 1,
+            kecamatan: format!("regions/{}", &code[..8]),
+            kecamatan_name: "Kota Padang".into(),
         }
     }
 
@@ -624,6 +686,18 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(overnight.len(), 1);
         assert_eq!(&overnight[0][column("day_end")], "Kota Padang");
+        assert_eq!(&overnight[0][column("back_at")], "", "it sleeps out");
+        assert_eq!(
+            &first[column("back_at")],
+            "14:40",
+            "400 minutes after 08:00"
+        );
+        assert_eq!(&first[column("kecamatan")], "Kota Padang");
+        assert_eq!(
+            &first[column("actual_activations")],
+            "",
+            "for the team to fill in"
+        );
     }
 
     #[test]
@@ -647,6 +721,11 @@ pub(crate) mod tests {
         assert!(html.contains("Sen, 4 Jan 2027"));
         assert!(html.contains("Menginap di Kota Padang"));
         assert_eq!(html.matches("<section class=\"team\">").count(), 2);
+        // What a team carries: the kecamatan and code of each village, a
+        // blank column for the count, and a line to sign.
+        assert!(html.contains("<th>Kecamatan</th>"));
+        assert!(html.contains("<th class=\"num\">Tercatat</th>"));
+        assert!(html.contains("Paraf ketua tim"));
         let english = itinerary_html(&sample_plan(), Lang::En);
         assert!(english.contains("Mon, 4 Jan 2027"));
         assert!(english.contains("Overnight at Kota Padang"));

@@ -488,6 +488,12 @@ pub fn plan_to_proto(
                             depart_minute: stop.depart_minute,
                             expected_activations: stop.expected_activations,
                             visit_number: stop.visit_number as i32,
+                            kecamatan: district.villages[stop.village].kecamatan.clone(),
+                            kecamatan_name: district
+                                .kecamatan_names
+                                .get(&district.villages[stop.village].kecamatan)
+                                .cloned()
+                                .unwrap_or_default(),
                         })
                         .collect(),
                     travel_km: d.travel_km,
