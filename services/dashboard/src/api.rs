@@ -599,13 +599,7 @@ async fn plan_progress(
             ApiError::invalid("as_of", format!("{text:?} is not a YYYY-MM-DD date"))
         })?,
     };
-    let start = plan
-        .parameters
-        .as_ref()
-        .map(|p| p.start_date.clone())
-        .filter(|d| !d.is_empty())
-        .or_else(|| plan.projection.first().map(|p| p.date.clone()))
-        .unwrap_or_default();
+    let start = crate::progress::start_date(&plan);
     let as_of_text = as_of.format("%Y-%m-%d").to_string();
     let mut entries = Vec::new();
     // A plan that starts after `as_of` has nothing recorded yet.

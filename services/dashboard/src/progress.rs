@@ -79,17 +79,23 @@ pub struct Progress {
     pub villages: Vec<VillageProgress>,
 }
 
-/// Compares `plan` with `ledger` (entries dated from the plan's start,
-/// corrections included) as of `as_of`.
-pub fn compare(plan: &Plan, ledger: &[Activation], as_of: NaiveDate) -> Progress {
-    let as_of_text = as_of.format("%Y-%m-%d").to_string();
-    let start = plan
-        .parameters
+/// The plan's first day (`YYYY-MM-DD`): from its parameters, else its
+/// projection; empty for a plan without either. Ledger entries from this
+/// day on count toward it.
+pub fn start_date(plan: &Plan) -> String {
+    plan.parameters
         .as_ref()
         .map(|p| p.start_date.clone())
         .filter(|d| !d.is_empty())
         .or_else(|| plan.projection.first().map(|p| p.date.clone()))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Compares `plan` with `ledger` (entries dated from the plan's start,
+/// corrections included) as of `as_of`.
+pub fn compare(plan: &Plan, ledger: &[Activation], as_of: NaiveDate) -> Progress {
+    let as_of_text = as_of.format("%Y-%m-%d").to_string();
+    let start = start_date(plan);
     let summary = plan.summary.clone().unwrap_or_default();
     let at_start = summary.ikd_activated_at_start;
 

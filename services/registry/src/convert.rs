@@ -73,6 +73,22 @@ pub(crate) fn printable_field(text: &str, field: &str, violations: &mut Violatio
     }
 }
 
+/// An optional `YYYY-MM-DD` date: `None` when empty, and a violation on
+/// `field` when malformed.
+fn optional_date_field(text: &str, field: &str, violations: &mut Violations) -> Option<NaiveDate> {
+    if text.is_empty() {
+        return None;
+    }
+    let date = parse_date(text);
+    if date.is_none() {
+        violations.add(
+            field,
+            format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
+        );
+    }
+    date
+}
+
 /// Parses a required region name, recording a violation on `field` if malformed.
 pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Option<RegionCode> {
     let code = RegionCode::from_name(name);
@@ -587,21 +603,8 @@ impl TryFrom<pb::ListActivationsRequest> for ListActivations {
         } = request;
         let mut violations = Violations::default();
         let code = region_field(&parent, "parent", &mut violations);
-        let mut date = |text: &str, field: &str| -> Option<NaiveDate> {
-            if text.is_empty() {
-                return None;
-            }
-            let date = parse_date(text);
-            if date.is_none() {
-                violations.add(
-                    field,
-                    format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
-                );
-            }
-            date
-        };
-        let start = date(&start_date, "start_date");
-        let end = date(&end_date, "end_date");
+        let start = optional_date_field(&start_date, "start_date", &mut violations);
+        let end = optional_date_field(&end_date, "end_date", &mut violations);
         if let (Some(start), Some(end)) = (start, end)
             && start > end
         {
@@ -714,21 +717,8 @@ pub fn summarize(
     if parent.as_ref().is_some_and(|p| p.level() == Level::Village) {
         violations.add("parent", "must be a district or kecamatan");
     }
-    let mut date = |text: &str, field: &str| -> Option<NaiveDate> {
-        if text.is_empty() {
-            return None;
-        }
-        let date = parse_date(text);
-        if date.is_none() {
-            violations.add(
-                field,
-                format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
-            );
-        }
-        date
-    };
-    let start = date(&request.start_date, "start_date");
-    let end = date(&request.end_date, "end_date").unwrap_or(today);
+    let start = optional_date_field(&request.start_date, "start_date", &mut violations);
+    let end = optional_date_field(&request.end_date, "end_date", &mut violations).unwrap_or(today);
     if start.is_some_and(|start| start > end) {
         violations.add(
             "start_date",

@@ -1,8 +1,7 @@
 //! What the dashboard's integration tests share: the registry on a fresh
-//! SQLite database, a planner, and the dashboard, all on `127.0.0.1:0`; and
+//! SQLite database, the optimizer, and the dashboard, all on `127.0.0.1:0`; and
 //! a few lines of HTTP/1.1 to talk to the dashboard without a client crate.
 
-pub mod fake_planner;
 pub mod webdriver;
 
 use std::net::SocketAddr;
@@ -14,10 +13,6 @@ use jemput_registry::testing::{ShutdownHandle, TestDb, issue_token, start_regist
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
-
-/// Set to 1 to plan with the greedy stand-in instead of the optimizer: fast,
-/// for working on the pages.
-pub const STAND_IN_PLANNER: &str = "JEMPUT_STAND_IN_PLANNER";
 
 /// A signed-in browser, as the dashboard's cookie and CSRF token.
 #[derive(Clone, Debug)]
@@ -66,39 +61,23 @@ pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
     let planner = planner_listener.local_addr().unwrap();
     let (stop_planner, planner_stopped) = oneshot::channel::<()>();
     let plans_db = TestDb::sqlite();
-    if std::env::var(STAND_IN_PLANNER).is_ok_and(|v| v == "1") {
-        let service = fake_planner::FakePlanner::server(&registry_url, &admin);
-        tokio::spawn(async move {
-            tonic::transport::Server::builder()
-                .add_service(service)
-                .serve_with_incoming_shutdown(
-                    tokio_stream::wrappers::TcpListenerStream::new(planner_listener),
-                    async {
-                        let _ = planner_stopped.await;
-                    },
-                )
-                .await
-                .unwrap();
-        });
-    } else {
-        let store = PlanStore::open(plans_db.url())
-            .await
-            .expect("open the plan store");
-        let registry_url = registry_url.clone();
-        tokio::spawn(async move {
-            jemput_optimizer::serve(
-                planner_listener,
-                &registry_url,
-                store,
-                jemput_optimizer::ServeOptions::default(),
-                async {
-                    let _ = planner_stopped.await;
-                },
-            )
-            .await
-            .expect("the optimizer serves");
-        });
-    }
+    let plans = PlanStore::open(plans_db.url())
+        .await
+        .expect("open the plan store");
+    let optimizer_reads = registry_url.clone();
+    tokio::spawn(async move {
+        jemput_optimizer::serve(
+            planner_listener,
+            &optimizer_reads,
+            plans,
+            jemput_optimizer::ServeOptions::default(),
+            async {
+                let _ = planner_stopped.await;
+            },
+        )
+        .await
+        .expect("the optimizer serves");
+    });
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dashboard = listener.local_addr().unwrap();

@@ -44,11 +44,7 @@ pub async fn progress(
         .map_err(|status| optimizer.error(status))?
         .into_inner();
     let as_of = args.as_of.unwrap_or_else(crate::input::today_in_district);
-    let start = plan
-        .parameters
-        .as_ref()
-        .map(|p| p.start_date.clone())
-        .unwrap_or_default();
+    let start = progress::start_date(&plan);
     let as_of_text = as_of.format("%Y-%m-%d").to_string();
     let mut entries = Vec::new();
     if start <= as_of_text {
