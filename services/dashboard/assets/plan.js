@@ -327,9 +327,9 @@ function exportsSection(plan) {
       "ul",
       { class: "exports" },
       plan.teams.map((team) =>
-        h("li", {}, h("span", { class: "dot", style: `background:${teamColor(team.team)}` }), `${t("plan.itinerary")} ${team.display_name}: `, h("a", { href: `${base}/itinerary.html?team=${team.team}&lang=${lang()}`, target: "_blank", rel: "noopener" }, t("plan.print")), " · ", h("a", { href: `${base}/itinerary.csv?team=${team.team}`, download: "" }, "CSV"))
+        h("li", {}, h("span", { class: "dot", style: `background:${teamColor(team.team)}` }), `${t("plan.itinerary")} ${team.display_name}: `, h("a", { href: `${base}/itinerary.html?team=${team.team}&lang=${lang()}`, target: "_blank", rel: "noopener" }, t("plan.print")), " · ", h("a", { href: `${base}/itinerary.csv?team=${team.team}&lang=${lang()}`, download: "" }, "CSV"))
       ),
-      h("li", {}, h("a", { href: `${base}/itinerary.csv`, download: "" }, t("plan.allCsv")), " · ", h("a", { href: `${base}/itinerary.html?lang=${lang()}`, target: "_blank", rel: "noopener" }, t("plan.print"))),
+      h("li", {}, h("a", { href: `${base}/itinerary.csv?lang=${lang()}`, download: "" }, t("plan.allCsv")), " · ", h("a", { href: `${base}/itinerary.html?lang=${lang()}`, target: "_blank", rel: "noopener" }, t("plan.print"))),
       h("li", {}, h("a", { href: `${base}/routes.geojson`, download: "" }, t("plan.geojson")))
     )
   );

@@ -684,7 +684,10 @@ async fn itinerary_csv(
     Ok(download(
         "text/csv; charset=utf-8",
         export_name(&id, query.team, "itinerary.csv"),
-        export::itinerary_csv(&plan),
+        export::itinerary_csv(
+            &plan,
+            Lang::from_code(query.lang.as_deref().unwrap_or("id")),
+        ),
     ))
 }
 

@@ -84,29 +84,55 @@ fn team_name(team: &TeamPlan) -> String {
 /// date, where the day starts, departure time, the village in order with
 /// its arrival time, expected activations, and whether the team stays out.
 /// The `expected_activations` column sums to the teams' total.
-pub fn itinerary_csv(plan: &Plan) -> String {
+pub fn itinerary_csv(plan: &Plan, lang: Lang) -> String {
     let names = village_names(plan);
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "team",
-        "team_name",
-        "date",
-        "day_start",
-        "departure",
-        "stop",
-        "village",
-        "village_code",
-        "arrival",
-        "leave",
-        "expected_activations",
-        "visit_number",
-        "day_end",
-        "overnight",
-        "kecamatan",
-        "kecamatan_code",
-        "back_at",
-        "actual_activations",
-    ];
+    let header: [&str; 18] = match lang {
+        Lang::En => [
+            "team",
+            "team_name",
+            "date",
+            "day_start",
+            "departure",
+            "stop",
+            "village",
+            "village_code",
+            "arrival",
+            "leave",
+            "expected_activations",
+            "visit_number",
+            "day_end",
+            "overnight",
+            "kecamatan",
+            "kecamatan_code",
+            "back_at",
+            "actual_activations",
+        ],
+        Lang::Id => [
+            "tim",
+            "nama_tim",
+            "tanggal",
+            "berangkat_dari",
+            "jam_berangkat",
+            "urutan",
+            "desa_kelurahan",
+            "kode_desa",
+            "jam_tiba",
+            "jam_selesai",
+            "aktivasi_diharapkan",
+            "kunjungan_ke",
+            "akhir_hari",
+            "menginap",
+            "kecamatan",
+            "kode_kecamatan",
+            "kembali_pukul",
+            "aktivasi_tercatat",
+        ],
+    };
+    let (yes, no) = match lang {
+        Lang::En => ("yes", "no"),
+        Lang::Id => ("ya", "tidak"),
+    };
     // Writing to a Vec cannot fail; the results are checked all the same.
     let mut rows: Vec<Vec<String>> = Vec::new();
     for team in &plan.teams {
@@ -124,7 +150,7 @@ pub fn itinerary_csv(plan: &Plan) -> String {
                     team.team.to_string(),
                     team_name(team),
                     day.date.clone(),
-                    place_name(&names, &day.start, Lang::En).to_owned(),
+                    place_name(&names, &day.start, lang).to_owned(),
                     format::clock(0.0, WORKDAY_START_HOUR),
                     stop,
                     village.to_owned(),
@@ -133,8 +159,8 @@ pub fn itinerary_csv(plan: &Plan) -> String {
                     leave,
                     activations.to_string(),
                     visit,
-                    place_name(&names, &day.end, Lang::En).to_owned(),
-                    if day.overnight { "yes" } else { "no" }.to_owned(),
+                    place_name(&names, &day.end, lang).to_owned(),
+                    if day.overnight { yes } else { no }.to_owned(),
                     kecamatan.0.to_owned(),
                     kecamatan.1.to_owned(),
                     back_at.clone(),
@@ -663,7 +689,7 @@ pub(crate) mod tests {
     #[test]
     fn itinerary_csv_has_a_row_per_visit_summing_to_the_plan() {
         let plan = sample_plan();
-        let text = itinerary_csv(&plan);
+        let text = itinerary_csv(&plan, Lang::En);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let headers = reader.headers().unwrap().clone();
         let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -701,11 +727,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn itinerary_csv_speaks_indonesian_under_id() {
+        let text = itinerary_csv(&sample_plan(), Lang::Id);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(&headers[0], "tim");
+        assert!(headers.iter().any(|h| h == "aktivasi_diharapkan"));
+        assert!(headers.iter().any(|h| h == "aktivasi_tercatat"));
+        let menginap = headers.iter().position(|h| h == "menginap").unwrap();
+        let values: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[menginap].to_owned())
+            .collect();
+        assert!(
+            values.iter().all(|v| v == "ya" || v == "tidak"),
+            "{values:?}"
+        );
+    }
+
+    #[test]
     fn one_team_can_be_picked() {
         let plan = only_team(&sample_plan(), 2).unwrap();
         assert_eq!(plan.teams.len(), 1);
         assert!(
-            itinerary_csv(&plan)
+            itinerary_csv(&plan, Lang::En)
                 .lines()
                 .skip(1)
                 .all(|line| line.starts_with("2,"))

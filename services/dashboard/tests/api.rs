@@ -157,7 +157,7 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
     let mobile = plan["summary"]["mobile_activations"].as_i64().unwrap();
     assert!(mobile > 0);
 
-    let csv_reply = get(&stack, &format!("/api/plans/{id}/itinerary.csv")).await;
+    let csv_reply = get(&stack, &format!("/api/plans/{id}/itinerary.csv?lang=en")).await;
     assert_eq!(csv_reply.status, 200);
     assert!(
         csv_reply
@@ -186,9 +186,15 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
         "the itinerary sums to the plan's mobile activations"
     );
 
+    // Indonesian by default, as the pages are.
     let team2 = get(&stack, &format!("/api/plans/{id}/itinerary.csv?team=2"))
         .await
         .text();
+    assert!(
+        team2.starts_with("tim,nama_tim,tanggal,"),
+        "{}",
+        team2.lines().next().unwrap_or_default()
+    );
     let team2_rows: Vec<csv::StringRecord> = csv::Reader::from_reader(team2.as_bytes())
         .records()
         .map(Result::unwrap)

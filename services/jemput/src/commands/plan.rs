@@ -260,7 +260,7 @@ fn write_files(
         files.push(write(
             dir,
             &format!("{stem}.csv"),
-            export::itinerary_csv(&only),
+            export::itinerary_csv(&only, lang.export_lang()),
         )?);
         files.push(write(
             dir,
