@@ -13,7 +13,6 @@
 #[allow(dead_code)]
 mod support;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
@@ -21,22 +20,6 @@ use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest
 use support::webdriver::Browser;
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn screenshot_dir() -> PathBuf {
-    match std::env::var_os("JEMPUT_SCREENSHOTS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../..")
-                    .join(dir)
-            }
-        }
-        None => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots"),
-    }
-}
 
 #[test]
 fn the_dashboard_works_in_a_headless_browser() {
@@ -49,7 +32,7 @@ fn the_dashboard_works_in_a_headless_browser() {
         .build()
         .unwrap();
     let stack = runtime.block_on(support::start_stack());
-    let shots = screenshot_dir();
+    let shots = support::screenshot_dir();
     let mut saved = Vec::new();
     let mut shoot = |name: &str| {
         let path = shots.join(format!("{name}.png"));

@@ -20,7 +20,6 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use jemput_auth::BearerInterceptor;
@@ -34,22 +33,6 @@ use tokio::task::{JoinHandle, JoinSet};
 const WAIT: Duration = Duration::from_secs(60);
 const DISTRICT: &str = "regions/17.02";
 const PHONE: (u32, u32) = (390, 844);
-
-fn screenshot_dir() -> PathBuf {
-    match std::env::var_os("JEMPUT_SCREENSHOTS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../..")
-                    .join(dir)
-            }
-        }
-        None => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots"),
-    }
-}
 
 fn today() -> String {
     chrono::Local::now()
@@ -361,7 +344,7 @@ fn the_field_page_records_offline_and_sends_once() {
     runtime.block_on(async { relay.serve(stack.dashboard) });
     let url = |path: &str| format!("http://{}{path}", relay.address);
     let mut registry = runtime.block_on(registry(&stack));
-    let shots = screenshot_dir();
+    let shots = support::screenshot_dir();
     let mut saved = Vec::new();
     let mut shoot = |name: &str| {
         let path = shots.join(format!("{name}.png"));

@@ -14,6 +14,26 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
+/// Where browser tests put their screenshots: `JEMPUT_SCREENSHOTS`
+/// (relative to the workspace root, e.g. `docs/screenshots`), else a folder
+/// under the target directory.
+pub fn screenshot_dir() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    match std::env::var_os("JEMPUT_SCREENSHOTS") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../..")
+                    .join(dir)
+            }
+        }
+        None => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots"),
+    }
+}
+
 /// A signed-in browser, as the dashboard's cookie and CSRF token.
 #[derive(Clone, Debug)]
 pub struct Session {
