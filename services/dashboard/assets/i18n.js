@@ -623,9 +623,41 @@ export function fmtClock(minutes, startHour = 8) {
 }
 
 /** Reads "250.000.000", "Rp 250.000.000" or "250000000" as 250000000. */
+/** Whole digits, with "." grouping thousands or no grouping at all. */
+function groupsThousands(text) {
+  return /^[0-9]+$/.test(text) || /^[0-9]{1,3}(\.[0-9]{3})+$/.test(text);
+}
+
+/**
+ * An amount of rupiah as a budget officer writes it, read by the same rules
+ * as the command line (`jemput plan --budget`): 250000000, 250.000.000,
+ * "Rp 250.000.000", 250jt, "250 juta", "2,5 jt", 500rb, "1,2 miliar". "."
+ * groups thousands and "," starts decimals; after a unit a lone "." that
+ * cannot group thousands is a decimal point (2.5jt). Null when it is not
+ * an amount (or not a whole number of rupiah).
+ */
 export function parseRupiah(text) {
-  const digits = String(text || "").replace(/[^0-9]/g, "");
-  return digits ? Number(digits) : null;
+  let rest = String(text ?? "").trim();
+  const negative = rest.startsWith("-");
+  if (negative) rest = rest.slice(1).trimStart();
+  if (/^rp/i.test(rest)) rest = rest.slice(2).replace(/^\.+/, "").trimStart();
+  const unitAt = rest.search(/\p{L}/u);
+  const number = (unitAt < 0 ? rest : rest.slice(0, unitAt)).trim();
+  const unit = (unitAt < 0 ? "" : rest.slice(unitAt)).trim().toLowerCase();
+  const multiplier = { "": 1n, rb: 1000n, ribu: 1000n, jt: 1000000n, juta: 1000000n, miliar: 1000000000n, milyar: 1000000000n }[unit];
+  if (multiplier === undefined) return null;
+  let whole;
+  let fraction = "";
+  if (number.includes(",")) [whole, fraction] = number.split(/,(.*)/s);
+  else if (groupsThousands(number)) whole = number;
+  else if (!unit) return null;
+  else [whole, fraction = ""] = number.split(/\.(.*)/s);
+  if (!groupsThousands(whole) || fraction.length > 9 || !/^[0-9]*$/.test(fraction)) return null;
+  const scale = 10n ** BigInt(fraction.length);
+  const amount = BigInt(whole.replace(/\./g, "") + fraction) * multiplier;
+  if (amount % scale !== 0n) return null;
+  const value = Number((negative ? -amount : amount) / scale);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /** Reads "1,4" or "1.4" as 1.4. */

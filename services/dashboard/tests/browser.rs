@@ -151,7 +151,8 @@ fn the_dashboard_works_in_a_headless_browser() {
     browser.script("document.querySelector('.lang button[data-lang=id]').click()");
 
     // Plan: Rp 250 juta, 4 teams; the target date and four teams' routes.
-    browser.goto(&stack.url("/#/plan?budget=250000000&teams=4&run=1"));
+    // Written as a budget officer writes it, read as Rp 250.000.000.
+    browser.goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"));
     let target_date = browser.wait_for("the plan's target date", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600));
     let target_date = target_date.as_str().unwrap();
     assert!(
