@@ -35,13 +35,14 @@ on_each_database! {
     hostile_plans => hostile_plan_requests_are_refused_briefly_while_the_registry_answers;
 }
 
-const METHODS: [&str; 7] = [
+const METHODS: [&str; 8] = [
     "CreatePlan",
     "GetPlan",
     "ListPlans",
     "EvaluateBudgets",
     "FindMinimumBudget",
     "ReplanPlan",
+    "AllocateBudget",
     "ListAuditEntries",
 ];
 
@@ -97,6 +98,15 @@ async fn call(
             })
             .await
             .map(drop),
+        "AllocateBudget" => planner
+            .allocate_budget(pb::AllocateBudgetRequest {
+                parent: "regions/17".into(),
+                total_budget_rupiah: -1,
+                deadline: "2027-06-30".into(),
+                parameters: None,
+            })
+            .await
+            .map(drop),
         "ListAuditEntries" => audit
             .list_audit_entries(apb::ListAuditEntriesRequest::default())
             .await
@@ -108,7 +118,9 @@ async fn call(
 /// What an allowed caller gets for the requests above.
 fn allowed_code(method: &str) -> Code {
     match method {
-        "CreatePlan" | "EvaluateBudgets" | "FindMinimumBudget" => Code::InvalidArgument,
+        "CreatePlan" | "EvaluateBudgets" | "FindMinimumBudget" | "AllocateBudget" => {
+            Code::InvalidArgument
+        }
         "GetPlan" | "ReplanPlan" => Code::NotFound,
         _ => Code::Ok,
     }

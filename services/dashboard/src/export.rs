@@ -576,6 +576,147 @@ pub fn scenarios_xlsx(scenarios: &[BudgetScenario]) -> Result<Vec<u8>, ExportErr
     Ok(workbook.save_to_buffer()?)
 }
 
+/// A province's budget split as a workbook for its budget officer: a title
+/// sheet (the province, the total, the deadline, what was proven) and one
+/// row per district with its share, whether and when it reaches the target,
+/// its least budget and that budget's proven lower bound.
+pub fn allocation_xlsx(
+    parent: &str,
+    deadline: chrono::NaiveDate,
+    total_budget_rupiah: i64,
+    split: &jemput_proto::optimizer::AllocateBudgetResponse,
+    lang: Lang,
+) -> Result<Vec<u8>, ExportError> {
+    let id = lang == Lang::Id;
+    let t = |indonesian: &'static str, english: &'static str| if id { indonesian } else { english };
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let heading = Format::new()
+        .set_bold()
+        .set_background_color("#E8EEF4")
+        .set_text_wrap();
+    let money = Format::new().set_num_format("#,##0");
+    let share = Format::new().set_num_format("0.0%");
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let excel_date = |d: chrono::NaiveDate| -> Result<rust_xlsxwriter::ExcelDateTime, XlsxError> {
+        use chrono::Datelike;
+        rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+    };
+
+    let title = workbook.add_worksheet();
+    title.set_name(t("Ringkasan", "Summary"))?;
+    title.write_string_with_format(
+        0,
+        0,
+        t(
+            "Pembagian anggaran jemput bola IKD",
+            "IKD outreach budget split",
+        ),
+        &bold,
+    )?;
+    let rows: [(&str, String); 4] = [
+        (t("Wilayah", "Region"), parent.to_string()),
+        (
+            t(
+                "Kabupaten/kota mencapai target",
+                "Districts reaching the target",
+            ),
+            format!(
+                "{} / {}",
+                split.districts_reaching_target,
+                split.shares.len()
+            ),
+        ),
+        (
+            t("Terbukti paling banyak", "Proven at most"),
+            split.districts_reaching_target_upper_bound.to_string(),
+        ),
+        (
+            t("Belum ada data jumlah", "No counts yet"),
+            split.districts_without_counts.join(", "),
+        ),
+    ];
+    for (i, (label, value)) in rows.iter().enumerate() {
+        title.write_string(2 + i as u32, 0, *label)?;
+        title.write_string(2 + i as u32, 1, value)?;
+    }
+    title.write_string(6, 0, t("Batas waktu", "Deadline"))?;
+    title.write_datetime_with_format(6, 1, excel_date(deadline)?, &date)?;
+    title.write_string(7, 0, t("Total anggaran (Rp)", "Total budget (Rp)"))?;
+    title.write_number_with_format(7, 1, total_budget_rupiah as f64, &money)?;
+    title.write_string(8, 0, t("Dibagikan (Rp)", "Allocated (Rp)"))?;
+    title.write_number_with_format(8, 1, split.allocated_rupiah as f64, &money)?;
+    title.write_string(
+        10,
+        0,
+        t(
+            "Setiap bagian adalah rencana yang telah divalidasi. \"Batas bawah terbukti\": tidak ada rencana yang mencapai target sebelum batas waktu dengan anggaran lebih kecil.",
+            "Each share is a validated plan. \"Proven lower bound\": no plan reaches the target by the deadline for less.",
+        ),
+    )?;
+    title.set_column_width(0, 34)?;
+    title.set_column_width(1, 22)?;
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(t("Pembagian", "Split"))?;
+    let header = [
+        t("Kode", "Code"),
+        t("Kabupaten/kota", "District"),
+        t("Anggaran (Rp)", "Budget (Rp)"),
+        t("Mencapai target", "Reaches target"),
+        t("Tanggal target", "Target date"),
+        t("Hari kerja", "Working days"),
+        t("IKD aktif", "IKD activated"),
+        t("Cakupan", "Coverage"),
+        t("Biaya rencana (Rp)", "Plan cost (Rp)"),
+        t("Anggaran minimum (Rp)", "Minimum budget (Rp)"),
+        t("Batas bawah terbukti (Rp)", "Proven lower bound (Rp)"),
+    ];
+    for (column, text) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *text, &heading)?;
+    }
+    for (index, s) in split.shares.iter().enumerate() {
+        let row = index as u32 + 1;
+        sheet.write_string(row, 0, s.district.trim_start_matches("regions/"))?;
+        sheet.write_string(row, 1, &s.display_name)?;
+        sheet.write_number_with_format(row, 2, s.budget_rupiah as f64, &money)?;
+        sheet.write_string(
+            row,
+            3,
+            if s.reaches_target {
+                t("ya", "yes")
+            } else {
+                t("tidak", "no")
+            },
+        )?;
+        match chrono::NaiveDate::parse_from_str(&s.target_date, "%Y-%m-%d") {
+            Ok(d) => sheet.write_datetime_with_format(row, 4, excel_date(d)?, &date)?,
+            Err(_) => sheet.write_string(row, 4, "—")?,
+        };
+        sheet.write_number(row, 5, f64::from(s.working_days))?;
+        sheet.write_number_with_format(row, 6, s.ikd_activated as f64, &money)?;
+        sheet.write_number_with_format(row, 7, s.coverage, &share)?;
+        sheet.write_number_with_format(row, 8, s.cost_rupiah as f64, &money)?;
+        for (column, value) in [
+            (9, s.minimum_budget_rupiah),
+            (10, s.minimum_budget_lower_bound_rupiah),
+        ] {
+            match value {
+                Some(v) => sheet.write_number_with_format(row, column, v as f64, &money)?,
+                None => sheet.write_string(row, column, "—")?,
+            };
+        }
+    }
+    for (column, width) in [10, 24, 16, 10, 13, 10, 12, 10, 16, 18, 20]
+        .into_iter()
+        .enumerate()
+    {
+        sheet.set_column_width(column as u16, width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -847,6 +988,45 @@ pub(crate) mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(&rows[1][1], "250000000");
         assert_eq!(&rows[1][3], "150");
+    }
+
+    #[test]
+    fn allocation_xlsx_has_a_title_sheet_indonesian_headers_and_dates() {
+        use calamine::{Data, Reader, Xlsx};
+        use jemput_proto::optimizer::{AllocateBudgetResponse, BudgetShare};
+        let split = AllocateBudgetResponse {
+            shares: vec![BudgetShare {
+                district: "regions/17.02".into(),
+                display_name: "Rejang Lebong".into(),
+                budget_rupiah: 120_600_000,
+                reaches_target: true,
+                target_date: "2027-06-25".into(),
+                working_days: 120,
+                ikd_activated: 60_846,
+                coverage: 0.3,
+                cost_rupiah: 120_100_000,
+                minimum_budget_rupiah: Some(120_600_000),
+                minimum_budget_lower_bound_rupiah: Some(116_563_000),
+            }],
+            districts_reaching_target: 1,
+            districts_reaching_target_upper_bound: 1,
+            allocated_rupiah: 120_600_000,
+            districts_without_counts: vec!["regions/17.03".into()],
+        };
+        let deadline = chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        let bytes = allocation_xlsx("Bengkulu", deadline, 200_000_000, &split, Lang::Id).unwrap();
+        let mut workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(workbook.sheet_names(), ["Ringkasan", "Pembagian"]);
+        let title = workbook.worksheet_range("Ringkasan").unwrap();
+        assert!(matches!(title.get((6, 1)), Some(Data::DateTime(_))));
+        let rows = workbook.worksheet_range("Pembagian").unwrap();
+        assert_eq!(
+            rows.get((0, 2)),
+            Some(&Data::String("Anggaran (Rp)".into()))
+        );
+        assert_eq!(rows.get((1, 2)), Some(&Data::Float(120_600_000.0)));
+        assert!(matches!(rows.get((1, 4)), Some(Data::DateTime(_))));
     }
 
     #[test]

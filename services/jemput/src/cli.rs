@@ -69,6 +69,9 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// The least budget that reaches the target by a deadline.
     MinBudget(MinBudgetArgs),
+    /// Split one budget among a province's districts so that the most reach
+    /// their targets by a deadline.
+    Allocate(AllocateArgs),
     /// A plan against what the teams recorded: per day, team and village,
     /// and when the target is now expected.
     Progress(ProgressArgs),
@@ -276,6 +279,32 @@ pub struct MinBudgetArgs {
     pub teams: Option<i32>,
     #[command(flatten)]
     pub scope: PlanScope,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AllocateArgs {
+    /// The province whose districts share the budget, e.g. 17 (Bengkulu).
+    #[arg(value_name = "REGION", value_parser = input::parse_region)]
+    pub region: String,
+    /// The money to split: 2000000000, 2.000.000.000, "2 miliar" or 2M
+    /// (M is miliar, as in "Rp 2 M").
+    #[arg(long, value_name = "RUPIAH", allow_negative_numbers = true, value_parser = input::parse_rupiah)]
+    pub budget: i64,
+    /// Reach each district's target by this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub deadline: NaiveDate,
+    /// Mobile teams per district; default 4.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub teams: Option<i32>,
+    /// The first working day; default: the next working day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = input::parse_date)]
+    pub start: Option<NaiveDate>,
+    /// The language of dates and of the workbook.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
+    /// Write the split as allocation.xlsx into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -132,7 +132,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 /// Reads an amount of whole rupiah as a budget officer writes it:
 /// `250000000`, `250.000.000`, `Rp 250.000.000`, `250jt`, `250 juta`,
-/// `2,5 jt`, `500rb`, `1,2 miliar`. A leading `-` is kept, for the
+/// `2,5 jt`, `500rb`, `1,2 miliar`, `2M` (miliar). A leading `-` is kept, for the
 /// optimizer to reject with its own message.
 ///
 /// '.' groups thousands and ',' starts decimals, the Indonesian way; after
@@ -160,6 +160,9 @@ pub fn parse_rupiah(text: &str) -> Result<i64, String> {
     let unit_at = rest.find(|c: char| c.is_alphabetic()).unwrap_or(rest.len());
     let (number, unit) = (rest[..unit_at].trim(), rest[unit_at..].trim());
     let multiplier: i128 = match unit.to_lowercase().as_str() {
+        // "Rp 2 M" is two miliar, the Indonesian way; a lower-case m is
+        // refused rather than guessed (million or miliar).
+        "m" if unit == "M" => 1_000_000_000,
         "" => 1,
         "rb" | "ribu" => 1_000,
         "jt" | "juta" => 1_000_000,
@@ -314,6 +317,9 @@ mod tests {
         assert_eq!(parse_rupiah("2.5jt"), Ok(2_500_000));
         assert_eq!(parse_rupiah("1.500jt"), Ok(1_500_000_000));
         assert_eq!(parse_rupiah("0"), Ok(0));
+        assert_eq!(parse_rupiah("2M"), Ok(2_000_000_000));
+        assert_eq!(parse_rupiah("Rp 1,5 M"), Ok(1_500_000_000));
+        assert!(parse_rupiah("2m").is_err());
         assert_eq!(parse_rupiah("-1"), Ok(-1));
         assert_eq!(parse_rupiah("-Rp 5.000"), Ok(-5_000));
     }

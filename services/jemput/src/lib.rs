@@ -147,6 +147,13 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Allocate(args) => {
+            let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
+            emit(
+                &commands::allocate::run(&mut optimizer, &args).await?,
+                global.json,
+            )
+        }
         Command::MinBudget(args) => {
             let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
@@ -173,6 +180,7 @@ pub fn init_tracing(command: &Command) {
         | Command::Plan(_)
         | Command::Scenarios(_)
         | Command::MinBudget(_)
+        | Command::Allocate(_)
         | Command::Token(_)
         | Command::Audit(_) => "warn",
     };

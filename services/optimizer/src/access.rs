@@ -30,6 +30,10 @@ pub const METHODS: MethodRoles = &[
         BUDGETERS,
     ),
     ("/jemput.optimizer.v1.PlannerService/ReplanPlan", PLANNERS),
+    (
+        "/jemput.optimizer.v1.PlannerService/AllocateBudget",
+        BUDGETERS,
+    ),
     ("/jemput.auth.v1.AuditService/ListAuditEntries", ADMINS),
 ];
 

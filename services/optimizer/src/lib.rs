@@ -6,6 +6,7 @@
 //! - [`validate`]: re-derives every plan from its itinerary.
 //! - [`solve`]: plans, minimum budgets and budget curves.
 
+pub mod allocate;
 pub mod bound;
 pub mod calendar;
 pub mod district;

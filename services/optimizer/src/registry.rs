@@ -182,6 +182,41 @@ impl Registry {
         })
     }
 
+    /// The districts under `parent` (a province), `regions/{code}` in code
+    /// order.
+    pub async fn districts(
+        &self,
+        parent: &str,
+        field: &str,
+        bearer: &str,
+    ) -> Result<Vec<(String, String)>, OptimizerError> {
+        let mut client = self.client.clone();
+        let mut districts = Vec::new();
+        let mut token = String::new();
+        loop {
+            let page = client
+                .list_regions(authorize(
+                    bearer,
+                    rpb::ListRegionsRequest {
+                        parent: parent.to_string(),
+                        page_size: PAGE,
+                        page_token: token,
+                        level: rpb::RegionLevel::District as i32,
+                        view: rpb::RegionView::Basic as i32,
+                    },
+                )?)
+                .await
+                .map_err(|s| registry_error(s, field, parent))?
+                .into_inner();
+            districts.extend(page.regions.into_iter().map(|r| (r.name, r.display_name)));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        Ok(districts)
+    }
+
     /// What the mobile teams recorded for each village of `region` with
     /// activation dates from `start` through `end`, by `regions/{code}`.
     pub async fn mobile_activations(

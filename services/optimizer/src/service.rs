@@ -24,6 +24,8 @@ use crate::solve::{self, Options, PlanError};
 use crate::store::{PlanAction, PlanAudit, PlanStore};
 
 const MAX_SCENARIOS: usize = 64;
+/// A budget split covers at most a province's districts, or the nation's.
+const MAX_DISTRICTS: usize = 600;
 const DEFAULT_PAGE_SIZE: i64 = 50;
 const MAX_PAGE_SIZE: i64 = 500;
 
@@ -586,5 +588,130 @@ impl PlannerService for Planner {
             )
             .await?;
         Ok(Response::new(stored))
+    }
+
+    async fn allocate_budget(
+        &self,
+        request: Request<pb::AllocateBudgetRequest>,
+    ) -> Result<Response<pb::AllocateBudgetResponse>, Status> {
+        let arrival = Arrival::of(&request);
+        let (_, _, bearer) = identity(&request)?;
+        let req = request.into_inner();
+        let mut violations = Vec::new();
+        if let Err(v) = convert::precheck(&req.parent, "", req.parameters.as_ref()) {
+            violations.extend(v.into_iter().map(|mut v| {
+                if v.field == "region" {
+                    v.field = "parent".into();
+                }
+                v
+            }));
+        }
+        if req.parent.is_empty() {
+            violations.push(FieldViolation::new(
+                "parent",
+                "is required: the province whose districts share the budget, e.g. regions/17",
+            ));
+        }
+        if req.total_budget_rupiah < 0 {
+            violations.push(FieldViolation::new(
+                "total_budget_rupiah",
+                "must not be negative",
+            ));
+        }
+        if !violations.is_empty() {
+            return Err(OptimizerError::InvalidArgument(violations).into());
+        }
+        let deadline = near_date(&req.deadline, "deadline")?;
+        let listed = self
+            .registry
+            .districts(&req.parent, "parent", &bearer)
+            .await?;
+        if listed.len() > MAX_DISTRICTS {
+            return Err(OptimizerError::invalid(
+                "parent",
+                format!(
+                    "has {} districts; a split covers at most {MAX_DISTRICTS}",
+                    listed.len()
+                ),
+            )
+            .into());
+        }
+        let mut districts = Vec::with_capacity(listed.len());
+        let mut without_counts = Vec::new();
+        let mut names = Vec::with_capacity(listed.len());
+        for (name, display_name) in listed {
+            match self.registry.district(&name, "parent", &bearer).await {
+                Ok(district) => {
+                    let (mut params, district) =
+                        Self::parameters(req.parameters.clone(), district).await?;
+                    if deadline < params.start_date {
+                        return Err(OptimizerError::invalid(
+                            "deadline",
+                            format!("{deadline} is before the start date {}", params.start_date),
+                        )
+                        .into());
+                    }
+                    params.deadline = Some(deadline);
+                    names.push((name, display_name));
+                    districts.push((district, params));
+                }
+                Err(e) => {
+                    let status = Status::from(e);
+                    if status.code() == tonic::Code::FailedPrecondition {
+                        without_counts.push(name);
+                    } else {
+                        return Err(status);
+                    }
+                }
+            }
+        }
+        if districts.is_empty() {
+            return Err(Status::failed_precondition(format!(
+                "{} has no district with counts yet to split the budget among",
+                convert::excerpt(&req.parent)
+            )));
+        }
+        let total = req.total_budget_rupiah;
+        let limit = districts
+            .first()
+            .map_or(20.0, |(_, p)| p.time_limit_seconds);
+        let split = self
+            .solve(arrival, limit, move |o| {
+                crate::allocate::allocate_budget(&districts, total, o)
+            })
+            .await?;
+        let shares = split
+            .shares
+            .iter()
+            .map(|share| {
+                let (name, display_name) = &names[share.district];
+                let p = &share.point;
+                pb::BudgetShare {
+                    district: name.clone(),
+                    display_name: display_name.clone(),
+                    budget_rupiah: p.budget_rupiah,
+                    reaches_target: p.reaches_target,
+                    target_date: p
+                        .target_date
+                        .filter(|_| p.reaches_target)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    working_days: p.working_days as i32,
+                    ikd_activated: p.ikd_activated_by_deadline,
+                    coverage: p.coverage,
+                    cost_rupiah: p.cost_rupiah,
+                    minimum_budget_rupiah: share.minimum_budget_rupiah,
+                    minimum_budget_lower_bound_rupiah: share.lower_bound_rupiah,
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::AllocateBudgetResponse {
+            shares,
+            districts_reaching_target: split.districts_reaching_target as i32,
+            districts_reaching_target_upper_bound: split.districts_reaching_target_upper_bound
+                as i32,
+            allocated_rupiah: split.allocated_rupiah,
+            districts_without_counts: without_counts,
+        }))
     }
 }

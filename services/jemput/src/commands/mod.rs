@@ -2,6 +2,7 @@
 //! connected client, talks to the service, and returns a `Report`; printing
 //! is left to the caller, so tests call these against a live registry.
 
+pub mod allocate;
 pub mod audit;
 pub mod gaps;
 pub mod import;
