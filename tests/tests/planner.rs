@@ -21,6 +21,7 @@ on_each_database! {
     replan => replanning_follows_recorded_activations;
     bad_input => bad_input_is_rejected_by_field;
     time_limit => out_of_time_the_best_plan_so_far_comes_back;
+    concurrent_curves => two_budget_curves_at_once_both_answer_within_their_deadlines;
     replan_history => a_replan_keeps_history_and_learns_from_the_field;
     holidays => national_holidays_are_days_off_by_default;
 }
@@ -348,23 +349,42 @@ async fn a_replan_keeps_history_and_learns_from_the_field(db: TestDb) {
     // One plan: the kept days and the new ones, checked together.
     check(&registry, &replanned).await;
 
-    // The kept days are the original's days before today, as they were.
+    // The kept days are the original's days before today, as they were;
+    // except that a team out on a stay-out trip on the last kept evening is
+    // taken as having driven back: that trip's last stops (or last days, if
+    // no stop leaves time for the drive) give way.
     let today_text = today.to_string();
-    let kept = |plan: &pb::Plan| -> Vec<(i32, String, Vec<String>)> {
+    type Kept = Vec<(String, bool, Vec<String>)>;
+    let kept = |plan: &pb::Plan, team: i32| -> Kept {
         plan.teams
             .iter()
+            .filter(|t| t.team == team)
             .flat_map(|t| {
-                t.days.iter().filter(|d| d.date < today_text).map(move |d| {
+                t.days.iter().filter(|d| d.date < today_text).map(|d| {
                     (
-                        t.team,
                         d.date.clone(),
+                        d.overnight,
                         d.stops.iter().map(|s| s.region.clone()).collect(),
                     )
                 })
             })
             .collect()
     };
-    assert_eq!(kept(&replanned), kept(&original));
+    for team in original.teams.iter().map(|t| t.team) {
+        let (now, before) = (kept(&replanned, team), kept(&original, team));
+        let same = now.len().saturating_sub(1);
+        assert!(now.len() <= before.len() && now.len() + 5 >= before.len());
+        assert_eq!(now[..same], before[..same], "team {team}");
+        if let (Some(last), Some(was)) = (now.last(), before.get(same)) {
+            assert_eq!(last.0, was.0, "team {team}");
+            if now.len() < before.len() || was.1 {
+                assert!(!last.1, "team {team} is home on its last kept day");
+                assert!(was.2.starts_with(&last.2), "team {team}");
+            } else {
+                assert_eq!(last, was, "team {team}");
+            }
+        }
+    }
 
     // Visit numbers go on from the kept visits; no level past the last.
     let mut visits: std::collections::BTreeMap<String, Vec<(String, i32)>> = Default::default();
@@ -506,6 +526,41 @@ async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
     assert!(f.working_days <= s.working_days);
     assert_eq!(f.lower_bound_working_days, s.lower_bound_working_days);
 
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+/// Two budget officers ask for long curves at once, each with a deadline
+/// shorter than the full solves take on this machine's cores together:
+/// both get every scenario back (the best found in time), neither gets
+/// DEADLINE_EXCEEDED, and the queue for a core counts against the deadline.
+async fn two_budget_curves_at_once_both_answer_within_their_deadlines(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let budgets: Vec<i64> = (0..16).map(|i| 60_000_000 + i * 15_000_000).collect();
+    let ask = |mut client: PlannerServiceClient<AuthChannel>| {
+        let budgets = budgets.clone();
+        async move {
+            let mut request = tonic::Request::new(pb::EvaluateBudgetsRequest {
+                region: DISTRICT.into(),
+                parameters: Some(parameters(0)),
+                budgets_rupiah: budgets,
+                teams: vec![4],
+            });
+            request.set_timeout(std::time::Duration::from_secs(6));
+            client.evaluate_budgets(request).await
+        }
+    };
+    let (first, second) =
+        tokio::join!(ask(client(&optimizer).await), ask(client(&optimizer).await));
+    for answer in [first, second] {
+        let scenarios = answer
+            .expect("answered within the deadline")
+            .into_inner()
+            .scenarios;
+        assert_eq!(scenarios.len(), budgets.len());
+        assert!(scenarios.iter().all(|s| s.working_days > 0));
+    }
     optimizer.stop().await;
     registry.stop().await;
 }

@@ -877,25 +877,38 @@ pub fn evaluate_budgets(
             pairs.push((t, b));
         }
     }
-    let results: Vec<Result<Plan, PlanError>> = pairs
+    // Out of time, a pair not yet started is not solved: the next smaller
+    // budget's plan with the same teams stands for it (it is feasible with
+    // more money), so a long curve still answers within its deadline. The
+    // smallest budget of each team count always runs.
+    let results: Vec<Option<Result<Plan, PlanError>>> = pairs
         .par_iter()
-        .map(|&(teams, budget_rupiah)| {
+        .enumerate()
+        .map(|(i, &(teams, budget_rupiah))| {
+            let first_of_teams = i == 0 || pairs[i - 1].0 != teams;
+            if !first_of_teams && options.out_of_time() {
+                return None;
+            }
             let p = Parameters {
                 teams,
                 budget_rupiah,
                 ..params.clone()
             };
-            plan(district, &p, options)
+            Some(plan(district, &p, options))
         })
         .collect();
-    let plans = results
-        .into_iter()
-        .collect::<Result<Vec<Plan>, PlanError>>()?;
     let mut scenarios: Vec<Scenario> = Vec::with_capacity(pairs.len());
-    for (mut plan, &(teams, budget_rupiah)) in plans.into_iter().zip(&pairs) {
+    for (result, &(teams, budget_rupiah)) in results.into_iter().zip(&pairs) {
+        let previous = scenarios.last().filter(|s| s.teams == teams);
+        let (mut plan, solved) = match (result, previous) {
+            (Some(result), _) => (result?, true),
+            (None, Some(prev)) => (prev.plan.clone(), false),
+            // Cannot happen: the smallest budget of each team count runs.
+            (None, None) => return Err(PlanError::Cancelled),
+        };
         let mut saved = 0.0;
-        if let Some(prev) = scenarios.last().filter(|s| s.teams == teams) {
-            if sort_key(&prev.plan) < sort_key(&plan) {
+        if let Some(prev) = previous {
+            if !solved || sort_key(&prev.plan) < sort_key(&plan) {
                 // The smaller budget's plan is feasible here too, and better.
                 let mut kept = prev.plan.clone();
                 kept.parameters.budget_rupiah = budget_rupiah;
