@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { t, fmtDate, fmtInt, fmtRp, fmtPct } from "./i18n.js";
-import { h, errorBox } from "./ui.js";
+import { h, errorBox, stacked } from "./ui.js";
 
 function when(iso) {
   if (!iso) return "–";
@@ -49,7 +49,7 @@ export async function render(root) {
       h(
         "div",
         { class: "scroll" },
-        h(
+        stacked(h(
           "table",
           { id: "audit-table", class: "data" },
           h("thead", {}, h("tr", {}, head.map((key) => h("th", {}, t(key))))),
@@ -69,7 +69,7 @@ export async function render(root) {
               )
             )
           )
-        )
+        ))
       )
     );
   } catch (error) {

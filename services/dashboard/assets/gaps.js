@@ -18,10 +18,10 @@ function gapRow(gap, { name, onclick, selected }) {
     "tr",
     { class: (onclick ? "clickable" : "") + (selected ? " selected" : ""), "data-region": gap.region, onclick, tabindex: onclick ? 0 : null, onkeydown: onclick ? (e) => e.key === "Enter" && onclick() : null },
     h("th", { scope: "row" }, name),
-    h("td", { class: "num" }, fmtInt(gap.ktp_el_recorded)),
+    h("td", { class: "num secondary" }, fmtInt(gap.ktp_el_recorded)),
     h("td", { class: "num" }, fmtInt(gap.ikd_activated)),
     coverageCell(gap),
-    h("td", { class: "num" }, fmtInt(gap.target_count)),
+    h("td", { class: "num secondary" }, fmtInt(gap.target_count)),
     h("td", { class: "num gap" }, fmtInt(gap.gap))
   );
 }
@@ -30,7 +30,7 @@ function gapTable(id, firstColumn, rows, total) {
   return h(
     "table",
     { id, class: "data" },
-    h("thead", {}, h("tr", {}, h("th", {}, firstColumn), h("th", { class: "num" }, t("recorded")), h("th", { class: "num" }, t("activated")), h("th", { class: "num" }, t("coverage")), h("th", { class: "num" }, t("target")), h("th", { class: "num" }, t("gap")))),
+    h("thead", {}, h("tr", {}, h("th", {}, firstColumn), h("th", { class: "num secondary" }, t("recorded")), h("th", { class: "num" }, t("activated")), h("th", { class: "num" }, t("coverage")), h("th", { class: "num secondary" }, t("target")), h("th", { class: "num" }, t("gap")))),
     h("tbody", {}, rows),
     total ? h("tfoot", {}, total) : null
   );

@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtDec, fmtPct, fmtDate, fmtDayShort, fmtClock, parseRupiah, parseDecimal } from "./i18n.js";
-import { h, errorBox, showFieldErrors, withProgress, stat, teamColor } from "./ui.js";
+import { h, errorBox, showFieldErrors, withProgress, stat, teamColor, stacked } from "./ui.js";
 import { createMap } from "./map.js";
 import { xyChart, barList } from "./charts.js";
 
@@ -267,7 +267,7 @@ function calendarSection(plan) {
     "section",
     { class: "card", id: "calendar-section" },
     h("h2", {}, t("plan.calendar")),
-    h("div", { class: "scroll" }, h("table", { class: "data calendar", id: "calendar" }, h("thead", {}, h("tr", {}, h("th", {}, t("plan.date")), plan.teams.map((team) => h("th", { style: `border-bottom-color:${teamColor(team.team)}` }, team.display_name)))), h("tbody", {}, rows)))
+    h("div", { class: "scroll" }, stacked(h("table", { class: "data calendar", id: "calendar" }, h("thead", {}, h("tr", {}, h("th", {}, t("plan.date")), plan.teams.map((team) => h("th", { style: `border-bottom-color:${teamColor(team.team)}` }, team.display_name)))), h("tbody", {}, rows))))
   );
 }
 
@@ -310,10 +310,10 @@ function learnedSection(plan) {
     { class: "card", id: "learned" },
     h("h2", {}, t("plan.learned")),
     h("p", { class: "muted" }, t("plan.learnedLead", { d: fmtDate(plan.as_of_date) })),
-    h("div", { class: "scroll short" }, h("table", { class: "data" },
+    h("div", { class: "scroll short" }, stacked(h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("kecamatan")), h("th", { class: "num" }, t("plan.learnedVisits")), h("th", { class: "num" }, t("plan.learnedRecorded")), h("th", { class: "num" }, t("plan.learnedExpected")), h("th", { class: "num" }, t("plan.learnedFactor")))),
       h("tbody", {}, list.map((y) => h("tr", {}, h("th", { scope: "row" }, y.display_name || y.kecamatan), h("td", { class: "num" }, fmtInt(y.visits)), h("td", { class: "num" }, fmtInt(y.recorded_activations)), h("td", { class: "num" }, fmtInt(y.expected_activations)), h("td", { class: "num" }, fmtPct(y.factor, 0)))))
-    ))
+    )))
   );
 }
 

@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtRp, fmtDate } from "./i18n.js";
-import { h, errorBox, withProgress, stat } from "./ui.js";
+import { h, errorBox, withProgress, stat, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
 
 function isoToday() {
@@ -37,7 +37,7 @@ async function list(root) {
       return;
     }
     body.replaceChildren(
-      h(
+      stacked(h(
         "table",
         { class: "data", id: "plans-table" },
         h("thead", {}, h("tr", {}, [t("plans.created"), "ID", t("plan.budget"), t("plan.teams"), t("plan.start"), t("plan.targetDate"), t("scen.daysAxis"), t("plan.cost"), ""].map((c) => h("th", {}, c)))),
@@ -64,7 +64,7 @@ async function list(root) {
             );
           })
         )
-      )
+      ))
     );
   } catch (error) {
     body.replaceChildren(errorBox(error, () => {
@@ -107,22 +107,22 @@ async function progressView(root, id) {
         chart
       ),
       h("section", { class: "card" }, h("h2", {}, t("plans.byTeam")),
-        h("div", { class: "scroll short" }, h("table", { class: "data", id: "progress-teams" },
+        h("div", { class: "scroll short" }, stacked(h("table", { class: "data", id: "progress-teams" },
           h("thead", {}, h("tr", {}, h("th", {}, t("plans.team")), h("th", { class: "num" }, t("plans.daysRecorded")), h("th", { class: "num" }, t("plans.plannedMobile")), h("th", { class: "num" }, t("plans.actualMobile")))),
           h("tbody", {}, progress.teams.map((team) => h("tr", {}, h("th", { scope: "row" }, team.display_name), h("td", { class: "num" }, `${fmtInt(team.days_recorded)} / ${fmtInt(team.days_planned)}`), h("td", { class: "num" }, fmtInt(team.planned_mobile)), h("td", { class: "num" }, fmtInt(team.actual_mobile)))))
-        ))
+        )))
       ),
       h("section", { class: "card" }, h("h2", {}, t("plans.byDay")),
-        h("div", { class: "scroll short" }, h("table", { class: "data", id: "progress-days" },
+        h("div", { class: "scroll short" }, stacked(h("table", { class: "data", id: "progress-days" },
           h("thead", {}, h("tr", {}, h("th", {}, t("plans.day")), h("th", { class: "num" }, t("plans.plannedMobile")), h("th", { class: "num" }, t("plans.actualMobile")), h("th", { class: "num" }, t("plans.actualTotal")))),
           h("tbody", {}, progress.points.slice().reverse().map((d) => h("tr", {}, h("th", { scope: "row" }, fmtDate(d.date)), h("td", { class: "num" }, fmtInt(d.planned_mobile)), h("td", { class: "num" }, fmtInt(d.actual_mobile)), h("td", { class: "num" }, fmtInt(d.actual_total)))))
-        ))
+        )))
       ),
       h("section", { class: "card" }, h("h2", {}, t("plans.byVillage")),
-        h("div", { class: "scroll short" }, h("table", { class: "data" },
+        h("div", { class: "scroll short" }, stacked(h("table", { class: "data" },
           h("thead", {}, h("tr", {}, h("th", {}, t("village")), h("th", { class: "num" }, t("plans.plannedMobile")), h("th", { class: "num" }, t("plans.actualMobile")), h("th", { class: "num" }, t("plans.actualTotal")))),
           h("tbody", {}, progress.villages.map((v) => h("tr", {}, h("th", { scope: "row" }, v.display_name || v.region), h("td", { class: "num" }, fmtInt(v.planned_mobile)), h("td", { class: "num" }, fmtInt(v.actual_mobile)), h("td", { class: "num" }, fmtInt(v.actual_total)))))
-        ))
+        )))
       )
     );
   } catch (error) {

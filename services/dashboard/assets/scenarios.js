@@ -5,7 +5,7 @@
 
 import { api, download } from "./api.js";
 import { t, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
-import { h, errorBox, showFieldErrors, withProgress, teamColor } from "./ui.js";
+import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
 
 const state = { budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
@@ -81,7 +81,7 @@ function tableSection(scenarios) {
     h(
       "div",
       { class: "scroll" },
-      h(
+      stacked(h(
         "table",
         { class: "data", id: "scenario-table" },
         h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
@@ -92,7 +92,7 @@ function tableSection(scenarios) {
             h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)))
           )
         )
-      )
+      ))
     )
   );
 }

@@ -105,6 +105,21 @@ export async function withProgress(box, label, work) {
   }
 }
 
+/**
+ * Marks a table to become one card per row on a phone (style.css): each
+ * cell is labelled with its column's heading. Returns the table.
+ */
+export function stacked(table) {
+  const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr, tfoot tr")) {
+    [...row.cells].forEach((cell, i) => {
+      if (headings[i]) cell.dataset.label = headings[i];
+    });
+  }
+  table.classList.add("stack");
+  return table;
+}
+
 /** A labelled figure: big number and a small line under it. */
 export function stat(label, value, note, attrs = {}) {
   return h("div", { class: "stat", ...attrs }, h("div", { class: "stat-label" }, label), h("div", { class: "stat-value" }, value), note ? h("div", { class: "stat-note" }, note) : null);

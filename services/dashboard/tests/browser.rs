@@ -4,6 +4,8 @@
 //! date and routes on the map; a budget scenario charts one point per
 //! budget; Saved plans lists the plan; the audit trail shows who did it;
 //! and nothing is logged as an error. It signs in first, as a person does.
+//! Every page is shot at 1400 × 1000 and at a phone's 390 × 844, where
+//! nothing may be wider than the screen.
 //!
 //! Skips (saying so) without chromium + chromedriver unless
 //! `JEMPUT_REQUIRE_BROWSER=1`. Screenshots go to `JEMPUT_SCREENSHOTS`
@@ -20,6 +22,42 @@ use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest
 use support::webdriver::Browser;
 
 const WAIT: Duration = Duration::from_secs(60);
+const DESKTOP: (u32, u32) = (1400, 1000);
+const PHONE: (u32, u32) = (390, 844);
+
+/// Shoots the page as it is at desktop size (`{name}.png`) and on a phone
+/// (`{name}-phone.png`); says how, if at all, the page is wider than the
+/// phone, naming the elements that stick out.
+fn shoot_both(
+    browser: &Browser,
+    saved: &mut Vec<std::path::PathBuf>,
+    name: &str,
+) -> Option<String> {
+    let shots = support::screenshot_dir();
+    let desktop = shots.join(format!("{name}.png"));
+    browser.screenshot_sized(&desktop, DESKTOP.0, DESKTOP.1);
+    browser.resize_viewport(PHONE.0, PHONE.1);
+    std::thread::sleep(Duration::from_millis(300));
+    let widths = browser.script(
+        "const wide = [...document.querySelectorAll('body *')] \
+           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.parentElement.closest('.scroll, nav, svg')) \
+           .slice(0, 6) \
+           .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : ''} ${Math.round(e.getBoundingClientRect().right)} px`); \
+         return [document.documentElement.scrollWidth, window.innerWidth, wide];",
+    );
+    let (scroll_width, inner_width) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+    assert_eq!(inner_width, u64::from(PHONE.0), "{name}: a phone's width");
+    let phone = shots.join(format!("{name}-phone.png"));
+    browser.screenshot_sized(&phone, PHONE.0, PHONE.1);
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1);
+    saved.extend([desktop, phone]);
+    (scroll_width > inner_width).then(|| {
+        format!(
+            "{name} is {scroll_width} px wide on a {inner_width} px phone; sticking out: {}",
+            widths[2]
+        )
+    })
+}
 
 #[test]
 fn the_dashboard_works_in_a_headless_browser() {
@@ -32,13 +70,10 @@ fn the_dashboard_works_in_a_headless_browser() {
         .build()
         .unwrap();
     let stack = runtime.block_on(support::start_stack());
-    let shots = support::screenshot_dir();
     let mut saved = Vec::new();
-    let mut shoot = |name: &str| {
-        let path = shots.join(format!("{name}.png"));
-        browser.screenshot(&path);
-        saved.push(path);
-    };
+    let mut too_wide = Vec::new();
+    let mut shoot = |name: &str| too_wide.extend(shoot_both(&browser, &mut saved, name));
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1);
 
     // Without a session every page leads to sign-in; signing in with the
     // admin token opens the dashboard.
@@ -150,6 +185,15 @@ fn the_dashboard_works_in_a_headless_browser() {
     );
     browser.script("document.querySelector('.lang button[data-lang=id]').click()");
 
+    // The plan form before anything is asked.
+    browser.goto(&stack.url("/#/plan"));
+    browser.wait_for(
+        "the plan form",
+        "return document.querySelector('#plan-form input[name=budget_rupiah]')",
+        WAIT,
+    );
+    shoot("plan-form");
+
     // Plan: Rp 250 juta, 4 teams; the target date and four teams' routes.
     // Written as a budget officer writes it, read as Rp 250.000.000.
     browser.goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"));
@@ -174,6 +218,11 @@ fn the_dashboard_works_in_a_headless_browser() {
             .as_bool()
             .unwrap(),
         "the projection has its target line"
+    );
+    let headline = browser.script("return document.querySelector('.headline').innerText");
+    assert!(
+        headline.as_str().unwrap().contains("Rp 250.000.000"),
+        "the plan is for Rp 250.000.000: {headline}"
     );
     shoot("plan");
 
@@ -202,6 +251,17 @@ fn the_dashboard_works_in_a_headless_browser() {
     assert_eq!(points, budgets.len(), "one point per budget");
     shoot("scenarios");
 
+    // The least budget for a deadline, on the same page.
+    browser.script(
+        "const f = document.getElementById('minimum-form'); f.elements.deadline.value = '2027-12-31'; f.requestSubmit();",
+    );
+    browser.wait_for(
+        "the least budget",
+        "return document.getElementById('minimum-result')",
+        Duration::from_secs(600),
+    );
+    shoot("min-budget");
+
     // Saved plans: the plan made above is listed.
     browser.goto(&stack.url("/#/plans"));
     browser.wait_for(
@@ -227,6 +287,20 @@ fn the_dashboard_works_in_a_headless_browser() {
     );
     shoot("audit");
 
+    // The field page, as an admin opens it: a team and a plan to pick.
+    browser.goto(&stack.url("/#/field"));
+    browser.wait_for(
+        "the field page",
+        "return document.getElementById('field-title') && document.getElementById('field-team')",
+        WAIT,
+    );
+    shoot("field-admin");
+
+    assert!(
+        too_wide.is_empty(),
+        "pages wider than a phone:\n{}",
+        too_wide.join("\n")
+    );
     let page_errors =
         browser.script("return document.getElementById('console-errors').textContent");
     assert_eq!(page_errors, "", "errors the page caught");
