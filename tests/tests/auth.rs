@@ -35,13 +35,14 @@ on_each_database! {
     hostile_plans => hostile_plan_requests_are_refused_briefly_while_the_registry_answers;
 }
 
-const METHODS: [&str; 7] = [
+const METHODS: [&str; 8] = [
     "CreatePlan",
     "GetPlan",
     "ListPlans",
     "EvaluateBudgets",
     "FindMinimumBudget",
     "ReplanPlan",
+    "UpdatePlan",
     "ListAuditEntries",
 ];
 
@@ -97,6 +98,19 @@ async fn call(
             })
             .await
             .map(drop),
+        "UpdatePlan" => planner
+            .update_plan(pb::UpdatePlanRequest {
+                plan: Some(pb::Plan {
+                    name: "plans/none".into(),
+                    display_name: "Anggaran perubahan".into(),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["display_name".into()],
+                }),
+            })
+            .await
+            .map(drop),
         "ListAuditEntries" => audit
             .list_audit_entries(apb::ListAuditEntriesRequest::default())
             .await
@@ -109,7 +123,7 @@ async fn call(
 fn allowed_code(method: &str) -> Code {
     match method {
         "CreatePlan" | "EvaluateBudgets" | "FindMinimumBudget" => Code::InvalidArgument,
-        "GetPlan" | "ReplanPlan" => Code::NotFound,
+        "GetPlan" | "ReplanPlan" | "UpdatePlan" => Code::NotFound,
         _ => Code::Ok,
     }
 }

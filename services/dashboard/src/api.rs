@@ -22,12 +22,13 @@ use axum::routing::{get, post};
 use jemput_proto::auth::ListAuditEntriesRequest;
 use jemput_proto::optimizer::{
     BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest, FindMinimumBudgetRequest,
-    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest,
+    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest, UpdatePlanRequest,
 };
 use jemput_proto::registry::{
     GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest, ListEnrollmentGapsRequest,
     ListRegionsRequest, Region, RegionLevel, RegionView, WatchEnrollmentGapsRequest,
 };
+use prost_types::FieldMask;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -72,7 +73,7 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/gaps", get(gaps))
         .route("/api/gaps/stream", get(gaps_stream))
         .route("/api/plans", get(list_plans).post(create_plan))
-        .route("/api/plans/{id}", get(get_plan))
+        .route("/api/plans/{id}", get(get_plan).patch(update_plan))
         .route("/api/plans/{id}/replan", post(replan_plan))
         .route("/api/plans/{id}/progress", get(plan_progress))
         .route("/api/plans/{id}/itinerary.csv", get(itinerary_csv))
@@ -476,6 +477,8 @@ async fn gaps_stream(
 struct ListPlansQuery {
     page_token: Option<String>,
     region: Option<String>,
+    /// `1` lists archived plans too.
+    archived: Option<String>,
 }
 
 async fn list_plans(
@@ -489,6 +492,7 @@ async fn list_plans(
                 page_size: 100,
                 page_token: query.page_token.unwrap_or_default(),
                 region: query.region.unwrap_or_default(),
+                show_archived: query.archived.as_deref() == Some("1"),
             },
             READ_TIMEOUT,
         ))
@@ -542,6 +546,55 @@ async fn fetch_plan(state: &AppState, id: &str) -> ApiResult<Plan> {
 
 async fn get_plan(State(state): Shared, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
     Ok(axum::Json(json::plan(&fetch_plan(&state, &id).await?)))
+}
+
+/// What the Saved plans page changes on a plan: its name, its state, or both.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdatePlanBody {
+    display_name: Option<String>,
+    state: Option<String>,
+}
+
+async fn update_plan(
+    State(state): Shared,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<axum::Json<Value>> {
+    let form: UpdatePlanBody = body(&bytes)?;
+    let mut plan = Plan {
+        name: plan_name(&id)?,
+        ..Default::default()
+    };
+    let mut paths = Vec::new();
+    if let Some(name) = form.display_name {
+        plan.display_name = name;
+        paths.push("display_name".to_owned());
+    }
+    if let Some(word) = form.state {
+        let chosen = json::plan_state_from(&word)
+            .ok_or_else(|| ApiError::invalid("state", "must be draft, approved or archived"))?;
+        plan.state = chosen.into();
+        paths.push("state".to_owned());
+    }
+    if paths.is_empty() {
+        return Err(ApiError::invalid(
+            "display_name",
+            "give a display_name, a state or both",
+        ));
+    }
+    let mut client = state.clients.planner.clone();
+    let plan = client
+        .update_plan(request(
+            UpdatePlanRequest {
+                plan: Some(plan),
+                update_mask: Some(FieldMask { paths }),
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json::plan(&plan)))
 }
 
 #[derive(Deserialize, Default)]

@@ -834,6 +834,13 @@ pub(crate) mod tests {
                 days_saved_per_extra_10_juta: if i > 0 { 3.33 } else { 0.0 },
                 lower_bound_working_days: 190 - 50 * i as i32,
                 binding_constraint: "budget".into(),
+                cost: Some(jemput_proto::optimizer::CostBreakdown {
+                    per_diem_rupiah: (budget - 1_000_000) * 3 / 10,
+                    lodging_rupiah: 0,
+                    vehicle_rupiah: (budget - 1_000_000) / 2,
+                    fuel_rupiah: (budget - 1_000_000) / 20,
+                    outreach_rupiah: (budget - 1_000_000) * 3 / 20,
+                }),
             })
             .collect()
     }

@@ -30,6 +30,7 @@ pub const METHODS: MethodRoles = &[
         BUDGETERS,
     ),
     ("/jemput.optimizer.v1.PlannerService/ReplanPlan", PLANNERS),
+    ("/jemput.optimizer.v1.PlannerService/UpdatePlan", PLANNERS),
     ("/jemput.auth.v1.AuditService/ListAuditEntries", ADMINS),
 ];
 
