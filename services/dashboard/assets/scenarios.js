@@ -71,7 +71,7 @@ function tableSection(scenarios) {
       class: "secondary",
       onclick: (event) => {
         const button = event.currentTarget;
-        download(`/api/scenarios/export.${kind}`, { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
+        download(`/api/scenarios/export.${kind}`, kind === "xlsx" ? { scenarios, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
       },
     }, kind.toUpperCase());
   return h(
@@ -173,6 +173,7 @@ export async function render(root, route) {
       );
       if (!response || stopped) return;
       state.scenarios = response.scenarios;
+      state.parameters = commonParameters(form);
       show(response.scenarios);
     } catch (error) {
       if (stopped) return;

@@ -831,6 +831,12 @@ async fn evaluate_budgets(State(state): Shared, bytes: Bytes) -> ApiResult<axum:
 #[serde(deny_unknown_fields)]
 struct ScenarioTable {
     scenarios: Vec<Scenario>,
+    /// The district and the parameters the scenarios shared, for the
+    /// workbook's title sheet.
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    parameters: Option<Parameters>,
 }
 
 fn scenario_table(bytes: &Bytes) -> ApiResult<Vec<BudgetScenario>> {
@@ -840,6 +846,26 @@ fn scenario_table(bytes: &Bytes) -> ApiResult<Vec<BudgetScenario>> {
         .into_iter()
         .map(BudgetScenario::from)
         .collect())
+}
+
+/// "Rejang Lebong (17.02)", as the registry names the district; its code
+/// alone if the registry cannot say.
+async fn district_label(state: &AppState, region: &str) -> String {
+    let code = region.strip_prefix("regions/").unwrap_or(region).to_owned();
+    let mut client = state.clients.registry.clone();
+    match client
+        .get_region(request(
+            GetRegionRequest {
+                name: region.to_owned(),
+                view: RegionView::Basic as i32,
+            },
+            READ_TIMEOUT,
+        ))
+        .await
+    {
+        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Err(_) => code,
+    }
 }
 
 /// The page posts back the table it shows, so exporting never solves again.
@@ -852,10 +878,23 @@ async fn scenarios_csv(bytes: Bytes) -> ApiResult<Response> {
     ))
 }
 
-async fn scenarios_xlsx(bytes: Bytes) -> ApiResult<Response> {
-    let scenarios = scenario_table(&bytes)?;
-    let workbook =
-        export::scenarios_xlsx(&scenarios).map_err(|e| ApiError::internal(e.to_string()))?;
+async fn scenarios_xlsx(State(state): Shared, bytes: Bytes) -> ApiResult<Response> {
+    let table: ScenarioTable = body(&bytes)?;
+    let region = table.region.unwrap_or_else(|| DEFAULT_DISTRICT.to_owned());
+    let district = district_label(&state, &region).await;
+    let parameters = table.parameters.map(PlanParameters::from);
+    let scenarios: Vec<BudgetScenario> = table
+        .scenarios
+        .into_iter()
+        .map(BudgetScenario::from)
+        .collect();
+    let workbook = export::scenarios_xlsx(&export::ScenarioReport {
+        district: &district,
+        made_on: jemput_base::calendar::today_in_district(),
+        parameters: parameters.as_ref(),
+        scenarios: &scenarios,
+    })
+    .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "jemput-skenario-anggaran.xlsx".into(),
