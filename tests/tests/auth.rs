@@ -35,7 +35,7 @@ on_each_database! {
     hostile_plans => hostile_plan_requests_are_refused_briefly_while_the_registry_answers;
 }
 
-const METHODS: [&str; 8] = [
+const METHODS: [&str; 9] = [
     "CreatePlan",
     "GetPlan",
     "ListPlans",
@@ -43,6 +43,7 @@ const METHODS: [&str; 8] = [
     "FindMinimumBudget",
     "ReplanPlan",
     "AllocateBudget",
+    "UpdatePlan",
     "ListAuditEntries",
 ];
 
@@ -107,6 +108,19 @@ async fn call(
             })
             .await
             .map(drop),
+        "UpdatePlan" => planner
+            .update_plan(pb::UpdatePlanRequest {
+                plan: Some(pb::Plan {
+                    name: "plans/none".into(),
+                    display_name: "Anggaran perubahan".into(),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["display_name".into()],
+                }),
+            })
+            .await
+            .map(drop),
         "ListAuditEntries" => audit
             .list_audit_entries(apb::ListAuditEntriesRequest::default())
             .await
@@ -121,7 +135,7 @@ fn allowed_code(method: &str) -> Code {
         "CreatePlan" | "EvaluateBudgets" | "FindMinimumBudget" | "AllocateBudget" => {
             Code::InvalidArgument
         }
-        "GetPlan" | "ReplanPlan" => Code::NotFound,
+        "GetPlan" | "ReplanPlan" | "UpdatePlan" => Code::NotFound,
         _ => Code::Ok,
     }
 }

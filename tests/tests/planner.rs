@@ -24,6 +24,7 @@ on_each_database! {
     concurrent_curves => two_budget_curves_at_once_both_answer_within_their_deadlines;
     replan_history => a_replan_keeps_history_and_learns_from_the_field;
     holidays => national_holidays_are_days_off_by_default;
+    plan_lifecycle => a_plan_is_named_approved_and_archived;
 }
 
 /// A planner client that takes whole-district plans (several MB).
@@ -690,6 +691,138 @@ async fn bad_input_is_rejected_by_field(db: TestDb) {
         .unwrap()
         .into_inner();
     assert!(listed.plans.is_empty());
+    optimizer.stop().await;
+    registry.stop().await;
+}
+
+fn update(
+    name: &str,
+    display_name: &str,
+    state: pb::PlanState,
+    paths: &[&str],
+) -> pb::UpdatePlanRequest {
+    pb::UpdatePlanRequest {
+        plan: Some(pb::Plan {
+            name: name.into(),
+            display_name: display_name.into(),
+            state: state.into(),
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        }),
+    }
+}
+
+async fn a_plan_is_named_approved_and_archived(db: TestDb) {
+    let registry = Running::start(db).await;
+    let optimizer = RunningOptimizer::start(&registry).await;
+    let mut client = client(&optimizer).await;
+    let mut once = create(250_000_000);
+    once.request_id = "link-2026-11-26-abc".into();
+    let plan = client.create_plan(once.clone()).await.unwrap().into_inner();
+    assert_eq!(plan.state(), pb::PlanState::Draft);
+    assert_eq!(plan.display_name, "");
+
+    let renamed = client
+        .update_plan(update(
+            &plan.name,
+            " Anggaran perubahan 2027 ",
+            pb::PlanState::Unspecified,
+            &["display_name"],
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(renamed.display_name, "Anggaran perubahan 2027");
+    assert_eq!(
+        renamed.state(),
+        pb::PlanState::Draft,
+        "the mask named only the name"
+    );
+    assert!(renamed.update_time.is_some());
+    assert_eq!(renamed.teams, plan.teams, "what it plans never changes");
+    client
+        .update_plan(update(&plan.name, "", pb::PlanState::Approved, &["state"]))
+        .await
+        .unwrap();
+    let fetched = client
+        .get_plan(pb::GetPlanRequest {
+            name: plan.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched.display_name, "Anggaran perubahan 2027");
+    assert_eq!(fetched.state(), pb::PlanState::Approved);
+    // A retry of the first request gets the plan as it is now, not a copy.
+    let again = client.create_plan(once).await.unwrap().into_inner();
+    assert_eq!(again.name, plan.name);
+    assert_eq!(again.state(), pb::PlanState::Approved);
+
+    let other = client
+        .create_plan(create(100_000_000))
+        .await
+        .unwrap()
+        .into_inner();
+    client
+        .update_plan(update(&other.name, "", pb::PlanState::Archived, &["state"]))
+        .await
+        .unwrap();
+    let names = |plans: Vec<pb::Plan>| plans.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    let listed = client
+        .list_plans(pb::ListPlansRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        names(listed.plans),
+        std::slice::from_ref(&plan.name),
+        "archived plans are left out"
+    );
+    let all = client
+        .list_plans(pb::ListPlansRequest {
+            show_archived: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(names(all.plans), [other.name.clone(), plan.name.clone()]);
+
+    // Bad input names every field; nothing changes.
+    let status = client
+        .update_plan(update(
+            &plan.name,
+            &"x".repeat(201),
+            pb::PlanState::Unspecified,
+            &["display_name", "state", "summary"],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&status),
+        ["update_mask.paths[2]", "plan.display_name", "plan.state"]
+    );
+    let status = client
+        .update_plan(update("plans/x y", "a", pb::PlanState::Draft, &[]))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&status), ["plan.name"]);
+    let status = client
+        .update_plan(update("plans/none", "a", pb::PlanState::Draft, &[]))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    let fetched = client
+        .get_plan(pb::GetPlanRequest {
+            name: plan.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched.display_name, "Anggaran perubahan 2027");
+    assert_eq!(fetched.state(), pb::PlanState::Approved);
     optimizer.stop().await;
     registry.stop().await;
 }

@@ -28,6 +28,7 @@ function detail(text) {
       if (key === "budget_rupiah") shown = fmtRp(value);
       else if (key === "target_fraction") shown = fmtPct(value, 1);
       else if (key === "role") shown = t(`role.${value}`);
+      else if (key === "state") shown = t(`plans.state.${value}`);
       else if (typeof value === "number") shown = fmtInt(value);
       return `${t(`audit.key.${key}`)}: ${shown}`;
     })

@@ -144,6 +144,32 @@ function requestId() {
   return "r-" + Date.now().toString(36) + Math.random().toString(36).slice(2);
 }
 
+/**
+ * The request id of a run=1 link: the same for the same link on the same
+ * day, so opening it again (a reload, a second tab, a shared link) gets the
+ * plan stored the first time instead of a copy. Another day is a new plan,
+ * as its start date moves on.
+ */
+export function linkRequestId(params, today) {
+  const asked = [...params].filter(([key]) => key !== "run").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = asked.map(([key, value]) => `${key}=${value}`).join("&");
+  // FNV-1a, 32 bits twice (two seeds): short, stable, no secure context needed.
+  const fnv = (seed) => {
+    let hash = seed >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 16777619) >>> 0;
+    }
+    return hash.toString(16).padStart(8, "0");
+  };
+  return `link-${today}-${fnv(2166136261)}${fnv(0x9747b28c)}`;
+}
+
+function isoToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
 function bindingText(binding) {
   const key = "binding." + binding;
   const text = t(key);
@@ -378,7 +404,7 @@ export async function render(root, route, ctx) {
   const form = buildForm(values);
   root.append(form, progress, result);
 
-  const solve = async () => {
+  const solve = async (id) => {
     const { parameters, errors } = readParameters(form);
     state.form = { ...parameters, advancedOpen: form.querySelector("details").open };
     const unplaced = showFieldErrors(form, errors);
@@ -388,7 +414,7 @@ export async function render(root, route, ctx) {
     }
     result.replaceChildren();
     try {
-      const plan = await withProgress(progress, t("plan.solving"), (signal) => api("/api/plans", { body: { parameters, request_id: requestId() }, signal }));
+      const plan = await withProgress(progress, t("plan.solving"), (signal) => api("/api/plans", { body: { parameters, request_id: id }, signal }));
       if (!plan || stopped) return;
       state.plans.set(plan.id, plan);
       ctx.replaceRoute("#/plan/" + encodeURIComponent(plan.id));
@@ -401,7 +427,7 @@ export async function render(root, route, ctx) {
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    solve();
+    solve(requestId());
   });
 
   if (loadError) {
@@ -411,7 +437,7 @@ export async function render(root, route, ctx) {
   } else if (params.get("run") === "1") {
     // Solve once; switching language re-renders without solving again.
     ctx.replaceRoute("#/plan");
-    solve();
+    solve(linkRequestId(params, isoToday()));
   }
 
   return () => {

@@ -1,10 +1,12 @@
-// The Saved plans page: stored plans newest first, each to open, compare
-// with the activations recorded since its start, or replan from the real
-// gaps. #/plans/{id} shows the comparison.
+// The Saved plans page: stored plans newest first with their name and
+// status (draft, approved, archived; archived ones only when asked), each to
+// rename, approve or archive, open, compare with the activations recorded
+// since its start, or replan from the real gaps. #/plans/{id} shows the
+// comparison.
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtRp, fmtDate } from "./i18n.js";
-import { h, errorBox, withProgress, stat, stacked } from "./ui.js";
+import { h, errorBox, withProgress, stat, stacked, showFieldErrors } from "./ui.js";
 import { xyChart } from "./charts.js";
 
 function isoToday() {
@@ -26,51 +28,136 @@ function replanControls(plan, box) {
   return h("span", { class: "replan" }, h("label", { class: "inline" }, t("plans.asOf") + " ", asOf), h("button", { type: "button", class: "secondary", onclick: go }, t("plans.replan")), progress);
 }
 
-async function list(root) {
+/** What a plan is called: its name, or its budget and teams until named. */
+export function planTitle(plan) {
+  if (plan.display_name) return plan.display_name;
+  const p = plan.parameters || {};
+  return t("plans.unnamed", { b: fmtRp(p.budget_rupiah), n: p.teams ?? 4 });
+}
+
+/** PATCHes a plan's name or state; resolves to the plan as stored. */
+function updatePlan(plan, change) {
+  return api(`/api/plans/${encodeURIComponent(plan.id)}`, { method: "PATCH", body: change });
+}
+
+const NEXT_STATES = { draft: ["approved", "archived"], approved: ["archived", "draft"], archived: ["draft"] };
+const STATE_ACTION = { approved: "plans.approve", archived: "plans.archive", draft: "plans.toDraft" };
+
+/** The name cell: the name, the id under it, and a rename form on demand. */
+function nameCell(plan, reload) {
+  const cell = h("td", { class: "plan-name" });
+  const show = () => {
+    cell.replaceChildren(
+      h("strong", { class: plan.display_name ? "" : "unnamed" }, planTitle(plan)),
+      h("small", { class: "muted plan-id" }, plan.id, plan.replanned_from ? ` ← ${plan.replanned_from.replace(/^plans\//, "")}` : ""),
+      h("button", { type: "button", class: "link rename", onclick: edit }, t("plans.rename"))
+    );
+  };
+  const edit = () => {
+    const input = h("input", { name: "display_name", value: plan.display_name || "", placeholder: t("plans.namePlaceholder"), maxlength: 200, "aria-label": t("plans.name") });
+    const form = h(
+      "form",
+      { class: "rename-form", novalidate: true },
+      input,
+      h("span", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, t("plans.save")), h("button", { type: "button", class: "link", onclick: show }, t("plans.cancel")))
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        Object.assign(plan, await updatePlan(plan, { display_name: input.value }));
+        reload();
+      } catch (error) {
+        const unplaced = showFieldErrors(form, error.violations || []);
+        if (!error.violations?.length || unplaced.length) form.append(errorBox(error));
+      }
+    });
+    cell.replaceChildren(form);
+    input.focus();
+  };
+  show();
+  return cell;
+}
+
+function stateCell(plan) {
+  const state = plan.state || "draft";
+  return h("td", {}, h("span", { class: `badge state ${state}`, "data-state": state }, t(`plans.state.${state}`)));
+}
+
+function actionsCell(plan, reload) {
+  const cell = h("td", { class: "row-actions" });
+  const links = h("span", { class: "plan-links" }, h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("plans.open")), " · ", h("a", { href: "#/plans/" + encodeURIComponent(plan.id) }, t("plans.progress")));
+  const states = h(
+    "span",
+    { class: "state-actions" },
+    (NEXT_STATES[plan.state || "draft"] || []).map((next) =>
+      h("button", {
+        type: "button",
+        class: "secondary small",
+        "data-to": next,
+        onclick: async () => {
+          try {
+            await updatePlan(plan, { state: next });
+            reload();
+          } catch (error) {
+            cell.append(errorBox(error));
+          }
+        },
+      }, t(STATE_ACTION[next]))
+    )
+  );
+  cell.append(links, states, replanControls(plan, cell));
+  return cell;
+}
+
+async function list(root, showArchived) {
+  const toggle = h("label", { class: "inline show-archived" }, h("input", { type: "checkbox", id: "show-archived", checked: showArchived ? true : null }), " ", t("plans.showArchived"));
   const body = h("div", {}, h("p", { class: "muted" }, t("loading")));
-  root.append(body);
+  root.append(toggle, body);
+  const reload = () => {
+    root.replaceChildren(root.firstChild);
+    list(root, toggle.querySelector("input").checked);
+  };
+  toggle.querySelector("input").addEventListener("change", reload);
   try {
-    const response = await api("/api/plans");
+    const response = await api("/api/plans" + (showArchived ? "?archived=1" : ""));
     const plans = response.plans || [];
     if (!plans.length) {
       body.replaceChildren(h("p", { class: "muted" }, t("plans.empty"), " ", h("a", { href: "#/plan" }, t("plan.submit"))));
       return;
     }
+    const head = [t("plans.name"), t("plans.state"), t("plans.created"), t("plan.budget"), t("plan.teams"), t("plan.start"), t("plan.targetDate"), t("scen.daysAxis"), t("plan.cost"), t("plans.actions")];
+    const numeric = new Set([3, 4, 7, 8]);
     body.replaceChildren(
       stacked(h(
         "table",
         { class: "data", id: "plans-table" },
-        h("thead", {}, h("tr", {}, [t("plans.created"), "ID", t("plan.budget"), t("plan.teams"), t("plan.start"), t("plan.targetDate"), t("scen.daysAxis"), t("plan.cost"), ""].map((c) => h("th", {}, c)))),
+        h("thead", {}, h("tr", {}, head.map((c, i) => h("th", { class: numeric.has(i) ? "num" : null }, c)))),
         h(
           "tbody",
           {},
           plans.map((plan) => {
             const s = plan.summary || {};
             const p = plan.parameters || {};
-            const actions = h("td", { class: "row-actions" }, h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("plans.open")), " · ", h("a", { href: "#/plans/" + encodeURIComponent(plan.id) }, t("plans.progress")), " ");
-            actions.append(replanControls(plan, actions));
             return h(
               "tr",
-              { "data-plan": plan.name },
+              { "data-plan": plan.name, "data-state": plan.state || "draft" },
+              nameCell(plan, reload),
+              stateCell(plan),
               h("td", {}, plan.create_time ? fmtDate(plan.create_time.slice(0, 10)) + " " + plan.create_time.slice(11, 16) : "—"),
-              h("td", {}, plan.id, plan.replanned_from ? h("small", { class: "muted" }, ` ← ${plan.replanned_from.replace(/^plans\//, "")}`) : null),
               h("td", { class: "num" }, fmtRp(p.budget_rupiah)),
               h("td", { class: "num" }, p.teams ?? "—"),
               h("td", {}, fmtDate(p.start_date)),
               h("td", {}, s.reaches_target ? fmtDate(s.target_date) : t("scen.notReached")),
               h("td", { class: "num" }, fmtInt(s.working_days)),
               h("td", { class: "num" }, fmtRp(s.total_cost_rupiah)),
-              actions
+              actionsCell(plan, reload)
             );
           })
         )
       ))
     );
   } catch (error) {
-    body.replaceChildren(errorBox(error, () => {
-      root.replaceChildren();
-      list(root);
-    }));
+    body.replaceChildren(errorBox(error, reload));
   }
 }
 
@@ -96,7 +183,7 @@ async function progressView(root, id) {
     });
     body.replaceChildren(
       h("section", { class: "card" },
-        h("div", { class: "section-head" }, h("h2", {}, `${t("plans.compare")} — ${plan.id}`), replanControls(plan, body)),
+        h("div", { class: "section-head" }, h("h2", {}, `${t("plans.compare")} — ${planTitle(plan)}`), replanControls(plan, body)),
         started ? null : h("p", { class: "muted" }, t("plans.notStarted")),
         h("div", { class: "stats", id: "progress-stats" },
           stat(t("plans.plannedByNow", { d: fmtDate(progress.as_of) }), fmtInt(progress.planned_ikd_activated), t("activated")),
@@ -133,5 +220,5 @@ async function progressView(root, id) {
 export async function render(root, route) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("plans.title"))));
   if (route.parts[0]) await progressView(root, route.parts[0]);
-  else await list(root);
+  else await list(root, route.params.get("archived") === "1");
 }

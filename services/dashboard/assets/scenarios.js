@@ -71,7 +71,7 @@ function tableSection(scenarios) {
       class: "secondary",
       onclick: (event) => {
         const button = event.currentTarget;
-        download(`/api/scenarios/export.${kind}`, { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
+        download(`/api/scenarios/export.${kind}`, kind === "xlsx" ? { scenarios, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
       },
     }, kind.toUpperCase());
   return h(
@@ -88,8 +88,8 @@ function tableSection(scenarios) {
         h(
           "tbody",
           {},
-          scenarios.map((s) =>
-            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)))
+          scenarios.map((s, i) =>
+            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, i === 0 || scenarios[i - 1].teams !== s.teams ? "—" : fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)))
           )
         )
       ))
@@ -173,6 +173,7 @@ export async function render(root, route) {
       );
       if (!response || stopped) return;
       state.scenarios = response.scenarios;
+      state.parameters = commonParameters(form);
       show(response.scenarios);
     } catch (error) {
       if (stopped) return;

@@ -22,12 +22,13 @@ use axum::routing::{get, post};
 use jemput_proto::auth::ListAuditEntriesRequest;
 use jemput_proto::optimizer::{
     BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest, FindMinimumBudgetRequest,
-    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest,
+    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest, UpdatePlanRequest,
 };
 use jemput_proto::registry::{
     GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest, ListEnrollmentGapsRequest,
     ListRegionsRequest, Region, RegionLevel, RegionView, WatchEnrollmentGapsRequest,
 };
+use prost_types::FieldMask;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -72,7 +73,7 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/gaps", get(gaps))
         .route("/api/gaps/stream", get(gaps_stream))
         .route("/api/plans", get(list_plans).post(create_plan))
-        .route("/api/plans/{id}", get(get_plan))
+        .route("/api/plans/{id}", get(get_plan).patch(update_plan))
         .route("/api/plans/{id}/replan", post(replan_plan))
         .route("/api/plans/{id}/progress", get(plan_progress))
         .route("/api/plans/{id}/itinerary.csv", get(itinerary_csv))
@@ -476,6 +477,8 @@ async fn gaps_stream(
 struct ListPlansQuery {
     page_token: Option<String>,
     region: Option<String>,
+    /// `1` lists archived plans too.
+    archived: Option<String>,
 }
 
 async fn list_plans(
@@ -489,6 +492,7 @@ async fn list_plans(
                 page_size: 100,
                 page_token: query.page_token.unwrap_or_default(),
                 region: query.region.unwrap_or_default(),
+                show_archived: query.archived.as_deref() == Some("1"),
             },
             READ_TIMEOUT,
         ))
@@ -542,6 +546,55 @@ async fn fetch_plan(state: &AppState, id: &str) -> ApiResult<Plan> {
 
 async fn get_plan(State(state): Shared, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
     Ok(axum::Json(json::plan(&fetch_plan(&state, &id).await?)))
+}
+
+/// What the Saved plans page changes on a plan: its name, its state, or both.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdatePlanBody {
+    display_name: Option<String>,
+    state: Option<String>,
+}
+
+async fn update_plan(
+    State(state): Shared,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<axum::Json<Value>> {
+    let form: UpdatePlanBody = body(&bytes)?;
+    let mut plan = Plan {
+        name: plan_name(&id)?,
+        ..Default::default()
+    };
+    let mut paths = Vec::new();
+    if let Some(name) = form.display_name {
+        plan.display_name = name;
+        paths.push("display_name".to_owned());
+    }
+    if let Some(word) = form.state {
+        let chosen = json::plan_state_from(&word)
+            .ok_or_else(|| ApiError::invalid("state", "must be draft, approved or archived"))?;
+        plan.state = chosen.into();
+        paths.push("state".to_owned());
+    }
+    if paths.is_empty() {
+        return Err(ApiError::invalid(
+            "display_name",
+            "give a display_name, a state or both",
+        ));
+    }
+    let mut client = state.clients.planner.clone();
+    let plan = client
+        .update_plan(request(
+            UpdatePlanRequest {
+                plan: Some(plan),
+                update_mask: Some(FieldMask { paths }),
+            },
+            READ_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(json::plan(&plan)))
 }
 
 #[derive(Deserialize, Default)]
@@ -778,6 +831,12 @@ async fn evaluate_budgets(State(state): Shared, bytes: Bytes) -> ApiResult<axum:
 #[serde(deny_unknown_fields)]
 struct ScenarioTable {
     scenarios: Vec<Scenario>,
+    /// The district and the parameters the scenarios shared, for the
+    /// workbook's title sheet.
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    parameters: Option<Parameters>,
 }
 
 fn scenario_table(bytes: &Bytes) -> ApiResult<Vec<BudgetScenario>> {
@@ -787,6 +846,26 @@ fn scenario_table(bytes: &Bytes) -> ApiResult<Vec<BudgetScenario>> {
         .into_iter()
         .map(BudgetScenario::from)
         .collect())
+}
+
+/// "Rejang Lebong (17.02)", as the registry names the district; its code
+/// alone if the registry cannot say.
+async fn district_label(state: &AppState, region: &str) -> String {
+    let code = region.strip_prefix("regions/").unwrap_or(region).to_owned();
+    let mut client = state.clients.registry.clone();
+    match client
+        .get_region(request(
+            GetRegionRequest {
+                name: region.to_owned(),
+                view: RegionView::Basic as i32,
+            },
+            READ_TIMEOUT,
+        ))
+        .await
+    {
+        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Err(_) => code,
+    }
 }
 
 /// The page posts back the table it shows, so exporting never solves again.
@@ -799,10 +878,23 @@ async fn scenarios_csv(bytes: Bytes) -> ApiResult<Response> {
     ))
 }
 
-async fn scenarios_xlsx(bytes: Bytes) -> ApiResult<Response> {
-    let scenarios = scenario_table(&bytes)?;
-    let workbook =
-        export::scenarios_xlsx(&scenarios).map_err(|e| ApiError::internal(e.to_string()))?;
+async fn scenarios_xlsx(State(state): Shared, bytes: Bytes) -> ApiResult<Response> {
+    let table: ScenarioTable = body(&bytes)?;
+    let region = table.region.unwrap_or_else(|| DEFAULT_DISTRICT.to_owned());
+    let district = district_label(&state, &region).await;
+    let parameters = table.parameters.map(PlanParameters::from);
+    let scenarios: Vec<BudgetScenario> = table
+        .scenarios
+        .into_iter()
+        .map(BudgetScenario::from)
+        .collect();
+    let workbook = export::scenarios_xlsx(&export::ScenarioReport {
+        district: &district,
+        made_on: jemput_base::calendar::today_in_district(),
+        parameters: parameters.as_ref(),
+        scenarios: &scenarios,
+    })
+    .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "jemput-skenario-anggaran.xlsx".into(),

@@ -8,9 +8,10 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use jemput_proto::optimizer::{BudgetScenario, Plan, TeamDay, TeamPlan};
+use chrono::{Datelike, NaiveDate};
+use jemput_proto::optimizer::{BudgetScenario, Plan, PlanParameters, TeamDay, TeamPlan};
 use jemput_proto::registry::Region;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use serde_json::{Value, json};
 
 use crate::format::{self, Lang};
@@ -540,39 +541,292 @@ pub fn scenarios_csv(scenarios: &[BudgetScenario]) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The budget scenario table as an Excel workbook: the same columns as
-/// [`scenarios_csv`], with rupiah and percentages formatted as numbers.
-pub fn scenarios_xlsx(scenarios: &[BudgetScenario]) -> Result<Vec<u8>, ExportError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Skenario anggaran")?;
-    let bold = Format::new().set_bold().set_background_color("#E8EEF4");
-    let money = Format::new().set_num_format("#,##0");
-    let share = Format::new().set_num_format("0.0%");
-    let days = Format::new().set_num_format("0.00");
-    for (column, title) in SCENARIO_HEADER.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *title, &bold)?;
+/// What the scenario workbook says about where its figures come from.
+pub struct ScenarioReport<'a> {
+    /// The district as a reader knows it, e.g. "Rejang Lebong (17.02)".
+    pub district: &'a str,
+    /// The day the figures were made, in the district's calendar.
+    pub made_on: NaiveDate,
+    /// The parameters every scenario shared; `None` when not known.
+    pub parameters: Option<&'a PlanParameters>,
+    pub scenarios: &'a [BudgetScenario],
+}
+
+/// Shown where a figure does not exist (no target date, no smaller budget
+/// to compare with), so no one reads it as a zero.
+const NONE: &str = "—";
+
+/// The scenario sheet's columns, in Indonesian, as a finance office reads them.
+const SCENARIO_COLUMNS: [(&str, f64); 15] = [
+    ("Jumlah tim", 10.0),
+    ("Anggaran (Rp)", 16.0),
+    ("Target tercapai", 14.0),
+    ("Hari kerja", 11.0),
+    ("Batas bawah hari kerja", 14.0),
+    ("Tanggal target tercapai", 15.0),
+    ("Biaya total (Rp)", 16.0),
+    ("Uang harian (Rp)", 15.0),
+    ("Penginapan (Rp)", 14.0),
+    ("Kendaraan + sopir (Rp)", 15.0),
+    ("BBM (Rp)", 13.0),
+    ("Sosialisasi (Rp)", 14.0),
+    ("Cakupan IKD akhir", 12.0),
+    ("Hari dihemat per tambahan Rp 10 juta", 16.0),
+    ("Pembatas", 22.0),
+];
+
+const SCENARIO_SHEET: &str = "Skenario anggaran";
+
+fn binding_words(binding: &str) -> &str {
+    match binding {
+        "budget" => "anggaran",
+        "teams" => "jumlah tim",
+        "villages" => "desa (warga terjangkau habis)",
+        "none" => "tidak ada",
+        other => other,
     }
+}
+
+/// The parameters a scenario run assumed, in words, each as given or the
+/// model's default (docs/MODEL.md).
+fn assumptions(parameters: Option<&PlanParameters>) -> Vec<(&'static str, String)> {
+    let given = parameters.cloned().unwrap_or_default();
+    let default = |text: &str| format!("bawaan ({text})");
+    let rupiah = |value: Option<i64>, fallback: &str| {
+        value.map_or_else(|| default(fallback), format::rupiah)
+    };
+    let count = |value: Option<i32>, fallback: &str| {
+        value.map_or_else(|| default(fallback), |v| format::integer(i64::from(v)))
+    };
+    let text_date = |text: &str, fallback: &str| {
+        if text.is_empty() {
+            default(fallback)
+        } else {
+            format::date(text, Lang::Id)
+        }
+    };
+    vec![
+        (
+            "Tanggal mulai",
+            text_date(&given.start_date, "hari kerja berikutnya"),
+        ),
+        (
+            "Target",
+            given.target_fraction.map_or_else(
+                || default("dari registri"),
+                |f| format!("{} rekam KTP-el", format::percent(f)),
+            ),
+        ),
+        ("Tenggat", text_date(&given.deadline, "tidak ada")),
+        ("Petugas per tim", count(given.officers_per_team, "2")),
+        ("Menit kerja per hari", count(given.workday_minutes, "480")),
+        (
+            "Uang harian pulang hari, per petugas",
+            rupiah(given.per_diem_day_trip_rupiah, "Rp 150.000"),
+        ),
+        (
+            "Uang harian menginap, per petugas",
+            rupiah(given.per_diem_overnight_rupiah, "Rp 380.000"),
+        ),
+        (
+            "Penginapan, per orang per malam",
+            rupiah(given.lodging_per_night_rupiah, "Rp 300.000"),
+        ),
+        (
+            "Kendaraan + sopir, per tim per hari",
+            rupiah(given.vehicle_per_day_rupiah, "Rp 500.000"),
+        ),
+        ("BBM, per km", rupiah(given.fuel_per_km_rupiah, "Rp 1.000")),
+        (
+            "Sosialisasi, per hari kunjungan desa",
+            rupiah(given.outreach_per_visit_rupiah, "Rp 200.000"),
+        ),
+        (
+            "Aktivasi di kantor per hari",
+            count(given.office_activations_per_day, "100"),
+        ),
+        (
+            "Tim boleh menginap",
+            given.allow_overnight.map_or_else(
+                || default("ya"),
+                |yes| if yes { "ya" } else { "tidak" }.to_owned(),
+            ),
+        ),
+    ]
+}
+
+/// The budget scenarios as a workbook a finance office can file: a title
+/// sheet (district, the day it was made, what was assumed), the scenario
+/// table with Indonesian headers, real date cells, the cost by item and
+/// "—" where a figure does not exist, and a chart of working days against
+/// budget, one line per team count.
+pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportError> {
+    let scenarios = report.scenarios;
+    let mut workbook = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(16);
+    let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color("#E8EEF4");
+    let money = Format::new().set_num_format("#,##0");
+    let share = Format::new().set_num_format("0.00%");
+    let decimals = Format::new().set_num_format("0.00");
+    let date = Format::new()
+        .set_num_format("d mmm yyyy")
+        .set_align(FormatAlign::Left);
+    let none = Format::new().set_align(FormatAlign::Right);
+
+    let summary = workbook.add_worksheet();
+    summary.set_name("Ringkasan")?;
+    summary.set_column_width(0, 40)?;
+    summary.set_column_width(1, 44)?;
+    summary.write_string_with_format(0, 0, "Skenario anggaran tim jemput bola IKD", &title)?;
+    summary.write_string_with_format(2, 0, "Kabupaten", &bold)?;
+    summary.write_string(2, 1, report.district)?;
+    summary.write_string_with_format(3, 0, "Dibuat", &bold)?;
+    summary.write_datetime_with_format(3, 1, excel_date(report.made_on)?, &date)?;
+    summary.write_string_with_format(4, 0, "Skenario", &bold)?;
+    summary.write_number(4, 1, scenarios.len() as f64)?;
+    let mut budgets: Vec<i64> = scenarios.iter().map(|s| s.budget_rupiah).collect();
+    budgets.sort_unstable();
+    budgets.dedup();
+    let mut teams: Vec<i32> = scenarios.iter().map(|s| s.teams).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    summary.write_string_with_format(5, 0, "Anggaran yang dibandingkan", &bold)?;
+    summary.write_string(
+        5,
+        1,
+        budgets
+            .iter()
+            .map(|b| format::rupiah(*b))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )?;
+    summary.write_string_with_format(6, 0, "Jumlah tim", &bold)?;
+    summary.write_string(
+        6,
+        1,
+        teams
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )?;
+    summary.write_string_with_format(8, 0, "Asumsi", &header)?;
+    summary.write_string_with_format(8, 1, "Nilai", &header)?;
+    let rows = assumptions(report.parameters);
+    for (i, (label, value)) in rows.iter().enumerate() {
+        let row = 9 + i as u32;
+        summary.write_string(row, 0, *label)?;
+        summary.write_string(row, 1, value)?;
+    }
+    let notes = 10 + rows.len() as u32;
+    summary.write_string(
+        notes,
+        0,
+        format!("{NONE} berarti angka itu tidak ada: target tidak tercapai, atau tidak ada anggaran lebih kecil untuk dibandingkan."),
+    )?;
+    summary.write_string(
+        notes + 1,
+        0,
+        "Batas bawah: tidak ada rencana dengan parameter yang sama yang mencapai target lebih cepat.",
+    )?;
+    summary.write_string(
+        notes + 2,
+        0,
+        format!("Tabel dan grafik: lembar \"{SCENARIO_SHEET}\"."),
+    )?;
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(SCENARIO_SHEET)?;
+    for (column, (name, width)) in SCENARIO_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *name, &header)?;
+        sheet.set_column_width(column as u16, *width)?;
+    }
+    sheet.set_row_height(0, 45)?;
     for (index, s) in scenarios.iter().enumerate() {
         let row = index as u32 + 1;
+        let first_of_its_teams = index == 0 || scenarios[index - 1].teams != s.teams;
         sheet.write_number(row, 0, f64::from(s.teams))?;
         sheet.write_number_with_format(row, 1, s.budget_rupiah as f64, &money)?;
-        sheet.write_boolean(row, 2, s.reaches_target)?;
+        sheet.write_string(row, 2, if s.reaches_target { "ya" } else { "tidak" })?;
         sheet.write_number(row, 3, f64::from(s.working_days))?;
-        sheet.write_number(row, 4, f64::from(s.lower_bound_working_days))?;
-        sheet.write_string(row, 5, &s.target_date)?;
+        if s.lower_bound_working_days > 0 {
+            sheet.write_number(row, 4, f64::from(s.lower_bound_working_days))?;
+        } else {
+            sheet.write_string_with_format(row, 4, NONE, &none)?;
+        }
+        match jemput_base::calendar::parse_date(&s.target_date).filter(|_| s.reaches_target) {
+            Some(day) => sheet.write_datetime_with_format(row, 5, excel_date(day)?, &date)?,
+            None => sheet.write_string_with_format(row, 5, NONE, &none)?,
+        };
         sheet.write_number_with_format(row, 6, s.cost_rupiah as f64, &money)?;
-        sheet.write_number_with_format(row, 7, s.coverage_at_end, &share)?;
-        sheet.write_number_with_format(row, 8, s.days_saved_per_extra_10_juta, &days)?;
-        sheet.write_string(row, 9, &s.binding_constraint)?;
-    }
-    for (column, width) in [8, 16, 14, 13, 22, 12, 16, 15, 26, 18]
-        .into_iter()
-        .enumerate()
-    {
-        sheet.set_column_width(column as u16, width)?;
+        match &s.cost {
+            Some(c) => {
+                for (offset, value) in [
+                    c.per_diem_rupiah,
+                    c.lodging_rupiah,
+                    c.vehicle_rupiah,
+                    c.fuel_rupiah,
+                    c.outreach_rupiah,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    sheet.write_number_with_format(row, 7 + offset as u16, value as f64, &money)?;
+                }
+            }
+            None => {
+                for column in 7..12 {
+                    sheet.write_string_with_format(row, column, NONE, &none)?;
+                }
+            }
+        }
+        sheet.write_number_with_format(row, 12, s.coverage_at_end, &share)?;
+        if first_of_its_teams {
+            sheet.write_string_with_format(row, 13, NONE, &none)?;
+        } else {
+            sheet.write_number_with_format(row, 13, s.days_saved_per_extra_10_juta, &decimals)?;
+        }
+        sheet.write_string(row, 14, binding_words(&s.binding_constraint))?;
     }
     sheet.set_freeze_panes(1, 0)?;
+
+    // One line per team count: the scenarios come ordered by teams, then
+    // budget, so each team count is a run of rows.
+    if !scenarios.is_empty() {
+        let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
+        let mut first = 0;
+        while first < scenarios.len() {
+            let teams = scenarios[first].teams;
+            let last = first
+                + scenarios[first..]
+                    .iter()
+                    .take_while(|s| s.teams == teams)
+                    .count()
+                - 1;
+            let (top, bottom) = (first as u32 + 1, last as u32 + 1);
+            chart
+                .add_series()
+                .set_name(format!("{teams} tim").as_str())
+                .set_categories((SCENARIO_SHEET, top, 1, bottom, 1))
+                .set_values((SCENARIO_SHEET, top, 3, bottom, 3));
+            first = last + 1;
+        }
+        chart
+            .title()
+            .set_name("Hari kerja sampai target menurut anggaran");
+        chart
+            .x_axis()
+            .set_name("Anggaran (Rp)")
+            .set_num_format("#,##0");
+        chart.y_axis().set_name("Hari kerja").set_min(0);
+        chart.set_width(760).set_height(380);
+        sheet.insert_chart(scenarios.len() as u32 + 3, 1, &chart)?;
+    }
     Ok(workbook.save_to_buffer()?)
 }
 
@@ -715,6 +969,15 @@ pub fn allocation_xlsx(
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(workbook.save_to_buffer()?)
+}
+
+/// A day as an Excel date cell.
+fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, ExportError> {
+    Ok(ExcelDateTime::from_ymd(
+        day.year() as u16,
+        day.month() as u8,
+        day.day() as u8,
+    )?)
 }
 
 #[cfg(test)]
@@ -975,6 +1238,13 @@ pub(crate) mod tests {
                 days_saved_per_extra_10_juta: if i > 0 { 3.33 } else { 0.0 },
                 lower_bound_working_days: 190 - 50 * i as i32,
                 binding_constraint: "budget".into(),
+                cost: Some(jemput_proto::optimizer::CostBreakdown {
+                    per_diem_rupiah: (budget - 1_000_000) * 3 / 10,
+                    lodging_rupiah: 0,
+                    vehicle_rupiah: (budget - 1_000_000) / 2,
+                    fuel_rupiah: (budget - 1_000_000) / 20,
+                    outreach_rupiah: (budget - 1_000_000) * 3 / 20,
+                }),
             })
             .collect()
     }
@@ -1030,18 +1300,87 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn scenarios_xlsx_opens_with_a_reader() {
+    fn scenarios_xlsx_is_a_finance_report() {
         use calamine::{Data, Reader, Xlsx};
-        let bytes = scenarios_xlsx(&sample_scenarios()).unwrap();
+        let scenarios = sample_scenarios();
+        let parameters = PlanParameters {
+            start_date: "2026-12-01".into(),
+            vehicle_per_day_rupiah: Some(450_000),
+            ..Default::default()
+        };
+        let bytes = scenarios_xlsx(&ScenarioReport {
+            district: "Rejang Lebong (17.02)",
+            made_on: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            parameters: Some(&parameters),
+            scenarios: &scenarios,
+        })
+        .unwrap();
+        // The chart is a part of the file of its own.
+        assert!(
+            bytes.windows(20).any(|w| w == b"xl/charts/chart1.xml"),
+            "the workbook has a chart"
+        );
         let mut workbook: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-        let range = workbook.worksheet_range("Skenario anggaran").unwrap();
-        assert_eq!(range.height(), 4);
-        assert_eq!(
-            range.get((0, 1)),
-            Some(&Data::String("budget_rupiah".into()))
+        assert_eq!(workbook.sheet_names(), ["Ringkasan", SCENARIO_SHEET]);
+
+        let summary = workbook.worksheet_range("Ringkasan").unwrap();
+        let text = |r: u32, c: u32| summary.get_value((r, c)).map(|v| v.to_string());
+        assert_eq!(text(2, 1).as_deref(), Some("Rejang Lebong (17.02)"));
+        assert!(
+            matches!(summary.get_value((3, 1)), Some(Data::DateTime(d)) if d.as_f64() == 46_352.0),
+            "the day it was made is a date: {:?}",
+            summary.get_value((3, 1))
         );
-        assert_eq!(range.get((2, 1)), Some(&Data::Float(250_000_000.0)));
-        assert_eq!(range.get((2, 3)), Some(&Data::Float(150.0)));
+        let rows: Vec<(String, String)> = (9..22)
+            .map(|r| {
+                (
+                    text(r, 0).unwrap_or_default(),
+                    text(r, 1).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert!(
+            rows.contains(&("Tanggal mulai".into(), "1 Des 2026".into())),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&(
+                "Kendaraan + sopir, per tim per hari".into(),
+                "Rp 450.000".into()
+            )),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&("BBM, per km".into(), "bawaan (Rp 1.000)".into())),
+            "{rows:?}"
+        );
+
+        let table = workbook.worksheet_range(SCENARIO_SHEET).unwrap();
+        assert_eq!(table.height(), 4);
+        let headers: Vec<String> = (0..15)
+            .map(|c| table.get_value((0, c)).unwrap().to_string())
+            .collect();
+        assert_eq!(headers[1], "Anggaran (Rp)");
+        assert_eq!(headers[5], "Tanggal target tercapai");
+        assert_eq!(headers[9], "Kendaraan + sopir (Rp)");
+        assert!(headers.iter().all(|h| !h.contains('_')), "{headers:?}");
+        assert_eq!(table.get_value((2, 1)), Some(&Data::Float(250_000_000.0)));
+        assert_eq!(table.get_value((2, 3)), Some(&Data::Float(150.0)));
+        assert!(
+            matches!(table.get_value((2, 5)), Some(Data::DateTime(d)) if d.as_f64() == 46_568.0),
+            "30 Jun 2027 is a date: {:?}",
+            table.get_value((2, 5))
+        );
+        assert_eq!(table.get_value((2, 9)), Some(&Data::Float(124_500_000.0)));
+        // The smallest budget reaches no target and has nothing to compare with.
+        assert_eq!(table.get_value((1, 5)), Some(&Data::String(NONE.into())));
+        assert_eq!(table.get_value((1, 13)), Some(&Data::String(NONE.into())));
+        assert_eq!(table.get_value((2, 13)), Some(&Data::Float(3.33)));
+        assert_eq!(table.get_value((1, 2)), Some(&Data::String("tidak".into())));
+        assert_eq!(
+            table.get_value((1, 14)),
+            Some(&Data::String("anggaran".into()))
+        );
     }
 }

@@ -7,8 +7,8 @@
 
 use jemput_proto::auth::{AuditAction, AuditEntry, Role};
 use jemput_proto::optimizer::{
-    BudgetScenario, CostBreakdown, FindMinimumBudgetResponse, Plan, PlanParameters, PlanSummary,
-    ProjectionPoint, Stop, TeamDay, TeamPlan, TravelMatrix, UnvisitedVillage,
+    BudgetScenario, CostBreakdown, FindMinimumBudgetResponse, Plan, PlanParameters, PlanState,
+    PlanSummary, ProjectionPoint, Stop, TeamDay, TeamPlan, TravelMatrix, UnvisitedVillage,
 };
 use jemput_proto::registry::{EnrollmentGap, Region, RegionLevel};
 use serde::{Deserialize, Serialize};
@@ -283,6 +283,26 @@ fn projection_point(p: &ProjectionPoint) -> Value {
     })
 }
 
+/// A plan's state as the page names it ("draft", "approved", "archived").
+pub fn plan_state(value: i32) -> &'static str {
+    PlanState::try_from(value).map_or("", |state| match state {
+        PlanState::Unspecified => "",
+        PlanState::Draft => "draft",
+        PlanState::Approved => "approved",
+        PlanState::Archived => "archived",
+    })
+}
+
+/// The state the page names; `None` for a word it does not know.
+pub fn plan_state_from(word: &str) -> Option<PlanState> {
+    match word {
+        "draft" => Some(PlanState::Draft),
+        "approved" => Some(PlanState::Approved),
+        "archived" => Some(PlanState::Archived),
+        _ => None,
+    }
+}
+
 pub fn plan(p: &Plan) -> Value {
     let parameters = p
         .parameters
@@ -292,6 +312,9 @@ pub fn plan(p: &Plan) -> Value {
     json!({
         "name": p.name,
         "id": p.name.strip_prefix("plans/").unwrap_or(&p.name),
+        "display_name": p.display_name,
+        "state": plan_state(p.state),
+        "update_time": timestamp(p.update_time.as_ref()),
         "region": p.region,
         "parameters": parameters,
         "travel_matrix_points": travel_matrix_points(p.parameters.as_ref().and_then(|p| p.travel_matrix.as_ref())),
@@ -327,6 +350,20 @@ pub struct Scenario {
     pub days_saved_per_extra_10_juta: f64,
     pub lower_bound_working_days: i32,
     pub binding_constraint: String,
+    /// Where the money goes, when the optimizer said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<ScenarioCost>,
+}
+
+/// A scenario's cost by item, whole rupiah.
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ScenarioCost {
+    pub per_diem_rupiah: i64,
+    pub lodging_rupiah: i64,
+    pub vehicle_rupiah: i64,
+    pub fuel_rupiah: i64,
+    pub outreach_rupiah: i64,
 }
 
 impl From<&BudgetScenario> for Scenario {
@@ -342,6 +379,13 @@ impl From<&BudgetScenario> for Scenario {
             days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
             lower_bound_working_days: s.lower_bound_working_days,
             binding_constraint: s.binding_constraint.clone(),
+            cost: s.cost.as_ref().map(|c| ScenarioCost {
+                per_diem_rupiah: c.per_diem_rupiah,
+                lodging_rupiah: c.lodging_rupiah,
+                vehicle_rupiah: c.vehicle_rupiah,
+                fuel_rupiah: c.fuel_rupiah,
+                outreach_rupiah: c.outreach_rupiah,
+            }),
         }
     }
 }
@@ -359,6 +403,13 @@ impl From<Scenario> for BudgetScenario {
             days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
             lower_bound_working_days: s.lower_bound_working_days,
             binding_constraint: s.binding_constraint,
+            cost: s.cost.map(|c| CostBreakdown {
+                per_diem_rupiah: c.per_diem_rupiah,
+                lodging_rupiah: c.lodging_rupiah,
+                vehicle_rupiah: c.vehicle_rupiah,
+                fuel_rupiah: c.fuel_rupiah,
+                outreach_rupiah: c.outreach_rupiah,
+            }),
         }
     }
 }
@@ -391,6 +442,7 @@ pub fn audit_entry(e: &AuditEntry) -> Value {
         AuditAction::CreatePlan => "create_plan",
         AuditAction::ReplanPlan => "replan_plan",
         AuditAction::FindMinimumBudget => "find_minimum_budget",
+        AuditAction::UpdatePlan => "update_plan",
     });
     json!({
         "service": e.service,

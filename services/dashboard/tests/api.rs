@@ -268,10 +268,22 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
     assert_eq!(xlsx.status, 200, "{}", xlsx.text());
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body)).unwrap();
-    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    // A title sheet naming the district as the registry does, then the table.
+    let title = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(
+        title.get((2, 1)),
+        Some(&Data::String("Rejang Lebong (17.02)".into()))
+    );
+    let sheet = workbook.worksheet_range_at(1).unwrap().unwrap();
     assert_eq!(sheet.height(), budgets.len() + 1);
     for (row, budget) in budgets.iter().enumerate() {
         assert_eq!(sheet.get((row + 1, 1)), Some(&Data::Float(*budget as f64)));
+        // The cost by item came from the optimizer with the scenarios.
+        assert!(
+            matches!(sheet.get((row + 1, 9)), Some(Data::Float(vehicle)) if *vehicle > 0.0),
+            "vehicle cost: {:?}",
+            sheet.get((row + 1, 9))
+        );
     }
 
     let csv_text = post(

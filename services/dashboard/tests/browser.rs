@@ -226,6 +226,22 @@ fn the_dashboard_works_in_a_headless_browser() {
     );
     shoot("plan");
 
+    // The same link opened again gets the plan stored the first time.
+    browser.goto(&stack.url("/#/gaps"));
+    browser.goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"));
+    browser.wait_for("the plan again", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600));
+    browser.goto(&stack.url("/#/plans"));
+    browser.wait_for(
+        "the saved plans",
+        "return document.querySelectorAll('#plans-table tbody tr').length",
+        WAIT,
+    );
+    assert_eq!(
+        browser.script("return document.querySelectorAll('#plans-table tbody tr').length"),
+        1,
+        "opening a run=1 link twice stores one plan"
+    );
+
     // Budget scenarios: one point per budget.
     let budgets = [
         100_000_000,
@@ -262,11 +278,44 @@ fn the_dashboard_works_in_a_headless_browser() {
     );
     shoot("min-budget");
 
-    // Saved plans: the plan made above is listed.
+    // Saved plans: the Rp 250 juta plan is named and approved, the least
+    // budget's plan archived, and shown again when asked for.
     browser.goto(&stack.url("/#/plans"));
     browser.wait_for(
-        "the saved plans",
-        "return document.querySelectorAll('#plans-table tbody tr').length",
+        "two saved plans",
+        "return document.querySelectorAll('#plans-table tbody tr').length === 2",
+        WAIT,
+    );
+    browser.script(
+        "const row = [...document.querySelectorAll('#plans-table tbody tr')].find((r) => r.innerText.includes('Rp 250.000.000')); \
+         row.querySelector('button.rename').click(); \
+         const form = row.querySelector('.rename-form'); form.elements.display_name.value = 'Anggaran perubahan 2027'; form.requestSubmit();",
+    );
+    browser.wait_for(
+        "the new name",
+        "return [...document.querySelectorAll('#plans-table td.plan-name strong')].some((s) => s.innerText === 'Anggaran perubahan 2027')",
+        WAIT,
+    );
+    browser.script(
+        "[...document.querySelectorAll('#plans-table tbody tr')].find((r) => r.innerText.includes('Anggaran perubahan 2027')).querySelector('button[data-to=approved]').click()",
+    );
+    browser.wait_for(
+        "the plan approved",
+        "return [...document.querySelectorAll('#plans-table tbody tr[data-state=approved]')].some((r) => r.innerText.includes('Anggaran perubahan 2027') && r.innerText.includes('Disetujui'))",
+        WAIT,
+    );
+    browser.script(
+        "document.querySelector('#plans-table tbody tr[data-state=draft] button[data-to=archived]').click()",
+    );
+    browser.wait_for(
+        "the archived plan left out",
+        "return document.querySelectorAll('#plans-table tbody tr').length === 1",
+        WAIT,
+    );
+    browser.script("document.getElementById('show-archived').click()");
+    browser.wait_for(
+        "the archived plan shown when asked for",
+        "return document.querySelectorAll('#plans-table tbody tr[data-state=archived]').length === 1 && document.querySelectorAll('#plans-table tbody tr').length === 2",
         WAIT,
     );
     shoot("plans");
@@ -282,7 +331,7 @@ fn the_dashboard_works_in_a_headless_browser() {
     browser.goto(&stack.url("/#/audit"));
     browser.wait_for(
         "the audit trail",
-        "return document.querySelectorAll('#audit-table tr[data-action=create_plan]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=record_activations]').length > 0",
+        "return document.querySelectorAll('#audit-table tr[data-action=create_plan]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=record_activations]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=update_plan]').length === 3",
         WAIT,
     );
     shoot("audit");

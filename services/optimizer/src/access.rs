@@ -34,6 +34,7 @@ pub const METHODS: MethodRoles = &[
         "/jemput.optimizer.v1.PlannerService/AllocateBudget",
         BUDGETERS,
     ),
+    ("/jemput.optimizer.v1.PlannerService/UpdatePlan", PLANNERS),
     ("/jemput.auth.v1.AuditService/ListAuditEntries", ADMINS),
 ];
 

@@ -13,7 +13,7 @@ use jemput_proto::optimizer as pb;
 
 use crate::calendar::{next_working_day, parse_date};
 use crate::district::District;
-use crate::itinerary::Place;
+use crate::itinerary::{Cost, Place};
 use crate::params::{FieldViolation, GivenMatrix, Parameters};
 use crate::solve::{Method, Plan, Scenario};
 
@@ -85,7 +85,7 @@ fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> 
 
 /// A name or id: bounded and printable (NUL and other control characters
 /// are refused the same way whatever stores it).
-fn name_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) {
+pub(crate) fn name_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) {
     if text.len() > MAX_NAME_BYTES {
         violations.push(FieldViolation::new(
             field,
@@ -516,13 +516,7 @@ pub fn plan_to_proto(
             lower_bound_working_days: s.lower_bound_working_days.map_or(0, |b| b as i32),
             optimality_gap: s.optimality_gap,
             total_cost_rupiah: s.cost.total(),
-            cost: Some(pb::CostBreakdown {
-                per_diem_rupiah: s.cost.per_diem_rupiah,
-                lodging_rupiah: s.cost.lodging_rupiah,
-                vehicle_rupiah: s.cost.vehicle_rupiah,
-                fuel_rupiah: s.cost.fuel_rupiah,
-                outreach_rupiah: s.cost.outreach_rupiah,
-            }),
+            cost: Some(cost_to_proto(&s.cost)),
             mobile_activations: s.mobile_activations,
             office_activations: s.office_activations,
             coverage_at_end: s.coverage_at_end,
@@ -588,6 +582,19 @@ pub fn plan_to_proto(
             })
             .collect(),
         as_of_date: String::new(),
+        display_name: String::new(),
+        state: pb::PlanState::Draft.into(),
+        update_time: None,
+    }
+}
+
+fn cost_to_proto(cost: &Cost) -> pb::CostBreakdown {
+    pb::CostBreakdown {
+        per_diem_rupiah: cost.per_diem_rupiah,
+        lodging_rupiah: cost.lodging_rupiah,
+        vehicle_rupiah: cost.vehicle_rupiah,
+        fuel_rupiah: cost.fuel_rupiah,
+        outreach_rupiah: cost.outreach_rupiah,
     }
 }
 
@@ -607,6 +614,7 @@ pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
         days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
         lower_bound_working_days: summary.lower_bound_working_days.map_or(0, |b| b as i32),
         binding_constraint: summary.binding.as_str().to_string(),
+        cost: Some(cost_to_proto(&summary.cost)),
     }
 }
 

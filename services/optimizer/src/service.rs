@@ -21,7 +21,7 @@ use crate::error::OptimizerError;
 use crate::params::{FieldViolation, Parameters};
 use crate::registry::Registry;
 use crate::solve::{self, Options, PlanError};
-use crate::store::{PlanAction, PlanAudit, PlanStore};
+use crate::store::{PlanAction, PlanAudit, PlanChange, PlanState, PlanStore};
 
 const MAX_SCENARIOS: usize = 64;
 /// A budget split covers at most a province's districts, or the nation's.
@@ -369,7 +369,10 @@ impl PlannerService for Planner {
             return Err(OptimizerError::InvalidArgument(violations).into());
         }
         let region = request_id(&req.region);
-        let mut plans = self.store.list(region, offset, size + 1).await?;
+        let mut plans = self
+            .store
+            .list(region, req.show_archived, offset, size + 1)
+            .await?;
         let next_page_token = if plans.len() as i64 > size {
             plans.truncate(size as usize);
             format!("o{}", offset + size)
@@ -713,5 +716,186 @@ impl PlannerService for Planner {
             allocated_rupiah: split.allocated_rupiah,
             districts_without_counts: without_counts,
         }))
+    }
+
+    async fn update_plan(
+        &self,
+        request: Request<pb::UpdatePlanRequest>,
+    ) -> Result<Response<pb::Plan>, Status> {
+        let (caller, peer) = audit_peer(&request)?;
+        let (id, change) =
+            plan_change(request.into_inner()).map_err(OptimizerError::InvalidArgument)?;
+        let (micros, _) = now();
+        match self
+            .store
+            .update(
+                &id,
+                &change,
+                micros,
+                &audit(caller, peer, PlanAction::UpdatePlan),
+            )
+            .await?
+        {
+            Some(plan) => Ok(Response::new(plan)),
+            None => Err(OptimizerError::NotFound(format!("plans/{id}")).into()),
+        }
+    }
+}
+
+/// The fields an UpdatePlan may change.
+const UPDATABLE: [&str; 2] = ["display_name", "state"];
+
+/// Reads an UpdatePlan request: the plan's id and what changes, or every
+/// field problem at once.
+fn plan_change(req: pb::UpdatePlanRequest) -> Result<(String, PlanChange), Vec<FieldViolation>> {
+    let pb::UpdatePlanRequest { plan, update_mask } = req;
+    let mut violations = Vec::new();
+    let Some(plan) = plan else {
+        return Err(vec![FieldViolation::new("plan", "is required")]);
+    };
+    let id = match plan_id(&plan.name, "plan.name") {
+        Ok(id) => id,
+        Err(OptimizerError::InvalidArgument(mut v)) => {
+            violations.append(&mut v);
+            String::new()
+        }
+        Err(_) => String::new(),
+    };
+    let paths = update_mask.map(|mask| mask.paths).unwrap_or_default();
+    let mut wanted = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        match UPDATABLE.iter().find(|field| **field == path) {
+            Some(field) => wanted.push(*field),
+            None => violations.push(FieldViolation::new(
+                format!("update_mask.paths[{i}]"),
+                format!(
+                    "{} cannot be changed; a stored plan changes only its display_name and state",
+                    convert::excerpt(path)
+                ),
+            )),
+        }
+    }
+    if paths.is_empty() {
+        wanted.extend(UPDATABLE);
+    }
+    let mut change = PlanChange::default();
+    if wanted.contains(&"display_name") {
+        let name = plan.display_name.trim();
+        let before = violations.len();
+        convert::name_field(name, "plan.display_name", &mut violations);
+        if violations.len() == before {
+            change.display_name = Some(name.to_string());
+        }
+    }
+    if wanted.contains(&"state") {
+        match pb::PlanState::try_from(plan.state)
+            .ok()
+            .and_then(PlanState::from_pb)
+        {
+            Some(state) => change.state = Some(state),
+            None => violations.push(FieldViolation::new(
+                "plan.state",
+                "must be PLAN_STATE_DRAFT, PLAN_STATE_APPROVED or PLAN_STATE_ARCHIVED",
+            )),
+        }
+    }
+    if violations.is_empty() {
+        Ok((id, change))
+    } else {
+        Err(violations)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(
+        name: &str,
+        display_name: &str,
+        state: pb::PlanState,
+        paths: &[&str],
+    ) -> pb::UpdatePlanRequest {
+        pb::UpdatePlanRequest {
+            plan: Some(pb::Plan {
+                name: name.into(),
+                display_name: display_name.into(),
+                state: state.into(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: paths.iter().map(|p| p.to_string()).collect(),
+            }),
+        }
+    }
+
+    fn fields(result: Result<(String, PlanChange), Vec<FieldViolation>>) -> Vec<String> {
+        result.unwrap_err().into_iter().map(|v| v.field).collect()
+    }
+
+    #[test]
+    fn a_rename_changes_the_name_only() {
+        let (id, change) = plan_change(update(
+            "plans/abc1",
+            "  Anggaran perubahan 2027 ",
+            pb::PlanState::Unspecified,
+            &["display_name"],
+        ))
+        .unwrap();
+        assert_eq!(id, "abc1");
+        assert_eq!(
+            change,
+            PlanChange {
+                display_name: Some("Anggaran perubahan 2027".into()),
+                state: None,
+            }
+        );
+    }
+
+    #[test]
+    fn an_empty_mask_changes_both() {
+        let mut request = update("plans/abc1", "Final", pb::PlanState::Approved, &[]);
+        request.update_mask = None;
+        let (_, change) = plan_change(request).unwrap();
+        assert_eq!(change.display_name.as_deref(), Some("Final"));
+        assert_eq!(change.state, Some(PlanState::Approved));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        assert_eq!(
+            fields(plan_change(update(
+                "plan/1",
+                "x",
+                pb::PlanState::Unspecified,
+                &["state", "parameters.budget_rupiah", "display_name"],
+            ))),
+            ["plan.name", "update_mask.paths[1]", "plan.state"]
+        );
+        assert_eq!(
+            fields(plan_change(update(
+                "plans/a",
+                &"x".repeat(300),
+                pb::PlanState::Draft,
+                &["display_name"],
+            ))),
+            ["plan.display_name"]
+        );
+        assert_eq!(
+            fields(plan_change(update(
+                "plans/a",
+                "a\u{0}b",
+                pb::PlanState::Draft,
+                &[]
+            ))),
+            ["plan.display_name"]
+        );
+        let mut unknown = update("plans/a", "", pb::PlanState::Draft, &["state"]);
+        unknown.plan.as_mut().unwrap().state = 42;
+        assert_eq!(fields(plan_change(unknown)), ["plan.state"]);
+        assert_eq!(
+            fields(plan_change(pb::UpdatePlanRequest::default())),
+            ["plan"]
+        );
     }
 }

@@ -158,6 +158,7 @@ async fn field_day(
                 page_size: PLANS_OFFERED,
                 page_token: String::new(),
                 region: String::new(),
+                show_archived: false,
             },
             READ_TIMEOUT,
         ))

@@ -57,9 +57,10 @@ pub async fn run(
             source,
         })?;
     }
+    let shared = parameters(&args.scope, 0, None, args.deadline);
     let request = optimizer.request(EvaluateBudgetsRequest {
         region: args.scope.region.clone(),
-        parameters: Some(parameters(&args.scope, 0, None, args.deadline)),
+        parameters: Some(shared.clone()),
         budgets_rupiah: args.budgets.clone(),
         teams: args.teams.clone(),
     });
@@ -76,7 +77,14 @@ pub async fn run(
         write(&csv, export::scenarios_csv(&scenarios).as_bytes())?;
         files.push(csv);
         let xlsx = dir.join("scenarios.xlsx");
-        let workbook = export::scenarios_xlsx(&scenarios).map_err(|err| CliError::WriteFile {
+        let district = args.scope.region.trim_start_matches("regions/");
+        let workbook = export::scenarios_xlsx(&export::ScenarioReport {
+            district,
+            made_on: jemput_base::calendar::today_in_district(),
+            parameters: Some(&shared),
+            scenarios: &scenarios,
+        })
+        .map_err(|err| CliError::WriteFile {
             path: xlsx.clone(),
             source: std::io::Error::other(err),
         })?;
