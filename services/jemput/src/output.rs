@@ -123,9 +123,10 @@ impl GapRow {
     }
 }
 
-/// "district", "kecamatan", "village" or "region".
+/// "province", "district", "kecamatan", "village" or "region".
 pub fn level_name(level: RegionLevel) -> &'static str {
     match level {
+        RegionLevel::Province => "province",
         RegionLevel::District => "district",
         RegionLevel::Kecamatan => "kecamatan",
         RegionLevel::Village => "village",
