@@ -1530,9 +1530,12 @@ impl Store {
         // the next has a number would not fit. Provinces (no parent) and
         // targets (districts only) are written by statements of their own.
         for province in rows.iter().filter(|r| r.code.level() == Level::Province) {
+            // The national target on the province too, so that its own
+            // gap reads against 30% rather than against nothing.
             sqlx::query(
                 "INSERT INTO regions (code, display_name, level, kind, latitude, longitude, \
-                 area_km2, update_micros) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 area_km2, update_micros, target_fraction, target_update_micros) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
                  ON CONFLICT (code) DO NOTHING",
             )
             .bind(province.code.as_str())
@@ -1544,6 +1547,7 @@ impl Store {
             // The list has no areas.
             .bind(0.0_f64)
             .bind(now)
+            .bind(NATIONAL_TARGET_FRACTION)
             .execute(&mut *write.tx)
             .await?;
         }

@@ -162,6 +162,10 @@ async fn adding_bengkulu_gives_its_ten_districts_and_keeps_rejang_lebong(mut h: 
     // The province sums what has counts and says how much has none.
     let province = h.gap(BENGKULU).await;
     assert_eq!(province.level, i32::from(pb::RegionLevel::Province));
+    assert_eq!(
+        (province.target_fraction, province.target_source.as_str()),
+        (0.30, BENGKULU)
+    );
     assert_eq!(province.ktp_el_recorded, rejang_lebong.ktp_el_recorded);
     assert!(province.counts_missing);
     assert_eq!(province.villages_without_counts, 1513 - 156);
