@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 fn level(value: i32) -> &'static str {
     match RegionLevel::try_from(value) {
+        Ok(RegionLevel::Province) => "province",
         Ok(RegionLevel::District) => "district",
         Ok(RegionLevel::Kecamatan) => "kecamatan",
         Ok(RegionLevel::Village) => "village",
@@ -443,6 +444,8 @@ pub fn audit_entry(e: &AuditEntry) -> Value {
         AuditAction::ReplanPlan => "replan_plan",
         AuditAction::FindMinimumBudget => "find_minimum_budget",
         AuditAction::UpdatePlan => "update_plan",
+        AuditAction::AddRegions => "add_regions",
+        AuditAction::UpdateDistrictSettings => "update_district_settings",
     });
     json!({
         "service": e.service,

@@ -62,6 +62,13 @@ pub enum Command {
     Import(ImportArgs),
     /// Set the target share of a region (its villages inherit it).
     Target(TargetArgs),
+    /// Regions the registry holds; `regions add` takes more from the
+    /// national list.
+    #[command(subcommand)]
+    Regions(RegionsCommand),
+    /// A district's own settings: its office (where teams start) and target.
+    #[command(subcommand)]
+    District(DistrictCommand),
     /// Plan the mobile teams' routes for a budget: when the target is
     /// reached, at what cost, and each team's itinerary.
     Plan(PlanArgs),
@@ -463,6 +470,51 @@ pub struct TargetArgs {
     pub fraction: f64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum RegionsCommand {
+    /// Add provinces or districts, each with its kecamatan and villages,
+    /// from the national list (admin only), e.g. `jemput regions add 17.07 17`.
+    /// New villages have no counts until `jemput import` gives them.
+    Add(RegionsAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RegionsAddArgs {
+    /// Province (17) or district (17.07) codes.
+    #[arg(value_name = "REGION", required = true, value_parser = input::parse_region)]
+    pub regions: Vec<String>,
+    /// Makes a retry safe: the same id is applied once. Default: a fresh one.
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DistrictCommand {
+    /// Set a district's office (where its teams start each day) or target:
+    /// `jemput district set 17.07 --office-lat -3.1667 --office-lon 102.2167 --target 30%`.
+    Set(DistrictSetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("change").required(true).multiple(true).args(["office_lat", "target"])))]
+pub struct DistrictSetArgs {
+    /// A district code, e.g. 17.07.
+    #[arg(value_name = "DISTRICT", value_parser = input::parse_region)]
+    pub district: String,
+    /// The office's latitude, decimal degrees (with --office-lon).
+    #[arg(long, value_name = "DEGREES", requires = "office_lon", allow_hyphen_values = true, value_parser = input::parse_latitude)]
+    pub office_lat: Option<f64>,
+    /// The office's longitude, decimal degrees (with --office-lat).
+    #[arg(long, value_name = "DEGREES", requires = "office_lat", allow_hyphen_values = true, value_parser = input::parse_longitude)]
+    pub office_lon: Option<f64>,
+    /// The district's target share of recorded KTP-el: 0.3 or 30%.
+    #[arg(long, value_name = "FRACTION", value_parser = input::parse_fraction)]
+    pub target: Option<f64>,
+    /// Makes a retry safe: the same id is applied once. Default: a fresh one.
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,5 +637,58 @@ mod tests {
         assert_eq!(args.region, "regions/17.02");
         assert!((args.fraction - 0.3).abs() < 1e-12);
         assert!(Cli::try_parse_from(["jemput", "target", "17.02", "30"]).is_err());
+    }
+
+    #[test]
+    fn regions_add_takes_provinces_and_districts() {
+        let parsed = Cli::try_parse_from(["jemput", "regions", "add", "17.07", "17"]).unwrap();
+        let Command::Regions(RegionsCommand::Add(args)) = parsed.command else {
+            panic!("expected regions add")
+        };
+        assert_eq!(args.regions, ["regions/17.07", "regions/17"]);
+        assert!(Cli::try_parse_from(["jemput", "regions", "add"]).is_err());
+    }
+
+    #[test]
+    fn district_set_reads_an_office_and_a_target() {
+        let parsed = Cli::try_parse_from([
+            "jemput",
+            "district",
+            "set",
+            "17.07",
+            "--office-lat",
+            "-3,1667",
+            "--office-lon",
+            "102.2167",
+            "--target",
+            "35%",
+        ])
+        .unwrap();
+        let Command::District(DistrictCommand::Set(args)) = parsed.command else {
+            panic!("expected district set")
+        };
+        assert_eq!(args.district, "regions/17.07");
+        assert_eq!(
+            (args.office_lat, args.office_lon),
+            (Some(-3.1667), Some(102.2167))
+        );
+        assert!((args.target.unwrap() - 0.35).abs() < 1e-12);
+        for bad in [
+            vec!["jemput", "district", "set", "17.07"],
+            vec!["jemput", "district", "set", "17.07", "--office-lat", "-3.1"],
+            vec![
+                "jemput",
+                "district",
+                "set",
+                "17.07",
+                "--office-lat",
+                "-91",
+                "--office-lon",
+                "102",
+            ],
+            vec!["jemput", "district", "set", "17.07", "--target", "130%"],
+        ] {
+            assert!(Cli::try_parse_from(&bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -96,6 +96,29 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+/// A latitude or longitude in decimal degrees, within ±`limit`; a comma
+/// is read as the decimal point, as Indonesian maps write it.
+fn parse_degrees(text: &str, what: &str, limit: f64) -> Result<f64, String> {
+    let value: f64 =
+        text.trim().replace(',', ".").parse().map_err(|_| {
+            format!("`{text}` is not a {what}: write decimal degrees, e.g. -3.1667")
+        })?;
+    if !(value.is_finite() && value.abs() <= limit) {
+        return Err(format!(
+            "`{text}` is not a {what}: it lies between -{limit} and {limit}"
+        ));
+    }
+    Ok(value)
+}
+
+pub fn parse_latitude(text: &str) -> Result<f64, String> {
+    parse_degrees(text, "latitude", 90.0)
+}
+
+pub fn parse_longitude(text: &str) -> Result<f64, String> {
+    parse_degrees(text, "longitude", 180.0)
+}
+
 pub use jemput_base::calendar::today_in_district;
 
 /// A role name: admin, planner, budget, field, viewer or service.

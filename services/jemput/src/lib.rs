@@ -16,7 +16,7 @@ pub mod up;
 
 use std::process::ExitCode;
 
-use cli::{Cli, Command, TokenCommand};
+use cli::{Cli, Command, DistrictCommand, RegionsCommand, TokenCommand};
 use client::{Access, Optimizer, Registry};
 use error::CliError;
 use output::emit;
@@ -133,6 +133,20 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 global.json,
             )
         }
+        Command::Regions(RegionsCommand::Add(args)) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(
+                &commands::regions::add(&mut registry, &args).await?,
+                global.json,
+            )
+        }
+        Command::District(DistrictCommand::Set(args)) => {
+            let mut registry = Registry::connect(&global.registry, &access).await?;
+            emit(
+                &commands::regions::set_district(&mut registry, &args).await?,
+                global.json,
+            )
+        }
         Command::Plan(args) => {
             let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
@@ -177,6 +191,8 @@ pub fn init_tracing(command: &Command) {
         | Command::Correct(_)
         | Command::Import(_)
         | Command::Target(_)
+        | Command::Regions(_)
+        | Command::District(_)
         | Command::Plan(_)
         | Command::Scenarios(_)
         | Command::MinBudget(_)

@@ -40,7 +40,7 @@ pub struct GapRow {
     /// `regions/{code}`.
     pub region: String,
     pub display_name: String,
-    /// "district", "kecamatan" or "village".
+    /// "province", "district", "kecamatan" or "village".
     pub level: &'static str,
     pub ktp_el_recorded: i64,
     pub ikd_activated: i64,
@@ -51,6 +51,9 @@ pub struct GapRow {
     pub gap: i64,
     /// The region whose target applies.
     pub target_source: String,
+    /// Some villages have no counts yet: the numbers cover only the others.
+    pub counts_missing: bool,
+    pub villages_without_counts: i64,
 }
 
 impl From<EnrollmentGap> for GapRow {
@@ -66,6 +69,8 @@ impl From<EnrollmentGap> for GapRow {
             target_count: gap.target_count,
             gap: gap.gap,
             target_source: gap.target_source,
+            counts_missing: gap.counts_missing,
+            villages_without_counts: i64::from(gap.villages_without_counts),
         }
     }
 }
@@ -76,9 +81,34 @@ impl GapRow {
         format!("{} ({})", self.display_name, region_code(&self.region))
     }
 
+    /// Nothing is counted: every village is still waiting for its counts.
+    fn no_counts_at_all(&self) -> bool {
+        self.counts_missing && self.ktp_el_recorded == 0
+    }
+
+    /// What a table or summary says of villages without counts, if any.
+    pub fn counts_note(&self) -> Option<String> {
+        if !self.counts_missing {
+            None
+        } else if self.no_counts_at_all() {
+            Some("no counts yet".to_string())
+        } else {
+            Some(format!(
+                "no counts yet for {} villages",
+                format_count(self.villages_without_counts)
+            ))
+        }
+    }
+
     /// A short paragraph: recorded, activated, target and gap.
     pub fn summary_lines(&self) -> Vec<String> {
-        let rows = [
+        if self.no_counts_at_all() {
+            return vec![format!(
+                "no counts yet for its {} villages: import Dukcapil's counts (jemput import)",
+                format_count(self.villages_without_counts)
+            )];
+        }
+        let mut rows = vec![
             (
                 "KTP-el recorded",
                 format_count(self.ktp_el_recorded),
@@ -108,6 +138,13 @@ impl GapRow {
                 "still to activate".to_string(),
             ),
         ];
+        if let Some(note) = self.counts_note() {
+            rows.push((
+                "not counted",
+                format_count(self.villages_without_counts),
+                format!("villages: {note}, the numbers above leave them out"),
+            ));
+        }
         let width = rows
             .iter()
             .map(|(_, number, _)| number.len())
@@ -123,9 +160,10 @@ impl GapRow {
     }
 }
 
-/// "district", "kecamatan", "village" or "region".
+/// "province", "district", "kecamatan", "village" or "region".
 pub fn level_name(level: RegionLevel) -> &'static str {
     match level {
+        RegionLevel::Province => "province",
         RegionLevel::District => "district",
         RegionLevel::Kecamatan => "kecamatan",
         RegionLevel::Village => "village",
@@ -211,9 +249,19 @@ pub fn gap_table(rows: &[GapRow], total: Option<&GapRow>) -> Table {
         ("gap", Align::Right),
     ]);
     let cells = |row: &GapRow| {
+        let name = match row.counts_note() {
+            Some(note) => format!("{} ({note})", row.display_name),
+            None => row.display_name.clone(),
+        };
+        if row.no_counts_at_all() {
+            // Zeros here would read as a district with nobody to reach.
+            let mut cells = vec![region_code(&row.region).to_string(), name];
+            cells.extend(std::iter::repeat_n("–".to_string(), 5));
+            return cells;
+        }
         vec![
             region_code(&row.region).to_string(),
-            row.display_name.clone(),
+            name,
             format_count(row.ktp_el_recorded),
             format_count(row.ikd_activated),
             format_percent(row.coverage),
@@ -246,7 +294,36 @@ mod tests {
             target_count: 60_846,
             gap: 50_421,
             target_source: "regions/17.02".into(),
+            counts_missing: false,
+            villages_without_counts: 0,
         }
+    }
+
+    #[test]
+    fn a_district_without_counts_says_so_instead_of_zeros() {
+        let lebong = GapRow {
+            region: "regions/17.07".into(),
+            display_name: "Kabupaten Lebong".into(),
+            ktp_el_recorded: 0,
+            ikd_activated: 0,
+            coverage: 0.0,
+            target_count: 0,
+            gap: 0,
+            target_source: "regions/17.07".into(),
+            counts_missing: true,
+            villages_without_counts: 104,
+            ..district()
+        };
+        assert_eq!(
+            lebong.summary_lines(),
+            ["no counts yet for its 104 villages: import Dukcapil's counts (jemput import)"]
+        );
+        let table = gap_table(&[lebong], None).render();
+        assert!(
+            table.contains("Kabupaten Lebong (no counts yet)"),
+            "{table}"
+        );
+        assert!(!table.contains(" 0 "), "{table}");
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct District {
     /// `regions/{code}`.
     pub name: String,
     pub display_name: String,
-    /// The seat, where the Dukcapil office is and teams start.
+    /// The Dukcapil office, where teams start: the district's settings in
+    /// the registry (its seat for Rejang Lebong, else its point until set).
     pub latitude: f64,
     pub longitude: f64,
     /// Counts of the whole district; the villages add up to them.

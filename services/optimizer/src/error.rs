@@ -13,6 +13,13 @@ pub enum OptimizerError {
     InvalidArgument(Vec<FieldViolation>),
     #[error("{0} not found")]
     NotFound(String),
+    /// The district holds villages without counts (added from the national
+    /// list, not yet imported): no plan can aim at a target of counts
+    /// nobody has.
+    #[error(
+        "{district} has no counts yet for {villages} of its villages; import Dukcapil's counts first (jemput import)"
+    )]
+    NoCountsYet { district: String, villages: i32 },
     /// The registry could not be asked.
     #[error("registry unavailable: {0}")]
     RegistryUnavailable(String),
@@ -80,6 +87,14 @@ impl From<OptimizerError> for Status {
                 Status::with_error_details(Code::InvalidArgument, summary, details)
             }
             OptimizerError::NotFound(what) => Status::not_found(format!("{what} not found")),
+            OptimizerError::NoCountsYet { .. } => {
+                let details = ErrorDetails::with_precondition_failure_violation(
+                    "NO_COUNTS_YET",
+                    "region",
+                    e.to_string(),
+                );
+                Status::with_error_details(Code::FailedPrecondition, e.to_string(), details)
+            }
             OptimizerError::RegistryUnavailable(why) => {
                 Status::unavailable(format!("the registry cannot be reached: {why}"))
             }

@@ -1,6 +1,7 @@
-//! Reads the district from the registry over gRPC: its seat and target, and
-//! every village with coordinates, kind and current counts. The optimizer
-//! owns no region data of its own.
+//! Reads the district from the registry over gRPC: its office and target,
+//! and every village with coordinates, kind and current counts. The
+//! optimizer owns no region data of its own. A district whose villages do
+//! not all have counts yet is refused here, before any solve.
 //!
 //! Each read carries the token of the caller the optimizer plans for: the
 //! registry checks the caller's own rights and limits, and the optimizer
@@ -80,6 +81,26 @@ impl Registry {
             .await
             .map_err(|s| registry_error(s, field, region))?
             .into_inner();
+        if gap.counts_missing {
+            return Err(OptimizerError::NoCountsYet {
+                district: format!("{} ({region})", gap.display_name),
+                villages: gap.villages_without_counts,
+            });
+        }
+        let settings = client
+            .get_district_settings(authorize(
+                bearer,
+                rpb::GetDistrictSettingsRequest {
+                    name: format!("{region}/settings"),
+                },
+            )?)
+            .await
+            .map_err(|s| registry_error(s, field, region))?
+            .into_inner();
+        let office = settings.office.unwrap_or(rpb::LatLng {
+            latitude: seat.latitude,
+            longitude: seat.longitude,
+        });
 
         let mut regions = Vec::new();
         let mut token = String::new();
@@ -172,8 +193,8 @@ impl Registry {
         Ok(District {
             name: seat.name,
             display_name: seat.display_name,
-            latitude: seat.latitude,
-            longitude: seat.longitude,
+            latitude: office.latitude,
+            longitude: office.longitude,
             ktp_el_recorded: gap.ktp_el_recorded,
             ikd_activated: gap.ikd_activated,
             target_fraction: gap.target_fraction,

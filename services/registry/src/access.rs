@@ -70,6 +70,16 @@ pub const METHODS: MethodRoles = &[
         "/jemput.registry.v1.RegistryService/WatchEnrollmentGaps",
         EVERYONE,
     ),
+    // Adding a province's thousands of villages is a deployment decision.
+    ("/jemput.registry.v1.RegistryService/AddRegions", ADMINS),
+    (
+        "/jemput.registry.v1.RegistryService/GetDistrictSettings",
+        EVERYONE,
+    ),
+    (
+        "/jemput.registry.v1.RegistryService/UpdateDistrictSettings",
+        TARGET_SETTERS,
+    ),
     ("/jemput.auth.v1.TokenService/CreateToken", ADMINS),
     ("/jemput.auth.v1.TokenService/ListTokens", ADMINS),
     ("/jemput.auth.v1.TokenService/RevokeToken", ADMINS),

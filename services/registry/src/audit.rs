@@ -36,6 +36,8 @@ pub enum AuditAction {
     SetTarget,
     CreateToken,
     RevokeToken,
+    AddRegions,
+    UpdateDistrictSettings,
 }
 
 impl AuditAction {
@@ -47,6 +49,8 @@ impl AuditAction {
             AuditAction::SetTarget => "set_target",
             AuditAction::CreateToken => "create_token",
             AuditAction::RevokeToken => "revoke_token",
+            AuditAction::AddRegions => "add_regions",
+            AuditAction::UpdateDistrictSettings => "update_district_settings",
         }
     }
 
@@ -58,6 +62,8 @@ impl AuditAction {
             AuditAction::SetTarget,
             AuditAction::CreateToken,
             AuditAction::RevokeToken,
+            AuditAction::AddRegions,
+            AuditAction::UpdateDistrictSettings,
         ]
         .into_iter()
         .find(|action| action.to_db() == text)
@@ -71,6 +77,8 @@ impl AuditAction {
             AuditAction::SetTarget => pb::AuditAction::SetTarget,
             AuditAction::CreateToken => pb::AuditAction::CreateToken,
             AuditAction::RevokeToken => pb::AuditAction::RevokeToken,
+            AuditAction::AddRegions => pb::AuditAction::AddRegions,
+            AuditAction::UpdateDistrictSettings => pb::AuditAction::UpdateDistrictSettings,
         }
     }
 }

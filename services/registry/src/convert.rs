@@ -11,12 +11,12 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    domain::{Channel, Gap, Level, RegionCode, parse_date},
+    domain::{Channel, DistrictSettings, Gap, Level, RegionCode, parse_date},
     error::{RegistryError, Violations},
     seed::BOUNDARY_ATTRIBUTION,
     store::{
-        Activation, ActivationBatch, Correction, CountsImport, LedgerEntry, RegionRecord,
-        VillageCounts,
+        Activation, ActivationBatch, Added, Correction, CountsImport, LedgerEntry, RegionRecord,
+        RegionsAddition, SettingsUpdate, VillageCounts,
     },
 };
 
@@ -96,7 +96,7 @@ pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Opt
         violations.add(
             field,
             format!(
-                "must be regions/ and a Kemendagri code such as 17.02, 17.02.09 or 17.02.09.1001; got {}",
+                "must be regions/ and a Kemendagri code such as 17, 17.02, 17.02.09 or 17.02.09.1001; got {}",
                 excerpt(name)
             ),
         );
@@ -138,6 +138,7 @@ fn payload_sha256(method: &str, request: &impl Message) -> Vec<u8> {
 fn level_field(level: i32, field: &str, violations: &mut Violations) -> Option<Level> {
     match pb::RegionLevel::try_from(level) {
         Ok(pb::RegionLevel::Unspecified) => None,
+        Ok(pb::RegionLevel::Province) => Some(Level::Province),
         Ok(pb::RegionLevel::District) => Some(Level::District),
         Ok(pb::RegionLevel::Kecamatan) => Some(Level::Kecamatan),
         Ok(pb::RegionLevel::Village) => Some(Level::Village),
@@ -763,6 +764,7 @@ impl TryFrom<pb::SetTargetRequest> for SetTarget {
 
 fn level_to_pb(level: Level) -> pb::RegionLevel {
     match level {
+        Level::Province => pb::RegionLevel::Province,
         Level::District => pb::RegionLevel::District,
         Level::Kecamatan => pb::RegionLevel::Kecamatan,
         Level::Village => pb::RegionLevel::Village,
@@ -796,6 +798,8 @@ impl From<&Gap> for pb::EnrollmentGap {
                 .as_ref()
                 .map(|t| t.source.name())
                 .unwrap_or_default(),
+            counts_missing: gap.counts_missing(),
+            villages_without_counts: i32::try_from(gap.villages_without_counts).unwrap_or(i32::MAX),
         }
     }
 }
@@ -811,12 +815,199 @@ impl From<RegionRecord> for pb::Region {
             display_name: region.display_name,
             level: level_to_pb(region.code.level()).into(),
             kind: region.kind,
-            parent: region.code.parent().map(|p| p.name()).unwrap_or_default(),
+            parent: region.parent.map(|p| p.name()).unwrap_or_default(),
             latitude: region.latitude,
             longitude: region.longitude,
             area_km2: region.area_km2,
             boundary_geojson: region.boundary_geojson.unwrap_or_default(),
             boundary_attribution,
+        }
+    }
+}
+
+/// The most provinces or districts one `AddRegions` call may name: a
+/// province at a time is the usual case; the whole country is 38.
+pub const MAX_ADDED_REGIONS: usize = 64;
+
+/// Checks an `AddRegions` request: provinces or districts, well-formed.
+/// Whether the national list has them is the store's to say (NOT_FOUND).
+pub fn regions_addition(request: pb::AddRegionsRequest) -> Result<RegionsAddition, RegistryError> {
+    let payload_sha256 = payload_sha256("AddRegions", &request);
+    let mut violations = Violations::default();
+    request_id_field(&request.request_id, &mut violations);
+    if request.regions.is_empty() {
+        violations.add("regions", "at least one province or district is required");
+    } else if request.regions.len() > MAX_ADDED_REGIONS {
+        violations.add("regions", format!("at most {MAX_ADDED_REGIONS} per call"));
+    }
+    let mut roots: Vec<RegionCode> = Vec::new();
+    for (i, name) in request.regions.iter().enumerate().take(MAX_ADDED_REGIONS) {
+        let field = format!("regions[{i}]");
+        let Some(code) = region_field(name, &field, &mut violations) else {
+            continue;
+        };
+        if code.level() > Level::District {
+            violations.add(
+                field,
+                format!(
+                    "{code} is not a province or district; add its district (e.g. regions/{})",
+                    code.district().as_str()
+                ),
+            );
+        } else if !roots.contains(&code) {
+            roots.push(code);
+        }
+    }
+    violations.into_result()?;
+    Ok(RegionsAddition {
+        request_id: request.request_id,
+        payload_sha256,
+        roots,
+    })
+}
+
+/// The suffix of a district's settings' name, `regions/{code}/settings`.
+const SETTINGS_SUFFIX: &str = "/settings";
+
+/// Parses `regions/{district code}/settings`, recording a violation on
+/// `field` if it is not a district's settings.
+fn settings_name_field(name: &str, field: &str, violations: &mut Violations) -> Option<RegionCode> {
+    let district = name
+        .strip_suffix(SETTINGS_SUFFIX)
+        .and_then(RegionCode::from_name)
+        .filter(|code| code.level() == Level::District);
+    if district.is_none() {
+        violations.add(
+            field,
+            format!(
+                "must be a district's settings, regions/ and a district code and /settings, e.g. regions/17.07/settings; got {}",
+                excerpt(name)
+            ),
+        );
+    }
+    district
+}
+
+/// Checks a `GetDistrictSettings` request.
+pub fn settings_name(
+    request: &pb::GetDistrictSettingsRequest,
+) -> Result<RegionCode, RegistryError> {
+    let mut violations = Violations::default();
+    let district = settings_name_field(&request.name, "name", &mut violations);
+    violations.into_result()?;
+    district.ok_or_else(|| RegistryError::invalid("name", "missing"))
+}
+
+/// Checks an `UpdateDistrictSettings` request: the paths in the mask, and
+/// the fields they name.
+pub fn settings_update(
+    request: pb::UpdateDistrictSettingsRequest,
+) -> Result<SettingsUpdate, RegistryError> {
+    let payload_sha256 = payload_sha256("UpdateDistrictSettings", &request);
+    let mut violations = Violations::default();
+    request_id_field(&request.request_id, &mut violations);
+    let settings = request.settings.unwrap_or_default();
+    let district = settings_name_field(&settings.name, "settings.name", &mut violations);
+    let paths = request
+        .update_mask
+        .map(|mask| mask.paths)
+        .unwrap_or_default();
+    if paths.is_empty() {
+        violations.add(
+            "update_mask",
+            "name the fields to change: \"office\", \"target_fraction\" or both",
+        );
+    }
+    let mut office = None;
+    let mut target_fraction = None;
+    for (i, path) in paths.iter().enumerate() {
+        match path.as_str() {
+            "office" => {
+                let Some(point) = &settings.office else {
+                    violations.add("settings.office", "is required when update_mask names it");
+                    continue;
+                };
+                let mut in_range = true;
+                for (field, value, limit) in [
+                    ("settings.office.latitude", point.latitude, 90.0),
+                    ("settings.office.longitude", point.longitude, 180.0),
+                ] {
+                    // Written so that NaN fails too.
+                    if !(value.is_finite() && value.abs() <= limit) {
+                        in_range = false;
+                        violations.add(
+                            field,
+                            format!(
+                                "must be in [-{limit}, {limit}] degrees; got {}",
+                                short_number(value)
+                            ),
+                        );
+                    }
+                }
+                if in_range {
+                    office = Some((point.latitude, point.longitude));
+                }
+            }
+            "target_fraction" => {
+                let fraction = settings.target_fraction;
+                if fraction.is_finite() && fraction > 0.0 && fraction <= 1.0 {
+                    target_fraction = Some(fraction);
+                } else {
+                    violations.add(
+                        "settings.target_fraction",
+                        format!("must be in (0, 1]; got {}", short_number(fraction)),
+                    );
+                }
+            }
+            other => violations.add(
+                format!("update_mask.paths[{i}]"),
+                format!(
+                    "must be \"office\" or \"target_fraction\"; got {}",
+                    excerpt(other)
+                ),
+            ),
+        }
+    }
+    violations.into_result()?;
+    Ok(SettingsUpdate {
+        request_id: request.request_id,
+        payload_sha256,
+        district: district.ok_or_else(|| RegistryError::invalid("settings.name", "missing"))?,
+        office,
+        target_fraction,
+    })
+}
+
+impl From<&Added> for pb::AddRegionsResponse {
+    fn from(added: &Added) -> Self {
+        // Each at most the national list's 91.599 rows.
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        pb::AddRegionsResponse {
+            provinces_added: count(added.provinces_added),
+            districts_added: count(added.districts_added),
+            kecamatan_added: count(added.kecamatan_added),
+            villages_added: count(added.villages_added),
+            districts: added.districts.iter().map(RegionCode::name).collect(),
+            districts_kept: added.districts_kept.iter().map(RegionCode::name).collect(),
+        }
+    }
+}
+
+impl From<&DistrictSettings> for pb::DistrictSettings {
+    fn from(settings: &DistrictSettings) -> Self {
+        pb::DistrictSettings {
+            name: format!("{}{SETTINGS_SUFFIX}", settings.district.name()),
+            office: Some(pb::LatLng {
+                latitude: settings.office_latitude,
+                longitude: settings.office_longitude,
+            }),
+            office_set: settings.office_set,
+            target_fraction: settings.target.as_ref().map_or(0.0, |t| t.fraction),
+            target_source: settings
+                .target
+                .as_ref()
+                .map(|t| t.source.name())
+                .unwrap_or_default(),
         }
     }
 }
@@ -970,6 +1161,15 @@ mod fuzz {
             "order_by",
             "region",
             "target_fraction",
+            "regions",
+            "regions[i]",
+            "settings.name",
+            "settings.office",
+            "settings.office.latitude",
+            "settings.office.longitude",
+            "settings.target_fraction",
+            "update_mask",
+            "update_mask.paths[i]",
         ]
         .contains(&bare.as_str())
     }
@@ -1028,6 +1228,33 @@ mod fuzz {
                 .collect();
             let request = pb::ImportRegionsRequest { request_id, counts, validate_only: false };
             check(counts_import(request, known).map(drop))?;
+        }
+
+        #[test]
+        fn add_regions(request_id in text(), regions in prop::collection::vec(text(), 0..6)) {
+            check(regions_addition(pb::AddRegionsRequest { request_id, regions }).map(drop))?;
+        }
+
+        #[test]
+        fn district_settings(
+            request_id in text(),
+            name in text(),
+            office in prop::option::of((any::<f64>(), any::<f64>())),
+            target_fraction in any::<f64>(),
+            paths in prop::collection::vec(prop_oneof![Just("office".to_owned()), Just("target_fraction".to_owned()), text()], 0..3),
+        ) {
+            check(settings_name(&pb::GetDistrictSettingsRequest { name: name.clone() }).map(drop))?;
+            let request = pb::UpdateDistrictSettingsRequest {
+                request_id,
+                settings: Some(pb::DistrictSettings {
+                    name,
+                    office: office.map(|(latitude, longitude)| pb::LatLng { latitude, longitude }),
+                    target_fraction,
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask { paths }),
+            };
+            check(settings_update(request).map(drop))?;
         }
 
         #[test]

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 /// The prefix of every region's resource name.
 pub const REGION_NAME_PREFIX: &str = "regions/";
 
-/// A well-formed Kemendagri region code of a district (`17.02`), kecamatan
-/// (`17.02.09`) or village (`17.02.09.1001`). Well-formed does not mean known.
+/// A well-formed Kemendagri region code of a province (`17`), district
+/// (`17.02`), kecamatan (`17.02.09`) or village (`17.02.09.1001`).
+/// Well-formed does not mean known.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
@@ -27,7 +28,7 @@ impl RegionCode {
         // Province, kabupaten and kecamatan parts have two digits, villages four.
         const WIDTHS: [usize; 4] = [2, 2, 2, 4];
         let parts: Vec<&str> = code.split('.').collect();
-        let well_formed = (2..=WIDTHS.len()).contains(&parts.len())
+        let well_formed = (1..=WIDTHS.len()).contains(&parts.len())
             && parts.iter().zip(WIDTHS).all(|(part, width)| {
                 part.len() == width && part.bytes().all(|b| b.is_ascii_digit())
             });
@@ -45,33 +46,34 @@ impl RegionCode {
 
     pub fn level(&self) -> Level {
         match self.0.matches('.').count() {
+            0 => Level::Province,
             1 => Level::District,
             2 => Level::Kecamatan,
             _ => Level::Village,
         }
     }
 
-    /// The enclosing region; `None` for a district.
+    /// The enclosing region; `None` for a province.
     pub fn parent(&self) -> Option<RegionCode> {
-        match self.level() {
-            Level::District => None,
-            Level::Kecamatan | Level::Village => self
-                .0
-                .rsplit_once('.')
-                .map(|(parent, _)| Self(parent.to_owned())),
-        }
+        self.0
+            .rsplit_once('.')
+            .map(|(parent, _)| Self(parent.to_owned()))
     }
 
-    /// The district this region lies in (itself for a district).
+    /// The district this region lies in: itself for a district, and for a
+    /// province (which lies in no district) itself too.
     pub fn district(&self) -> RegionCode {
         let mut code = self.clone();
-        while let Some(parent) = code.parent() {
-            code = parent;
+        while code.level() > Level::District {
+            match code.parent() {
+                Some(parent) => code = parent,
+                None => break,
+            }
         }
         code
     }
 
-    /// This region, then its parent, up to the district.
+    /// This region, then its parent, up to the province.
     pub fn self_and_ancestors(&self) -> impl Iterator<Item = RegionCode> {
         std::iter::successors(Some(self.clone()), RegionCode::parent)
     }
@@ -115,6 +117,9 @@ impl From<RegionCode> for String {
 /// The level of a region in the administrative tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
+    /// Provinsi; listed before the others so that `Ord` runs from the top
+    /// of the tree down.
+    Province,
     District,
     Kecamatan,
     Village,
@@ -124,6 +129,7 @@ impl Level {
     /// The number stored in `regions.level`.
     pub fn to_db(self) -> i64 {
         match self {
+            Level::Province => 0,
             Level::District => 1,
             Level::Kecamatan => 2,
             Level::Village => 3,
@@ -133,6 +139,7 @@ impl Level {
     /// The level of a region's direct children.
     pub fn child(self) -> Option<Level> {
         match self {
+            Level::Province => Some(Level::District),
             Level::District => Some(Level::Kecamatan),
             Level::Kecamatan => Some(Level::Village),
             Level::Village => None,
@@ -180,6 +187,10 @@ pub fn target_count(fraction: f64, ktp_el_recorded: i64) -> i64 {
     ((product * SCALE).round() / SCALE).ceil() as i64
 }
 
+/// The national IKD target: 30% of recorded KTP-el, every district's until
+/// it sets its own.
+pub const NATIONAL_TARGET_FRACTION: f64 = 0.30;
+
 /// The target that applies to a region: its own, or its nearest ancestor's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Target {
@@ -197,11 +208,19 @@ pub struct Gap {
     pub ikd_activated: i64,
     /// The latest change to any of the region's villages.
     pub counts_update_micros: i64,
+    /// Villages with no counts yet; the totals cover only the others.
+    /// Answers stored before provinces existed lack it: all had counts.
+    #[serde(default)]
+    pub villages_without_counts: i64,
     /// `None` only if no region up to the district has a target.
     pub target: Option<Target>,
 }
 
 impl Gap {
+    pub fn counts_missing(&self) -> bool {
+        self.villages_without_counts > 0
+    }
+
     pub fn target_fraction(&self) -> f64 {
         self.target.as_ref().map_or(0.0, |t| t.fraction)
     }
@@ -229,6 +248,18 @@ impl Gap {
     }
 }
 
+/// What a district decides for itself: where its teams start and its target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DistrictSettings {
+    pub district: RegionCode,
+    /// The office, or the district's own point until one is set.
+    pub office_latitude: f64,
+    pub office_longitude: f64,
+    pub office_set: bool,
+    /// `None` only if neither the district nor its province has a target.
+    pub target: Option<Target>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +270,10 @@ mod tests {
 
     #[test]
     fn parses_names_of_every_level() {
+        assert_eq!(
+            RegionCode::from_name("regions/17").map(|c| c.level()),
+            Some(Level::Province)
+        );
         assert_eq!(
             RegionCode::from_name("regions/17.02").map(|c| c.level()),
             Some(Level::District)
@@ -258,7 +293,8 @@ mod tests {
         for bad in [
             "",
             "regions/",
-            "regions/17",
+            "regions/1",
+            "regions/17.",
             "17.02",
             "regions/17.2",
             "regions/17.02.9",
@@ -279,8 +315,18 @@ mod tests {
         assert_eq!(village.district(), code("17.02"));
         assert_eq!(
             village.self_and_ancestors().collect::<Vec<_>>(),
-            [code("17.02.09.1001"), code("17.02.09"), code("17.02")]
+            [
+                code("17.02.09.1001"),
+                code("17.02.09"),
+                code("17.02"),
+                code("17")
+            ]
         );
+        assert_eq!(code("17.02").parent(), Some(code("17")));
+        assert_eq!(code("17").parent(), None);
+        assert_eq!(code("17").district(), code("17"));
+        assert!(code("17").contains(&village));
+        assert!(!code("17").contains(&code("18.01")));
         assert!(code("17.02").contains(&village));
         assert!(village.contains(&village));
         assert!(!code("17.02.09.1001").contains(&code("17.02.09.1002")));

@@ -74,6 +74,10 @@ pub enum RegistryError {
     /// report at which the village went over.
     #[error("batch would take villages above their recorded KTP-el: {0}")]
     AboveRecorded(Violations),
+    /// A valid batch for villages that have no counts yet (added from the
+    /// national list, not yet imported); each violation names the report.
+    #[error("no counts yet: {0}")]
+    NoCountsYet(Violations),
     /// A well-formed ledger entry name that the ledger does not hold.
     #[error("activations/{0} does not exist")]
     ActivationNotFound(i64),
@@ -169,6 +173,17 @@ impl From<RegistryError> for Status {
                 for v in violations.iter() {
                     details.add_precondition_failure_violation(
                         "ABOVE_KTP_EL_RECORDED",
+                        &v.field,
+                        &v.description,
+                    );
+                }
+                Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
+            }
+            RegistryError::NoCountsYet(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in violations.iter() {
+                    details.add_precondition_failure_violation(
+                        "NO_COUNTS_YET",
                         &v.field,
                         &v.description,
                     );

@@ -1,7 +1,8 @@
-//! The jemput registry: the regions of a district (for now Kabupaten Rejang
-//! Lebong), their KTP-el and IKD counts, IKD targets, and the append-only
-//! ledger of activations, served over gRPC as
-//! `jemput.registry.v1.RegistryService`.
+//! The jemput registry: the regions it holds (Kabupaten Rejang Lebong from
+//! the start, any province or district of Indonesia added from the national
+//! list it carries), their KTP-el and IKD counts, IKD targets, each
+//! district's office, and the append-only ledger of activations, served
+//! over gRPC as `jemput.registry.v1.RegistryService`.
 //!
 //! The library does the work; the `jemput-registry` binary only parses its
 //! command line and calls [`serve`]. Tests bind `127.0.0.1:0` and drive
@@ -12,6 +13,7 @@ mod audit;
 mod convert;
 mod domain;
 mod error;
+mod national;
 mod notify;
 mod seed;
 mod service;

@@ -108,7 +108,8 @@ fn payload(origin: &str, change: &Change) -> String {
     match change {
         Change::Counts(villages) => notice.villages = villages.to_vec(),
         Change::Target(region) => notice.target = Some(region.clone()),
-        Change::All => notice.all = true,
+        // Another replica reloads its whole region list on this.
+        Change::Regions(_) | Change::All => notice.all = true,
     }
     let text = serde_json::to_string(&notice).unwrap_or_default();
     if text.len() <= MAX_PAYLOAD_BYTES {

@@ -308,6 +308,35 @@ impl RegistryService for Registry {
         }))
     }
 
+    async fn add_regions(
+        &self,
+        request: Request<pb::AddRegionsRequest>,
+    ) -> Result<Response<pb::AddRegionsResponse>, Status> {
+        let actor = actor(&request)?;
+        let addition = convert::regions_addition(request.into_inner())?;
+        let added = self.store.add_regions(&addition, &actor).await?;
+        Ok(Response::new((&added).into()))
+    }
+
+    async fn get_district_settings(
+        &self,
+        request: Request<pb::GetDistrictSettingsRequest>,
+    ) -> Result<Response<pb::DistrictSettings>, Status> {
+        let district = convert::settings_name(request.get_ref())?;
+        let settings = self.store.district_settings(&district).await?;
+        Ok(Response::new((&settings).into()))
+    }
+
+    async fn update_district_settings(
+        &self,
+        request: Request<pb::UpdateDistrictSettingsRequest>,
+    ) -> Result<Response<pb::DistrictSettings>, Status> {
+        let actor = actor(&request)?;
+        let update = convert::settings_update(request.into_inner())?;
+        let settings = self.store.update_district_settings(&update, &actor).await?;
+        Ok(Response::new((&settings).into()))
+    }
+
     type WatchEnrollmentGapsStream = ReceiverStream<Result<pb::EnrollmentGap, Status>>;
 
     async fn watch_enrollment_gaps(

@@ -14,7 +14,7 @@ use std::{
     collections::{BTreeMap, BTreeSet},
     path::PathBuf,
     str::FromStr,
-    sync::Arc,
+    sync::{Arc, PoisonError, RwLock, Weak},
     time::Duration,
 };
 
@@ -30,8 +30,12 @@ use tokio::sync::{Mutex, MutexGuard, broadcast};
 
 use crate::{
     audit::{self, Actor, AuditAction},
-    domain::{Channel, Gap, Level, RegionCode, Target, now_micros},
+    domain::{
+        Channel, DistrictSettings, Gap, Level, NATIONAL_TARGET_FRACTION, RegionCode, Target,
+        now_micros,
+    },
     error::{RegistryError, Violations},
+    national,
     notify::Feed,
     seed,
 };
@@ -51,6 +55,10 @@ const CHANGE_CHANNEL_CAPACITY: usize = 256;
 /// Rows per multi-row `INSERT`; 7 columns × 500 stays well under both
 /// engines' limits on bound parameters.
 const LEDGER_INSERT_CHUNK: usize = 500;
+/// Regions per multi-row `INSERT` when adding from the national list: 9
+/// columns × 500 is 4.500 parameters, under SQLite's 32.766 and
+/// PostgreSQL's 65.535.
+const REGION_INSERT_CHUNK: usize = 500;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Engine {
@@ -84,6 +92,8 @@ pub enum Change {
     Counts(Arc<[RegionCode]>),
     /// The target of this region changed.
     Target(RegionCode),
+    /// These provinces or districts were added, with everything under them.
+    Regions(Arc<[RegionCode]>),
     /// Anything may have changed (another replica's change too large to
     /// name, or notices missed while reconnecting).
     All,
@@ -95,6 +105,10 @@ impl Change {
         match self {
             Change::Counts(villages) => villages.iter().any(|v| region.contains(v)),
             Change::Target(target_region) => target_region.contains(region),
+            // A province's totals grow when a district joins it.
+            Change::Regions(added) => added
+                .iter()
+                .any(|root| root.contains(region) || region.contains(root)),
             Change::All => true,
         }
     }
@@ -104,6 +118,8 @@ impl Change {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegionRecord {
     pub code: RegionCode,
+    /// As stored: a district added before its province has none.
+    pub parent: Option<RegionCode>,
     pub display_name: String,
     pub kind: String,
     pub latitude: f64,
@@ -226,9 +242,11 @@ pub struct Store {
 pub(crate) struct Inner {
     pub(crate) pool: AnyPool,
     engine: Engine,
-    /// Every region code. The tree is fixed once seeded (imports replace
-    /// counts, never regions), so requests are checked against memory.
-    regions: BTreeSet<RegionCode>,
+    /// Every region code, so requests are checked against memory. Regions
+    /// are only ever added (`AddRegions`): this process adds what it
+    /// writes, and on PostgreSQL reloads the set when another replica
+    /// announces a change it cannot name (see `follow_region_additions`).
+    regions: RwLock<BTreeSet<RegionCode>>,
     changes: broadcast::Sender<Change>,
     /// On PostgreSQL, the other replicas' changes (see `notify`).
     feed: Option<Feed>,
@@ -275,8 +293,10 @@ pub fn data_dir() -> Result<PathBuf, RegistryError> {
 }
 
 fn row_to_region(row: &AnyRow) -> Result<RegionRecord, RegistryError> {
+    let parent: Option<String> = row.try_get("parent_code")?;
     Ok(RegionRecord {
         code: stored_code(row.try_get("code")?)?,
+        parent: parent.map(stored_code).transpose()?,
         display_name: row.try_get("display_name")?,
         kind: row.try_get("kind")?,
         latitude: row.try_get("latitude")?,
@@ -293,18 +313,22 @@ fn stored_code(code: String) -> Result<RegionCode, RegistryError> {
 
 fn region_columns(with_boundary: bool) -> &'static str {
     if with_boundary {
-        "code, display_name, kind, latitude, longitude, area_km2, boundary_geojson"
+        "code, parent_code, display_name, kind, latitude, longitude, area_km2, boundary_geojson"
     } else {
-        "code, display_name, kind, latitude, longitude, area_km2, NULL AS boundary_geojson"
+        "code, parent_code, display_name, kind, latitude, longitude, area_km2, \
+         NULL AS boundary_geojson"
     }
 }
 
-/// Totals of each selected region `r`, summed over its villages `v`.
+/// Totals of each selected region `r`, summed over its villages `v` that
+/// have counts (`SUM` and `COUNT` of a column skip NULLs), and how many
+/// have none yet.
 const GAP_TOTALS: &str = "\
     SELECT r.code, r.display_name, \
         CAST(COALESCE(SUM(v.ktp_el_recorded), 0) AS BIGINT) AS recorded, \
         CAST(COALESCE(SUM(v.ikd_activated), 0) AS BIGINT) AS activated, \
-        CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated \
+        CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated, \
+        CAST(COUNT(v.code) - COUNT(v.ktp_el_recorded) AS BIGINT) AS uncounted \
     FROM regions r \
     LEFT JOIN regions v ON v.level = 3 AND (v.code = r.code OR v.code LIKE r.code || '.%')";
 
@@ -314,47 +338,61 @@ async fn gaps<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Vec<Gap>, RegistryError> {
     let rows = query.fetch_all(&mut *conn).await?;
-    // Few regions carry a target of their own, so read them all and resolve
-    // inheritance here rather than in SQL.
-    let targets: BTreeMap<RegionCode, (f64, i64)> = sqlx::query(
-        "SELECT code, target_fraction, target_update_micros FROM regions \
-         WHERE target_fraction IS NOT NULL",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok((
-            stored_code(row.try_get("code")?)?,
-            (
-                row.try_get("target_fraction")?,
-                row.try_get("target_update_micros")?,
-            ),
-        ))
-    })
-    .collect::<Result<_, RegistryError>>()?;
+    let targets = Targets::read(conn).await?;
     rows.iter()
         .map(|row| {
             let region = stored_code(row.try_get("code")?)?;
-            let target = region.self_and_ancestors().find_map(|source| {
-                targets
-                    .get(&source)
-                    .map(|&(fraction, update_micros)| Target {
-                        fraction,
-                        source,
-                        update_micros,
-                    })
-            });
             Ok(Gap {
                 display_name: row.try_get("display_name")?,
                 ktp_el_recorded: row.try_get("recorded")?,
                 ikd_activated: row.try_get("activated")?,
                 counts_update_micros: row.try_get("updated")?,
-                target,
+                villages_without_counts: row.try_get("uncounted")?,
+                target: targets.of(&region),
                 region,
             })
         })
         .collect()
+}
+
+/// Every region's own target. Few regions carry one, so they are read all
+/// at once and inheritance is resolved here rather than in SQL.
+struct Targets(BTreeMap<RegionCode, (f64, i64)>);
+
+impl Targets {
+    async fn read(conn: &mut AnyConnection) -> Result<Targets, RegistryError> {
+        sqlx::query(
+            "SELECT code, target_fraction, target_update_micros FROM regions \
+             WHERE target_fraction IS NOT NULL",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                stored_code(row.try_get("code")?)?,
+                (
+                    row.try_get("target_fraction")?,
+                    row.try_get("target_update_micros")?,
+                ),
+            ))
+        })
+        .collect::<Result<_, RegistryError>>()
+        .map(Targets)
+    }
+
+    /// The region's own target, or its nearest ancestor's.
+    fn of(&self, region: &RegionCode) -> Option<Target> {
+        region.self_and_ancestors().find_map(|source| {
+            self.0
+                .get(&source)
+                .map(|&(fraction, update_micros)| Target {
+                    fraction,
+                    source,
+                    update_micros,
+                })
+        })
+    }
 }
 
 async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, RegistryError> {
@@ -425,7 +463,14 @@ async fn seed_if_empty(mut write: Write<'_>) -> Result<(), RegistryError> {
         .bind(&region.display_name)
         .bind(region.code.level().to_db())
         .bind(&region.kind)
-        .bind(region.code.parent().map(String::from))
+        // The seed holds no province, so its district has no parent row.
+        .bind(
+            region
+                .code
+                .parent()
+                .filter(|_| region.code.level() > Level::District)
+                .map(String::from),
+        )
         .bind(region.latitude)
         .bind(region.longitude)
         .bind(region.area_km2)
@@ -459,14 +504,32 @@ impl Store {
                 // WAL lets readers go on while one connection writes, and it is
                 // a property of the file: set it once, on one connection,
                 // before the pool opens (it needs an exclusive lock).
+                //
+                // The migrations run on that connection too, with foreign
+                // keys off: rebuilding a table that others refer to (which
+                // SQLite needs to change a CHECK) is only possible so, and
+                // the pragma cannot change inside a migration's transaction.
+                // Every rebuild copies all rows, and the check below makes
+                // sure no reference was left dangling.
                 let sqlite = SqliteConnectOptions::from_str(database_url)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                SqliteConnection::connect_with(&sqlite)
-                    .await?
-                    .close()
-                    .await?;
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(false);
+                let mut setup = SqliteConnection::connect_with(&sqlite).await?;
+                SQLITE_MIGRATIONS.run(&mut setup).await?;
+                let dangling: Vec<(String,)> = sqlx::query_as::<_, (String,)>(
+                    "SELECT \"table\" FROM pragma_foreign_key_check",
+                )
+                .fetch_all(&mut setup)
+                .await?;
+                if let Some((table,)) = dangling.first() {
+                    return Err(RegistryError::Corrupt(format!(
+                        "{} rows of {table} refer to missing rows",
+                        dangling.len()
+                    )));
+                }
+                setup.close().await?;
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .after_connect(|conn, _| {
@@ -485,16 +548,19 @@ impl Store {
                     .await?
             }
         };
+        // On SQLite they have run already, above; this finds nothing to do.
         engine.migrator().run(&pool).await?;
         let sqlite_writer = Mutex::new(());
         seed_if_empty(begin_write(&pool, engine, &sqlite_writer).await?).await?;
         let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM regions")
             .fetch_all(&pool)
             .await?;
-        let regions = codes
-            .into_iter()
-            .map(stored_code)
-            .collect::<Result<_, _>>()?;
+        let regions = RwLock::new(
+            codes
+                .into_iter()
+                .map(stored_code)
+                .collect::<Result<_, _>>()?,
+        );
         let (changes, _) = broadcast::channel(CHANGE_CHANNEL_CAPACITY);
         let feed = match engine {
             Engine::Sqlite => None,
@@ -505,7 +571,8 @@ impl Store {
                 Some(Feed::start(database_url, &schema, changes.clone()).await?)
             }
         };
-        Ok(Store {
+        let replicated = feed.is_some();
+        let store = Store {
             inner: Arc::new(Inner {
                 pool,
                 engine,
@@ -514,7 +581,14 @@ impl Store {
                 feed,
                 sqlite_writer,
             }),
-        })
+        };
+        if replicated {
+            tokio::spawn(follow_region_additions(
+                Arc::downgrade(&store.inner),
+                store.subscribe(),
+            ));
+        }
+        Ok(store)
     }
 
     pub(crate) async fn begin_write(&self) -> Result<Write<'_>, RegistryError> {
@@ -528,7 +602,13 @@ impl Store {
 
     /// Whether the registry holds this region.
     pub(crate) fn knows(&self, code: &RegionCode) -> bool {
-        self.inner.regions.contains(code)
+        // Held only for a lookup; a panic elsewhere cannot leave the set
+        // half-changed (it is only ever extended or replaced whole).
+        self.inner
+            .regions
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(code)
     }
 
     fn require(&self, code: &RegionCode) -> Result<(), RegistryError> {
@@ -743,9 +823,13 @@ impl Store {
             }
         }
         if !over.is_empty() {
-            let violations = explain_overflow(&mut write.tx, batch, &over).await?;
+            let (uncounted, violations) = explain_overflow(&mut write.tx, batch, &over).await?;
             write.tx.rollback().await?;
-            return Err(RegistryError::AboveRecorded(violations));
+            return Err(if uncounted.is_empty() {
+                RegistryError::AboveRecorded(violations)
+            } else {
+                RegistryError::NoCountsYet(uncounted)
+            });
         }
         for chunk in batch.reports.chunks(LEDGER_INSERT_CHUNK) {
             let sql = format!(
@@ -917,8 +1001,13 @@ impl Store {
                     .bind(entry.village.as_str())
                     .fetch_one(&mut *write.tx)
                     .await?;
-            let recorded: i64 = row.try_get("ktp_el_recorded")?;
-            let activated: i64 = row.try_get("ikd_activated")?;
+            // A village with a ledger entry had counts when it was recorded,
+            // and an import never takes them away; read them as optional
+            // all the same.
+            let recorded: i64 = row
+                .try_get::<Option<i64>, _>("ktp_el_recorded")?
+                .unwrap_or(0);
+            let activated: i64 = row.try_get::<Option<i64>, _>("ikd_activated")?.unwrap_or(0);
             write.tx.rollback().await?;
             return Err(refuse(
                 "corrected_count",
@@ -1156,20 +1245,32 @@ fn row_to_entry(row: &AnyRow) -> Result<LedgerEntry, RegistryError> {
 }
 
 /// Names, for each village the batch would overfill, the report at which
-/// it goes over (counting the batch's own earlier reports).
+/// it goes over (counting the batch's own earlier reports); and, first,
+/// the reports for villages that have no counts yet (nothing can be
+/// checked against a KTP-el count nobody has imported).
 async fn explain_overflow(
     conn: &mut AnyConnection,
     batch: &ActivationBatch,
     over: &[&RegionCode],
-) -> Result<Violations, RegistryError> {
+) -> Result<(Violations, Violations), RegistryError> {
+    let mut uncounted = Violations::default();
     let mut violations = Violations::default();
     for &village in over {
         let row = sqlx::query("SELECT ktp_el_recorded, ikd_activated FROM regions WHERE code = $1")
             .bind(village.as_str())
             .fetch_one(&mut *conn)
             .await?;
-        let recorded: i64 = row.try_get("ktp_el_recorded")?;
-        let mut running: i64 = row.try_get("ikd_activated")?;
+        let recorded: Option<i64> = row.try_get("ktp_el_recorded")?;
+        let activated: Option<i64> = row.try_get("ikd_activated")?;
+        let (Some(recorded), Some(mut running)) = (recorded, activated) else {
+            if let Some(i) = batch.reports.iter().position(|r| &r.village == village) {
+                uncounted.add(
+                    format!("reports[{i}].region"),
+                    format!("{village} has no counts yet; import its counts first"),
+                );
+            }
+            continue;
+        };
         for (i, report) in batch.reports.iter().enumerate() {
             if &report.village != village {
                 continue;
@@ -1186,7 +1287,7 @@ async fn explain_overflow(
             }
         }
     }
-    Ok(violations)
+    Ok((uncounted, violations))
 }
 
 #[cfg(test)]
@@ -1225,7 +1326,8 @@ mod tests {
             .await
             .expect("count");
         assert_eq!(regions, 172);
-        assert_eq!(store.inner.regions.len(), 172);
+        assert!(store.knows(&RegionCode::from_code("17.02.09.1012").expect("a code")));
+        assert!(!store.knows(&RegionCode::from_code("17").expect("a code")));
     }
 
     #[test]
@@ -1244,5 +1346,363 @@ mod tests {
             !target.affects(&code("17.02")),
             "a kecamatan target leaves the district's gap alone"
         );
+    }
+}
+
+/// A validated `AddRegions` call.
+#[derive(Clone, Debug)]
+pub struct RegionsAddition {
+    pub request_id: String,
+    pub payload_sha256: Vec<u8>,
+    /// Provinces or districts, each once.
+    pub roots: Vec<RegionCode>,
+}
+
+/// The answer to an `AddRegions` call, stored for retries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Added {
+    pub provinces_added: usize,
+    pub districts_added: usize,
+    pub kecamatan_added: usize,
+    pub villages_added: usize,
+    pub districts: Vec<RegionCode>,
+    pub districts_kept: Vec<RegionCode>,
+}
+
+/// A validated `UpdateDistrictSettings` call: what to change.
+#[derive(Clone, Debug)]
+pub struct SettingsUpdate {
+    pub request_id: String,
+    pub payload_sha256: Vec<u8>,
+    pub district: RegionCode,
+    /// Latitude and longitude of the office.
+    pub office: Option<(f64, f64)>,
+    pub target_fraction: Option<f64>,
+}
+
+/// Keeps this replica's region set up to date with regions other replicas
+/// add: their notices arrive as `Change::All` (as do notices missed while
+/// reconnecting), and then the set is read again. Regions are never
+/// removed, so the set read is merged in rather than swapped: a reload
+/// racing this process's own addition cannot lose it.
+async fn follow_region_additions(inner: Weak<Inner>, mut changes: broadcast::Receiver<Change>) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match changes.recv().await {
+            Ok(Change::All) | Err(RecvError::Lagged(_)) => {}
+            Ok(_) => continue,
+            Err(RecvError::Closed) => return,
+        }
+        let Some(inner) = inner.upgrade() else {
+            return;
+        };
+        let codes: Result<Vec<String>, _> = sqlx::query_scalar("SELECT code FROM regions")
+            .fetch_all(&inner.pool)
+            .await;
+        match codes {
+            Ok(codes) => {
+                let codes: Vec<RegionCode> = codes
+                    .iter()
+                    .filter_map(|code| RegionCode::from_code(code))
+                    .collect();
+                inner
+                    .regions
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(codes);
+            }
+            Err(error) => tracing::warn!(%error, "could not read the region list again"),
+        }
+    }
+}
+
+/// A district's office and target, as stored and inherited.
+async fn settings_of(
+    conn: &mut AnyConnection,
+    district: &RegionCode,
+) -> Result<DistrictSettings, RegistryError> {
+    let row = sqlx::query(
+        "SELECT latitude, longitude, office_latitude, office_longitude FROM regions \
+         WHERE code = $1 AND level = 1",
+    )
+    .bind(district.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| RegistryError::NotFound(district.clone()))?;
+    let office_latitude: Option<f64> = row.try_get("office_latitude")?;
+    let office_longitude: Option<f64> = row.try_get("office_longitude")?;
+    let targets = Targets::read(conn).await?;
+    Ok(DistrictSettings {
+        district: district.clone(),
+        office_set: office_latitude.is_some() && office_longitude.is_some(),
+        office_latitude: office_latitude.map_or_else(|| row.try_get("latitude"), Ok)?,
+        office_longitude: office_longitude.map_or_else(|| row.try_get("longitude"), Ok)?,
+        target: targets.of(district),
+    })
+}
+
+impl Store {
+    /// Adds provinces or districts with everything under them from the
+    /// national list, all or nothing. A district already held is kept whole
+    /// (its villages have counts and a ledger that the list knows nothing
+    /// of). A retry gets the stored answer.
+    pub(crate) async fn add_regions(
+        &self,
+        addition: &RegionsAddition,
+        actor: &Actor,
+    ) -> Result<Added, RegistryError> {
+        let roots = addition.roots.clone();
+        let listed = tokio::task::spawn_blocking(move || national::within(&roots))
+            .await
+            .map_err(|error| {
+                RegistryError::Seed(format!("reading the national list: {error}"))
+            })??;
+        if let Some(unknown) = addition
+            .roots
+            .iter()
+            .find(|root| !listed.iter().any(|region| &region.code == *root))
+        {
+            return Err(RegistryError::NotFound(unknown.clone()));
+        }
+
+        let mut write = self.begin_write().await?;
+        let batch_number = match Self::claim(
+            &mut write.tx,
+            &addition.request_id,
+            &addition.payload_sha256,
+        )
+        .await?
+        {
+            Claim::Fresh(number) => number,
+            Claim::Replay(added) => {
+                write.tx.rollback().await?;
+                return Ok(added);
+            }
+        };
+        let held = |level: Level| {
+            sqlx::query_scalar::<_, String>("SELECT code FROM regions WHERE level = $1")
+                .bind(level.to_db())
+        };
+        let held_provinces: BTreeSet<String> = held(Level::Province)
+            .fetch_all(&mut *write.tx)
+            .await?
+            .into_iter()
+            .collect();
+        let held_districts: BTreeSet<String> = held(Level::District)
+            .fetch_all(&mut *write.tx)
+            .await?
+            .into_iter()
+            .collect();
+
+        let mut added = Added::default();
+        let mut rows = Vec::new();
+        for region in &listed {
+            let level = region.code.level();
+            if level == Level::Province {
+                if !held_provinces.contains(region.code.as_str()) {
+                    added.provinces_added += 1;
+                    rows.push(region);
+                }
+                continue;
+            }
+            if held_districts.contains(region.code.district().as_str()) {
+                if level == Level::District {
+                    added.districts_kept.push(region.code.clone());
+                }
+                continue;
+            }
+            match level {
+                Level::Province => {}
+                Level::District => {
+                    added.districts_added += 1;
+                    added.districts.push(region.code.clone());
+                }
+                Level::Kecamatan => added.kecamatan_added += 1,
+                Level::Village => added.villages_added += 1,
+            }
+            rows.push(region);
+        }
+
+        let now = now_micros();
+        // Every value bound is non-NULL and of one type per column: on
+        // PostgreSQL a prepared statement fixes its parameters' types, and
+        // every full chunk has the same text, so a NULL in one chunk where
+        // the next has a number would not fit. Provinces (no parent) and
+        // targets (districts only) are written by statements of their own.
+        for province in rows.iter().filter(|r| r.code.level() == Level::Province) {
+            // The national target on the province too, so that its own
+            // gap reads against 30% rather than against nothing.
+            sqlx::query(
+                "INSERT INTO regions (code, display_name, level, kind, latitude, longitude, \
+                 area_km2, update_micros, target_fraction, target_update_micros) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(province.code.as_str())
+            .bind(&province.display_name)
+            .bind(Level::Province.to_db())
+            .bind(&province.kind)
+            .bind(province.latitude)
+            .bind(province.longitude)
+            // The list has no areas.
+            .bind(0.0_f64)
+            .bind(now)
+            .bind(NATIONAL_TARGET_FRACTION)
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        let below: Vec<&&national::NationalRegion> = rows
+            .iter()
+            .filter(|r| r.code.level() != Level::Province)
+            .collect();
+        for chunk in below.chunks(REGION_INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO regions (code, display_name, level, kind, parent_code, latitude, \
+                 longitude, area_km2, update_micros) VALUES {} ON CONFLICT (code) DO NOTHING",
+                values_placeholders(chunk.len(), 9)
+            );
+            let mut query = sqlx::query(&sql);
+            for region in chunk {
+                query = query
+                    .bind(region.code.as_str())
+                    .bind(&region.display_name)
+                    .bind(region.code.level().to_db())
+                    .bind(&region.kind)
+                    .bind(region.code.parent().map(String::from).unwrap_or_default())
+                    .bind(region.latitude)
+                    .bind(region.longitude)
+                    .bind(0.0_f64)
+                    .bind(now);
+            }
+            query.execute(&mut *write.tx).await?;
+        }
+        // Every district starts with the national target; the levels under
+        // it inherit it.
+        for district in &added.districts {
+            sqlx::query(
+                "UPDATE regions SET target_fraction = $1, target_update_micros = $2 \
+                 WHERE code = $3 AND target_fraction IS NULL",
+            )
+            .bind(NATIONAL_TARGET_FRACTION)
+            .bind(now)
+            .bind(district.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        // Districts held before their province (Rejang Lebong, the seed)
+        // join it now.
+        for province in listed.iter().filter(|r| r.code.level() == Level::Province) {
+            sqlx::query(
+                "UPDATE regions SET parent_code = $1 \
+                 WHERE level = 1 AND parent_code IS NULL AND code LIKE $2",
+            )
+            .bind(province.code.as_str())
+            .bind(province.code.descendants_pattern())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        audit::append(
+            &mut write.tx,
+            actor,
+            AuditAction::AddRegions,
+            &format!("batches/{batch_number}"),
+            &addition.request_id,
+            &serde_json::json!({
+                "regions": addition.roots.iter().map(RegionCode::as_str).collect::<Vec<_>>(),
+                "districts_added": added.districts_added,
+                "villages_added": added.villages_added,
+                "districts_kept": added.districts_kept.len(),
+            })
+            .to_string(),
+        )
+        .await?;
+        let change = Change::Regions(addition.roots.iter().cloned().collect());
+        self.announce(&mut write.tx, &change).await?;
+        Self::finish(write, batch_number, &added).await?;
+        self.inner
+            .regions
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(rows.iter().map(|region| region.code.clone()));
+        self.publish(change);
+        Ok(added)
+    }
+
+    /// A district's office and the target that applies to it.
+    pub(crate) async fn district_settings(
+        &self,
+        district: &RegionCode,
+    ) -> Result<DistrictSettings, RegistryError> {
+        self.require(district)?;
+        let mut conn = self.inner.pool.acquire().await?;
+        settings_of(&mut conn, district).await
+    }
+
+    /// Sets a district's office, target or both, all or nothing. A retry
+    /// gets the stored answer.
+    pub(crate) async fn update_district_settings(
+        &self,
+        update: &SettingsUpdate,
+        actor: &Actor,
+    ) -> Result<DistrictSettings, RegistryError> {
+        self.require(&update.district)?;
+        let mut write = self.begin_write().await?;
+        let batch_number =
+            match Self::claim(&mut write.tx, &update.request_id, &update.payload_sha256).await? {
+                Claim::Fresh(number) => number,
+                Claim::Replay(settings) => {
+                    write.tx.rollback().await?;
+                    return Ok(settings);
+                }
+            };
+        let now = now_micros();
+        if let Some((latitude, longitude)) = update.office {
+            sqlx::query(
+                "UPDATE regions SET office_latitude = $1, office_longitude = $2 \
+                 WHERE code = $3 AND level = 1",
+            )
+            .bind(latitude)
+            .bind(longitude)
+            .bind(update.district.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        if let Some(fraction) = update.target_fraction {
+            sqlx::query(
+                "UPDATE regions SET target_fraction = $1, target_update_micros = $2 \
+                 WHERE code = $3 AND level = 1",
+            )
+            .bind(fraction)
+            .bind(now)
+            .bind(update.district.as_str())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        let settings = settings_of(&mut write.tx, &update.district).await?;
+        audit::append(
+            &mut write.tx,
+            actor,
+            AuditAction::UpdateDistrictSettings,
+            &format!("{}/settings", update.district.name()),
+            &update.request_id,
+            &serde_json::json!({
+                "office": update.office.map(|(latitude, longitude)| [latitude, longitude]),
+                "target_fraction": update.target_fraction,
+            })
+            .to_string(),
+        )
+        .await?;
+        // The office moves no gap; a target does.
+        let change = update
+            .target_fraction
+            .map(|_| Change::Target(update.district.clone()));
+        if let Some(change) = &change {
+            self.announce(&mut write.tx, change).await?;
+        }
+        Self::finish(write, batch_number, &settings).await?;
+        if let Some(change) = change {
+            self.publish(change);
+        }
+        Ok(settings)
     }
 }

@@ -59,7 +59,7 @@ impl Clients {
 
 /// Every registry method, called with a request that would change
 /// something (or read something) if allowed.
-const METHODS: [&str; 16] = [
+const METHODS: [&str; 19] = [
     "GetRegion",
     "ListRegions",
     "GetEnrollmentGap",
@@ -71,6 +71,9 @@ const METHODS: [&str; 16] = [
     "SetTarget",
     "ImportRegions",
     "WatchEnrollmentGaps",
+    "AddRegions",
+    "GetDistrictSettings",
+    "UpdateDistrictSettings",
     "CreateToken",
     "ListTokens",
     "RevokeToken",
@@ -203,6 +206,40 @@ async fn call(c: &mut Clients, method: &str, serial: usize, victim: &str) -> Res
                 None => Err(Status::internal("the watch ended at once")),
             }
         }
+        "AddRegions" => c
+            .registry
+            .add_regions(pb::AddRegionsRequest {
+                request_id: format!("matrix-add-{serial}"),
+                // Kabupaten Lebong: 1 district, its kecamatan and villages.
+                regions: vec!["regions/17.07".into()],
+            })
+            .await
+            .map(drop),
+        "GetDistrictSettings" => c
+            .registry
+            .get_district_settings(pb::GetDistrictSettingsRequest {
+                name: format!("{DISTRICT}/settings"),
+            })
+            .await
+            .map(drop),
+        "UpdateDistrictSettings" => c
+            .registry
+            .update_district_settings(pb::UpdateDistrictSettingsRequest {
+                request_id: format!("matrix-settings-{serial}"),
+                settings: Some(pb::DistrictSettings {
+                    name: format!("{DISTRICT}/settings"),
+                    office: Some(pb::LatLng {
+                        latitude: -3.47,
+                        longitude: 102.52,
+                    }),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["office".into()],
+                }),
+            })
+            .await
+            .map(drop),
         "CreateToken" => c
             .tokens
             .create_token(apb::CreateTokenRequest {

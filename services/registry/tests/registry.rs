@@ -455,7 +455,14 @@ async fn bad_input_is_named_and_changes_nothing(mut h: Harness) {
         name: name.into(),
         view: 0,
     };
-    assert_invalid(h.client.get_region(get("regions/17")).await, &["name"]);
+    assert_invalid(h.client.get_region(get("regions/1")).await, &["name"]);
+    // A province's name is well-formed; the seed holds none.
+    let province = h
+        .client
+        .get_region(get("regions/17"))
+        .await
+        .expect_err("no province yet");
+    assert_eq!(province.code(), Code::NotFound);
     assert_invalid(h.client.get_region(get("17.02")).await, &["name"]);
     assert_invalid(h.client.get_region(get("")).await, &["name"]);
     let missing = h

@@ -1,6 +1,7 @@
 //! Two registry replicas on one PostgreSQL database: a write through one
 //! reaches the gap watchers of the other, with the same numbers a read
-//! through either gives; a rolled-back write reaches nobody.
+//! through either gives; a rolled-back write reaches nobody; regions added
+//! through one are known to the other.
 
 mod common;
 
@@ -117,6 +118,52 @@ async fn a_write_through_one_replica_reaches_the_watchers_of_another() {
     assert_eq!(moved.target_fraction, 0.35);
 
     drop((district, kecamatan, writer_watch));
+    one_server.shutdown().await.unwrap();
+    other_server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_added_through_one_replica_are_known_to_another() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let (one, other) = (db.open().await, db.open().await);
+    let admin = issue_token(&one, Role::Admin, "", &[]).await;
+    let (one_address, one_server) = start_registry(one).await;
+    let (other_address, other_server) = start_registry(other).await;
+    let mut writer = connect(one_address, &admin).await;
+    let mut reader = connect(other_address, &admin).await;
+
+    writer
+        .add_regions(pb::AddRegionsRequest {
+            request_id: "replica-lebong".into(),
+            regions: vec!["regions/17.07".into()],
+        })
+        .await
+        .unwrap();
+    // The other replica checks names against its own list of regions, which
+    // it reads again when the notice arrives.
+    let known = tokio::time::timeout(WAIT, async {
+        loop {
+            let answer = reader
+                .get_enrollment_gap(pb::GetEnrollmentGapRequest {
+                    region: "regions/17.07".into(),
+                })
+                .await;
+            match answer {
+                Ok(gap) => return gap.into_inner(),
+                Err(status) => {
+                    assert_eq!(status.code(), tonic::Code::NotFound, "{status:?}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the other replica learns of Lebong");
+    assert!(known.counts_missing);
+    assert_eq!(known.villages_without_counts, 104);
+
     one_server.shutdown().await.unwrap();
     other_server.shutdown().await.unwrap();
 }

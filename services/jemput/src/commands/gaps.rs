@@ -78,6 +78,8 @@ impl Report for GapsReport {
     fn to_human(&self) -> String {
         let kind = match self.children.first().map(|row| row.level) {
             Some("village") => "villages",
+            Some("district") => "districts",
+            Some("province") => "provinces",
             Some(level) => level,
             None => "parts",
         };

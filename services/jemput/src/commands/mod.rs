@@ -11,6 +11,7 @@ pub mod min_budget;
 pub mod plan;
 pub mod progress;
 pub mod record;
+pub mod regions;
 pub mod scenarios;
 pub mod target;
 pub mod token;
