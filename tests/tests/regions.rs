@@ -2,7 +2,9 @@
 //! add 17` adds Bengkulu's districts, a district without counts is listed
 //! as such and planning it is FAILED_PRECONDITION, and once a second
 //! district's counts are imported (`jemput import`, generated counts) and
-//! its office set (`jemput district set`), it plans, from that office.
+//! its office set (`jemput district set`), it plans, from that office; the
+//! province's total is its districts' sum, and one province budget is split
+//! between the two districts with counts (`AllocateBudget`).
 
 use jemput::{
     cli::{DistrictSetArgs, GapOrder, GapsArgs, ImportArgs, RegionsAddArgs},
@@ -195,6 +197,103 @@ async fn a_province_added_plans_a_district_once_it_has_counts(db: TestDb) {
         .await
         .expect_err("still no counts");
     assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+
+    // The province's total is the sum of its districts that have counts.
+    let gap = |region: &'static str| {
+        let mut client = client.clone();
+        async move {
+            client
+                .get_enrollment_gap(rpb::GetEnrollmentGapRequest {
+                    region: region.into(),
+                })
+                .await
+                .expect("a gap")
+                .into_inner()
+        }
+    };
+    let (province, rejang_lebong, kepahiang_gap) = (
+        gap(BENGKULU).await,
+        gap(DISTRICT).await,
+        gap(KEPAHIANG).await,
+    );
+    assert!(province.counts_missing);
+    assert_eq!(
+        province.ktp_el_recorded,
+        rejang_lebong.ktp_el_recorded + kepahiang_gap.ktp_el_recorded
+    );
+    assert_eq!(
+        province.ikd_activated,
+        rejang_lebong.ikd_activated + kepahiang_gap.ikd_activated
+    );
+
+    // One budget for the province: the two districts with counts share it,
+    // the other eight are named as having none yet; each share is a plan
+    // that validates and reaches the target on the day reported.
+    let deadline = (jemput_optimizer::convert::today_in_district() + chrono::Days::new(215))
+        .max(chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap())
+        .to_string();
+    let total = 150_000_000;
+    let split = planner
+        .allocate_budget(pb::AllocateBudgetRequest {
+            parent: BENGKULU.into(),
+            total_budget_rupiah: total,
+            deadline: deadline.clone(),
+            parameters: Some(pb::PlanParameters {
+                teams: Some(4),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("a split")
+        .into_inner();
+    assert_eq!(
+        split
+            .shares
+            .iter()
+            .map(|s| s.district.as_str())
+            .collect::<Vec<_>>(),
+        [DISTRICT, KEPAHIANG]
+    );
+    assert_eq!(split.districts_without_counts.len(), 8);
+    assert!(split.districts_without_counts.contains(&LEBONG.to_string()));
+    assert!(split.allocated_rupiah <= total);
+    assert_eq!(
+        split.allocated_rupiah,
+        split.shares.iter().map(|s| s.budget_rupiah).sum::<i64>()
+    );
+    assert!(split.districts_reaching_target >= 1);
+    assert!(split.districts_reaching_target <= split.districts_reaching_target_upper_bound);
+    for share in &split.shares {
+        let plan = planner
+            .create_plan(pb::CreatePlanRequest {
+                region: share.district.clone(),
+                parameters: Some(pb::PlanParameters {
+                    budget_rupiah: share.budget_rupiah,
+                    teams: Some(4),
+                    deadline: deadline.clone(),
+                    ..Default::default()
+                }),
+                request_id: String::new(),
+            })
+            .await
+            .expect("the share's plan")
+            .into_inner();
+        let district = Registry::new(&registry.url(), None)
+            .unwrap()
+            .district(&share.district, "region", &registry.admin)
+            .await
+            .expect("the district");
+        validate_wire_plan(&plan, &district).unwrap_or_else(|e| panic!("invalid plan: {e:#?}"));
+        let summary = plan.summary.expect("a summary");
+        assert_eq!(summary.reaches_target, share.reaches_target, "{share:?}");
+        if share.reaches_target {
+            assert_eq!(summary.target_date, share.target_date, "{share:?}");
+            assert!(share.target_date <= deadline);
+            assert!(
+                share.minimum_budget_lower_bound_rupiah.unwrap_or(i64::MAX) <= share.budget_rupiah
+            );
+        }
+    }
 
     optimizer.stop().await;
     registry.stop().await;
