@@ -12,12 +12,14 @@
 //!   the tokens) learns who a token belongs to.
 //! - [`tls`]: certificates for servers and clients, and the rule that a
 //!   server reachable from other machines needs TLS unless told `--insecure`.
+//! - [`server`]: a server binary's logging and its shutdown on SIGINT/SIGTERM.
 
 mod caller;
 mod layer;
 mod limit;
 mod remote;
 mod role;
+pub mod server;
 pub mod tls;
 pub mod token;
 

@@ -23,6 +23,11 @@ pub mod optimizer {
     tonic::include_proto!("jemput.optimizer.v1");
 }
 
+/// The largest message any jemput client or server sends or accepts: a
+/// whole district's plan, every team-day of it, is a few MB, more than
+/// tonic's 4 MB default.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
 /// The encoded `FileDescriptorSet` of every jemput proto, for
 /// `tonic_reflection::server::Builder::register_encoded_file_descriptor_set`.
 pub const FILE_DESCRIPTOR_SET: &[u8] =

@@ -177,7 +177,7 @@ impl RunningOptimizer {
     /// A planner client with `token`.
     pub async fn client_as(&self, token: &str) -> PlannerServiceClient<AuthChannel> {
         PlannerServiceClient::new(authed_channel(&self.url, token).await)
-            .max_decoding_message_size(64 * 1024 * 1024)
+            .max_decoding_message_size(jemput_proto::MAX_MESSAGE_BYTES)
     }
 
     /// What `jemput` commands need to act as the admin.

@@ -10,9 +10,7 @@ use tonic::transport::Channel;
 
 use crate::DashboardError;
 
-/// A plan of a whole district, with every team-day, is a few MB: more than
-/// tonic's 4 MB default.
-const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+use jemput_proto::MAX_MESSAGE_BYTES;
 
 /// Where the two gRPC services listen, e.g. `http://127.0.0.1:50051`
 /// (`https://` for TLS).

@@ -63,11 +63,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    jemput_auth::server::init_tracing();
     let args = Args::parse();
     let tls = TlsFiles::from_flags(args.tls_cert, args.tls_key)?;
     check_exposure("dashboard", args.listen, tls.is_some(), args.insecure)?;
@@ -82,28 +78,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         hosts: args.hosts,
         login_link: None,
     };
-    serve(listener, backends, options, shutdown_signal()).await?;
+    serve(
+        listener,
+        backends,
+        options,
+        jemput_auth::server::shutdown_signal(),
+    )
+    .await?;
     Ok(())
-}
-
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

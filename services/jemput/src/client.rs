@@ -28,9 +28,6 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Per call to the optimizer. A plan takes seconds, a budget search or a
 /// table of scenarios several solves; the solver's own limit is 20 s each.
 pub const PLAN_TIMEOUT: Duration = Duration::from_secs(120);
-/// A whole district's plan, every team-day of it, is a few MB: more than
-/// tonic's 4 MB default.
-const MAX_PLAN_BYTES: usize = 64 * 1024 * 1024;
 
 /// The environment variable that holds a token, before `admin.token`.
 pub const TOKEN_VAR: &str = "JEMPUT_TOKEN";
@@ -158,7 +155,7 @@ impl Optimizer {
         let interceptor = access.interceptor(url)?;
         Ok(Optimizer {
             client: PlannerServiceClient::with_interceptor(channel.clone(), interceptor.clone())
-                .max_decoding_message_size(MAX_PLAN_BYTES),
+                .max_decoding_message_size(jemput_proto::MAX_MESSAGE_BYTES),
             audit: AuditServiceClient::with_interceptor(channel, interceptor),
             url: url.to_string(),
             access: access.clone(),

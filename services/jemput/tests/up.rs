@@ -239,7 +239,7 @@ async fn up_plans_and_serves_the_dashboard(up: &Up, admin: &str) {
         channel,
         jemput_auth::BearerInterceptor::new(admin).unwrap(),
     )
-    .max_decoding_message_size(64 * 1024 * 1024);
+    .max_decoding_message_size(jemput_proto::MAX_MESSAGE_BYTES);
     let plan = planner
         .create_plan(CreatePlanRequest {
             region: "regions/17.02".into(),

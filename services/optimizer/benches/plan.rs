@@ -11,7 +11,11 @@
 //! - The least budget for 2027-06-30 with 4 teams against its proven lower
 //!   bound.
 //!
-//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`) runs one part.
+//! - A province's budget split (`allocate::allocate_budget`): Bengkulu's
+//!   ten districts from the national region list with GENERATED counts,
+//!   at a few totals.
+//!
+//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`, `allocate`) runs one part.
 
 use std::time::Instant;
 
@@ -212,5 +216,161 @@ fn main() {
     }
     if only.is_empty() || only == "minimum" {
         minimum(from_2027);
+    }
+    if only.is_empty() || only == "allocate" {
+        allocate(from_2027);
+    }
+}
+
+const NATIONAL_LIST: &[u8] = include_bytes!("../../registry/data/indonesia/regions.csv.gz");
+
+/// The districts of `province` from the national list, with GENERATED
+/// counts (for this benchmark only; no Dukcapil data): each village
+/// 300–2.299 recorded KTP-el by a hash of its code, 5% of them activated.
+/// Villages without a point take their kecamatan's, then their district's.
+fn generated_province(province: &str) -> Vec<District> {
+    use jemput_optimizer::district::{Village, VillageKind};
+    use std::collections::BTreeMap;
+    let mut reader = csv::Reader::from_reader(flate2::read::GzDecoder::new(NATIONAL_LIST));
+    let prefix = format!("{province}.");
+    let mut points: BTreeMap<String, (String, f64, f64)> = BTreeMap::new();
+    let mut villages: Vec<(String, String, String, f64, f64)> = Vec::new();
+    for record in reader.records() {
+        let r = record.expect("a row of the national list");
+        let (code, parent, level, kind, name) = (&r[0], &r[1], &r[2], &r[3], &r[4]);
+        if !code.starts_with(&prefix) {
+            continue;
+        }
+        let lat: f64 = r[5].parse().unwrap_or(f64::NAN);
+        let lon: f64 = r[6].parse().unwrap_or(f64::NAN);
+        if level == "village" {
+            villages.push((code.into(), parent.into(), kind.into(), lat, lon));
+            points.insert(code.into(), (name.into(), lat, lon));
+        } else {
+            points.insert(code.into(), (name.into(), lat, lon));
+        }
+    }
+    let districts: Vec<String> = points.keys().filter(|c| c.len() == 5).cloned().collect();
+    districts
+        .into_iter()
+        .map(|d| {
+            let (name, lat, lon) = points[&d].clone();
+            let mut kecamatan_names = BTreeMap::new();
+            let members: Vec<Village> = villages
+                .iter()
+                .filter(|v| v.0.starts_with(&format!("{d}.")))
+                .map(|(code, kecamatan, kind, lat, lon)| {
+                    let (kec_name, klat, klon) = points[kecamatan].clone();
+                    kecamatan_names.insert(format!("regions/{kecamatan}"), kec_name);
+                    let (lat, lon) = if lat.is_finite() {
+                        (*lat, *lon)
+                    } else if klat.is_finite() {
+                        (klat, klon)
+                    } else {
+                        (points[&d].1, points[&d].2)
+                    };
+                    let hash = code.bytes().fold(1469598103934665603u64, |h, b| {
+                        (h ^ b as u64).wrapping_mul(1099511628211)
+                    });
+                    let recorded = 300 + (hash % 2000) as i64;
+                    Village {
+                        name: format!("regions/{code}"),
+                        display_name: code.clone(),
+                        kecamatan: format!("regions/{kecamatan}"),
+                        kind: if kind == "kelurahan" {
+                            VillageKind::Kelurahan
+                        } else {
+                            VillageKind::Desa
+                        },
+                        latitude: lat,
+                        longitude: lon,
+                        ktp_el_recorded: recorded,
+                        ikd_activated: recorded / 20,
+                    }
+                })
+                .collect();
+            District {
+                name: format!("regions/{d}"),
+                display_name: name,
+                latitude: lat,
+                longitude: lon,
+                ktp_el_recorded: members.iter().map(|v| v.ktp_el_recorded).sum(),
+                ikd_activated: members.iter().map(|v| v.ikd_activated).sum(),
+                target_fraction: 0.30,
+                villages: members,
+                kecamatan_names: kecamatan_names.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+fn allocate(start: NaiveDate) {
+    use jemput_optimizer::allocate;
+    let deadline = NaiveDate::from_ymd_opt(2027, 6, 30).expect("a date");
+    let bengkulu = generated_province("17");
+    let districts: Vec<(District, Parameters)> = bengkulu
+        .into_iter()
+        .map(|d| {
+            let p = Parameters {
+                teams: 4,
+                deadline: Some(deadline),
+                ..Parameters::defaults(start, (d.latitude, d.longitude), 0.30)
+            };
+            (d, p)
+        })
+        .collect();
+    for solver in solvers() {
+        let options = Options {
+            solver,
+            ..Options::default()
+        };
+        // The curves once, timed per district; then the split at each total.
+        let started = Instant::now();
+        let mut curves = Vec::new();
+        let mut per_district = Vec::new();
+        for (d, p) in &districts {
+            let t = Instant::now();
+            let c = allocate::curve(d, p, 200_000_000, 2_000_000_000, &options).expect("a curve");
+            per_district.push(t.elapsed().as_secs_f64());
+            curves.push(c);
+        }
+        let curves_s = started.elapsed().as_secs_f64();
+        println!(
+            "\nBengkulu, 10 districts (GENERATED counts), 4 teams each, from {start} to {deadline}, {}: curves {curves_s:.1} s (per district median {:.1} s, slowest {:.1} s)",
+            solver.name(),
+            median(per_district.clone()),
+            per_district.iter().cloned().fold(0.0, f64::max),
+        );
+        println!("| district | villages | recorded | least budget | proven lower bound | above |");
+        println!("|---|---|---|---|---|---|");
+        for ((d, _), c) in districts.iter().zip(&curves) {
+            let (least, bound) = (c.minimum_budget_rupiah, c.lower_bound_rupiah);
+            println!(
+                "| {} | {} | {} | {} | {} | {} |",
+                d.display_name,
+                d.villages.len(),
+                d.ktp_el_recorded,
+                least.map_or("none".into(), |b| format!("Rp {b}")),
+                bound.map_or("none".into(), |b| format!("Rp {b}")),
+                match (least, bound) {
+                    (Some(l), Some(b)) if b > 0 =>
+                        format!("{:.1}%", 100.0 * (l - b) as f64 / b as f64),
+                    _ => "-".into(),
+                }
+            );
+        }
+        println!("| total | districts reaching | proven at most | allocated | split s |");
+        println!("|---|---|---|---|---|");
+        for total in [250_000_000i64, 500_000_000, 1_000_000_000, 2_000_000_000] {
+            let t = Instant::now();
+            let split = allocate::split(&curves, total);
+            println!(
+                "| Rp {total} | {} | {} | Rp {} | {:.3} |",
+                split.districts_reaching_target,
+                split.districts_reaching_target_upper_bound,
+                split.allocated_rupiah,
+                t.elapsed().as_secs_f64()
+            );
+        }
     }
 }

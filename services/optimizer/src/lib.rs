@@ -106,8 +106,8 @@ pub async fn serve(
         // Plans of a large district are a few MB.
         .add_service(
             PlannerServiceServer::new(planner)
-                .max_encoding_message_size(64 * 1024 * 1024)
-                .max_decoding_message_size(64 * 1024 * 1024),
+                .max_encoding_message_size(jemput_proto::MAX_MESSAGE_BYTES)
+                .max_decoding_message_size(jemput_proto::MAX_MESSAGE_BYTES),
         )
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             shutdown.await;

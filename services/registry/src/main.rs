@@ -14,7 +14,6 @@ use jemput_registry::{
     ensure_admin_token, serve,
 };
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 /// The jemput registry: regions, IKD enrollment gaps and the activation ledger.
 #[derive(Parser)]
@@ -51,36 +50,9 @@ struct Args {
     max_calls_per_second_per_token: f64,
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; stopping on SIGINT only");
-                let _ = interrupt.await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
-}
-
 #[tokio::main]
 async fn main() -> Result<(), RegistryError> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    jemput_auth::server::init_tracing();
     let args = Args::parse();
     let tls = match TlsFiles::from_flags(args.tls_cert, args.tls_key) {
         Ok(tls) => tls,
@@ -110,5 +82,11 @@ async fn main() -> Result<(), RegistryError> {
             burst: 2.0 * args.max_calls_per_second_per_token,
         },
     };
-    serve(listener, store, options, shutdown_signal()).await
+    serve(
+        listener,
+        store,
+        options,
+        jemput_auth::server::shutdown_signal(),
+    )
+    .await
 }
