@@ -177,13 +177,16 @@ export function createMap(data, { onSelectKecamatan } = {}) {
   }
 
   const base = data.district ? project(data.district.longitude, data.district.latitude) : null;
-  const drawBase = () => {
+  // The office keeps its size on screen: zoomed into a kecamatan it would
+  // otherwise grow with the map and cover the villages around it.
+  const drawBase = (scale = 1) => {
     markers.replaceChildren();
     if (!base) return;
     const [x, y] = base;
+    const half = 6 / scale;
     markers.append(
-      s("rect", { x: (x - 6).toFixed(1), y: (y - 6).toFixed(1), width: 12, height: 12, class: "base-marker" }, s("title", {}, t("map.base"))),
-      s("text", { x: (x + 9).toFixed(1), y: (y + 4).toFixed(1), class: "base-label" }, t("map.base"))
+      s("rect", { x: (x - half).toFixed(2), y: (y - half).toFixed(2), width: (2 * half).toFixed(2), height: (2 * half).toFixed(2), class: "base-marker", style: `stroke-width:${(2 / scale).toFixed(2)}px` }, s("title", {}, t("map.base"))),
+      s("text", { x: (x + 1.5 * half).toFixed(2), y: (y + 0.66 * half).toFixed(2), class: "base-label", style: `font-size:${(10 / scale).toFixed(2)}px;stroke-width:${(3 / scale).toFixed(2)}px` }, t("map.base"))
     );
   };
   drawBase();
@@ -214,6 +217,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
         zoom = 1;
         svg.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
         svg.classList.remove("zoomed");
+        drawBase();
         return;
       }
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -232,6 +236,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
       svg.setAttribute("viewBox", `${(cx - w / 2).toFixed(1)} ${(cy - hh / 2).toFixed(1)} ${w.toFixed(1)} ${hh.toFixed(1)}`);
       svg.classList.add("zoomed");
       svg.style.setProperty("--zoom", zoom.toFixed(3));
+      drawBase(zoom);
       for (const { v } of members) {
         const [x, y] = project(v.longitude, v.latitude);
         villageLabels.append(s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "village-label", style: `font-size:${(11 / zoom).toFixed(2)}px;stroke-width:${(3 / zoom).toFixed(2)}px` }, v.display_name));
