@@ -533,7 +533,7 @@ pub fn scenarios_csv(scenarios: &[BudgetScenario]) -> String {
                 s.cost_rupiah.to_string(),
                 format!("{:.4}", s.coverage_at_end),
                 format!("{:.3}", s.days_saved_per_extra_10_juta),
-                s.binding_constraint.clone(),
+                crate::json::binding_code(s.binding_constraint).to_owned(),
             ])
         });
     }
@@ -577,7 +577,7 @@ const SCENARIO_COLUMNS: [(&str, f64); 15] = [
 
 const SCENARIO_SHEET: &str = "Skenario anggaran";
 
-fn binding_words(binding: &str) -> &str {
+fn binding_words(binding: &'static str) -> &'static str {
     match binding {
         "budget" => "anggaran",
         "teams" => "jumlah tim",
@@ -791,7 +791,11 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
         } else {
             sheet.write_number_with_format(row, 13, s.days_saved_per_extra_10_juta, &decimals)?;
         }
-        sheet.write_string(row, 14, binding_words(&s.binding_constraint))?;
+        sheet.write_string(
+            row,
+            14,
+            binding_words(crate::json::binding_code(s.binding_constraint)),
+        )?;
     }
     sheet.set_freeze_panes(1, 0)?;
 
@@ -1237,7 +1241,7 @@ pub(crate) mod tests {
                 coverage_at_end: 0.25 + 0.05 * i as f64,
                 days_saved_per_extra_10_juta: if i > 0 { 3.33 } else { 0.0 },
                 lower_bound_working_days: 190 - 50 * i as i32,
-                binding_constraint: "budget".into(),
+                binding_constraint: jemput_proto::optimizer::BindingConstraint::Budget.into(),
                 cost: Some(jemput_proto::optimizer::CostBreakdown {
                     per_diem_rupiah: (budget - 1_000_000) * 3 / 10,
                     lodging_rupiah: 0,

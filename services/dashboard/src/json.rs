@@ -211,7 +211,7 @@ fn summary(s: &PlanSummary) -> Value {
         "ikd_activated_at_start": s.ikd_activated_at_start,
         "target_count": s.target_count,
         "gap_at_start": s.gap_at_start,
-        "binding_constraint": s.binding_constraint,
+        "binding_constraint": binding_code(s.binding_constraint),
         "message": s.message,
         "method": match jemput_proto::optimizer::PlanMethod::try_from(s.method) {
             Ok(jemput_proto::optimizer::PlanMethod::Allocation) => "allocation",
@@ -266,7 +266,7 @@ fn unvisited(u: &UnvisitedVillage) -> Value {
         "region": u.region,
         "display_name": u.display_name,
         "reason": u.reason,
-        "reason_code": u.reason_code,
+        "reason_code": reason_code(u.reason_code),
         "first_visit_activations": u.first_visit_activations,
         "first_visit_cost_rupiah": u.first_visit_cost_rupiah,
         "round_trip_minutes": u.round_trip_minutes,
@@ -379,7 +379,7 @@ impl From<&BudgetScenario> for Scenario {
             coverage_at_end: s.coverage_at_end,
             days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
             lower_bound_working_days: s.lower_bound_working_days,
-            binding_constraint: s.binding_constraint.clone(),
+            binding_constraint: binding_code(s.binding_constraint).to_owned(),
             cost: s.cost.as_ref().map(|c| ScenarioCost {
                 per_diem_rupiah: c.per_diem_rupiah,
                 lodging_rupiah: c.lodging_rupiah,
@@ -403,7 +403,7 @@ impl From<Scenario> for BudgetScenario {
             coverage_at_end: s.coverage_at_end,
             days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
             lower_bound_working_days: s.lower_bound_working_days,
-            binding_constraint: s.binding_constraint,
+            binding_constraint: binding_from_code(&s.binding_constraint).into(),
             cost: s.cost.map(|c| CostBreakdown {
                 per_diem_rupiah: c.per_diem_rupiah,
                 lodging_rupiah: c.lodging_rupiah,
@@ -469,6 +469,45 @@ pub fn minimum_budget(r: &FindMinimumBudgetResponse) -> Value {
         "minimum_budget_lower_bound_rupiah": r.minimum_budget_lower_bound_rupiah,
         "plan": r.plan.as_ref().map(plan),
     })
+}
+
+/// What limits a plan, as the pages and files word it: `budget`, `teams`,
+/// `villages` or `none` (`unspecified` from an optimizer that did not say).
+pub fn binding_code(value: i32) -> &'static str {
+    use jemput_proto::optimizer::BindingConstraint as B;
+    match B::try_from(value) {
+        Ok(B::Budget) => "budget",
+        Ok(B::Teams) => "teams",
+        Ok(B::Villages) => "villages",
+        Ok(B::None) => "none",
+        Ok(B::Unspecified) | Err(_) => "unspecified",
+    }
+}
+
+/// The inverse of [`binding_code`], for scenarios a page sends back to be
+/// exported.
+fn binding_from_code(code: &str) -> jemput_proto::optimizer::BindingConstraint {
+    use jemput_proto::optimizer::BindingConstraint as B;
+    match code {
+        "budget" => B::Budget,
+        "teams" => B::Teams,
+        "villages" => B::Villages,
+        "none" => B::None,
+        _ => B::Unspecified,
+    }
+}
+
+/// Why a village is left out, as the pages word it: `no_pool`,
+/// `not_needed`, `budget` or `teams`.
+pub fn reason_code(value: i32) -> &'static str {
+    use jemput_proto::optimizer::UnvisitedReason as R;
+    match R::try_from(value) {
+        Ok(R::NoPool) => "no_pool",
+        Ok(R::NotNeeded) => "not_needed",
+        Ok(R::Budget) => "budget",
+        Ok(R::Teams) => "teams",
+        Ok(R::Unspecified) | Err(_) => "unspecified",
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ mod backends;
 pub mod export;
 pub mod format;
 mod json;
+/// The words the pages and files use for the optimizer's closed sets.
+pub use json::{binding_code, reason_code};
 pub mod progress;
 mod web;
 

@@ -15,7 +15,7 @@ use crate::calendar::{next_working_day, parse_date};
 use crate::district::District;
 use crate::itinerary::{Cost, Place};
 use crate::params::{FieldViolation, GivenMatrix, Parameters};
-use crate::solve::{Method, Plan, Scenario};
+use crate::solve::{Binding, Method, Plan, Scenario, UnvisitedReason};
 
 /// How far past a plan's start the shipped holidays are applied: longer
 /// than any plan (the horizon is at most 2000 working days).
@@ -525,7 +525,7 @@ pub fn plan_to_proto(
             ikd_activated_at_start: s.ikd_activated_at_start,
             target_count: s.target_count,
             gap_at_start: s.gap_at_start,
-            binding_constraint: s.binding.as_str().to_string(),
+            binding_constraint: binding_to_proto(s.binding).into(),
             message: s.message.clone(),
             solver: s.solver.clone(),
             solve_seconds: s.solve_seconds,
@@ -545,7 +545,13 @@ pub fn plan_to_proto(
                 region: district.villages[u.village].name.clone(),
                 display_name: district.villages[u.village].display_name.clone(),
                 reason: u.reason.clone(),
-                reason_code: u.reason_code.clone(),
+                reason_code: match u.reason_code {
+                    UnvisitedReason::NoPool => pb::UnvisitedReason::NoPool,
+                    UnvisitedReason::NotNeeded => pb::UnvisitedReason::NotNeeded,
+                    UnvisitedReason::Budget => pb::UnvisitedReason::Budget,
+                    UnvisitedReason::Teams => pb::UnvisitedReason::Teams,
+                }
+                .into(),
                 first_visit_activations: u.first_visit_activations,
                 first_visit_cost_rupiah: u.first_visit_cost_rupiah,
                 round_trip_minutes: u.round_trip_minutes,
@@ -613,7 +619,7 @@ pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
         coverage_at_end: summary.coverage_at_end,
         days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
         lower_bound_working_days: summary.lower_bound_working_days.map_or(0, |b| b as i32),
-        binding_constraint: summary.binding.as_str().to_string(),
+        binding_constraint: binding_to_proto(summary.binding).into(),
         cost: Some(cost_to_proto(&summary.cost)),
     }
 }
@@ -751,6 +757,16 @@ fn violations_text(v: Vec<FieldViolation>) -> Vec<String> {
 
 /// The request conversion against arbitrary parameters: it never panics,
 /// and every rejection names fields of the request with short descriptions.
+/// The closed set of what limits a plan, on the wire.
+fn binding_to_proto(binding: Binding) -> pb::BindingConstraint {
+    match binding {
+        Binding::Budget => pb::BindingConstraint::Budget,
+        Binding::Teams => pb::BindingConstraint::Teams,
+        Binding::Villages => pb::BindingConstraint::Villages,
+        Binding::None => pb::BindingConstraint::None,
+    }
+}
+
 #[cfg(test)]
 mod fuzz {
     use proptest::prelude::*;

@@ -134,16 +134,6 @@ pub enum Binding {
     None,
 }
 
-impl Binding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Binding::Budget => "budget",
-            Binding::Teams => "teams",
-            Binding::Villages => "villages",
-            Binding::None => "none",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -173,12 +163,24 @@ pub struct Summary {
     pub method: Method,
 }
 
+/// Why a village is left out of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UnvisitedReason {
+    /// No reachable residents left.
+    NoPool,
+    /// The target is reached without it.
+    NotNeeded,
+    /// The money runs out first.
+    Budget,
+    /// The teams are booked with villages that give more.
+    Teams,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unvisited {
     pub village: usize,
     pub reason: String,
-    /// `no_pool`, `not_needed`, `budget` or `teams`.
-    pub reason_code: String,
+    pub reason_code: UnvisitedReason,
     pub first_visit_activations: i64,
     pub first_visit_cost_rupiah: i64,
     pub round_trip_minutes: f64,
@@ -1231,7 +1233,7 @@ fn explain_unvisited(
             + params.outreach_per_visit_rupiah;
         let (code, reason) = if pool == 0 {
             (
-                "no_pool",
+                UnvisitedReason::NoPool,
                 format!(
                     "no reachable residents left: {} of {} recorded already have IKD, at or above the reachable share",
                     village.ikd_activated, village.ktp_el_recorded
@@ -1250,18 +1252,18 @@ fn explain_unvisited(
             };
             match (target_date, binding) {
                 (Some(date), _) => (
-                    "not_needed",
+                    UnvisitedReason::NotNeeded,
                     format!(
                         "not needed: the target is reached on {} with villages that give more per day and per rupiah; {offer}",
                         day_month_year(date)
                     ),
                 ),
                 (None, Binding::Budget) => (
-                    "budget",
+                    UnvisitedReason::Budget,
                     format!("the budget runs out before this village; {offer}"),
                 ),
                 (None, _) => (
-                    "teams",
+                    UnvisitedReason::Teams,
                     format!("the teams are fully booked with villages that give more; {offer}"),
                 ),
             }
@@ -1269,7 +1271,7 @@ fn explain_unvisited(
         list.push(Unvisited {
             village: v,
             reason,
-            reason_code: code.to_string(),
+            reason_code: code,
             first_visit_activations: if pool == 0 { 0 } else { first.max(0) },
             first_visit_cost_rupiah: if pool == 0 { 0 } else { cost },
             round_trip_minutes: round_trip,

@@ -328,7 +328,8 @@ impl Headline {
             office_activations: summary.office_activations,
             coverage_at_end: summary.coverage_at_end,
             minimum_budget_for_target_rupiah: summary.minimum_budget_for_target_rupiah,
-            binding_constraint: summary.binding_constraint,
+            binding_constraint: jemput_dashboard::binding_code(summary.binding_constraint)
+                .to_owned(),
             message: summary.message,
             method_detail: summary.method_detail,
         }

@@ -106,7 +106,7 @@ pub async fn run(
                 cost_rupiah: s.cost_rupiah,
                 coverage_at_end: s.coverage_at_end,
                 days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
-                binding_constraint: s.binding_constraint,
+                binding_constraint: jemput_dashboard::binding_code(s.binding_constraint).to_owned(),
             })
             .collect(),
         files,
