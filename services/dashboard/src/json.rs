@@ -58,7 +58,7 @@ pub fn region(r: &Region) -> Value {
         "name": r.name,
         "display_name": r.display_name,
         "level": level(r.level),
-        "kind": r.kind,
+        "kind": kind_word(r.kind()),
         "parent": r.parent,
         "latitude": r.latitude,
         "longitude": r.longitude,
@@ -507,6 +507,20 @@ pub fn reason_code(value: i32) -> &'static str {
         Ok(R::Budget) => "budget",
         Ok(R::Teams) => "teams",
         Ok(R::Unspecified) | Err(_) => "unspecified",
+    }
+}
+
+/// A region's kind as Kemendagri words it (`desa`, `kelurahan`, ...).
+fn kind_word(kind: jemput_proto::registry::RegionKind) -> &'static str {
+    use jemput_proto::registry::RegionKind as K;
+    match kind {
+        K::Provinsi => "provinsi",
+        K::Kabupaten => "kabupaten",
+        K::Kota => "kota",
+        K::Kecamatan => "kecamatan",
+        K::Desa => "desa",
+        K::Kelurahan => "kelurahan",
+        K::Unspecified => "",
     }
 }
 

@@ -173,7 +173,7 @@ impl Registry {
             .map(|r| {
                 let (recorded, activated) = counts.get(&r.name).copied().unwrap_or((0, 0));
                 Village {
-                    kind: if r.kind == "kelurahan" {
+                    kind: if r.kind() == rpb::RegionKind::Kelurahan {
                         VillageKind::Kelurahan
                     } else {
                         VillageKind::Desa

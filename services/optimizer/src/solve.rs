@@ -134,7 +134,6 @@ pub enum Binding {
     None,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub reaches_target: bool,

@@ -804,6 +804,19 @@ impl From<&Gap> for pb::EnrollmentGap {
     }
 }
 
+/// A stored kind (Kemendagri's word) on the wire.
+fn kind_to_pb(kind: &str) -> pb::RegionKind {
+    match kind {
+        "provinsi" => pb::RegionKind::Provinsi,
+        "kabupaten" => pb::RegionKind::Kabupaten,
+        "kota" => pb::RegionKind::Kota,
+        "kecamatan" => pb::RegionKind::Kecamatan,
+        "desa" => pb::RegionKind::Desa,
+        "kelurahan" => pb::RegionKind::Kelurahan,
+        _ => pb::RegionKind::Unspecified,
+    }
+}
+
 impl From<RegionRecord> for pb::Region {
     fn from(region: RegionRecord) -> Self {
         let boundary_attribution = match &region.boundary_geojson {
@@ -814,7 +827,7 @@ impl From<RegionRecord> for pb::Region {
             name: region.code.name(),
             display_name: region.display_name,
             level: level_to_pb(region.code.level()).into(),
-            kind: region.kind,
+            kind: kind_to_pb(&region.kind).into(),
             parent: region.parent.map(|p| p.name()).unwrap_or_default(),
             latitude: region.latitude,
             longitude: region.longitude,

@@ -109,7 +109,7 @@ async fn adding_bengkulu_gives_its_ten_districts_and_keeps_rejang_lebong(mut h: 
     assert!(
         districts
             .iter()
-            .any(|d| d.name == "regions/17.71" && d.kind == "kota")
+            .any(|d| d.name == "regions/17.71" && d.kind() == pb::RegionKind::Kota)
     );
     assert_eq!(
         all_regions(&mut h, BENGKULU, pb::RegionLevel::Kecamatan)
@@ -119,11 +119,8 @@ async fn adding_bengkulu_gives_its_ten_districts_and_keeps_rejang_lebong(mut h: 
     );
     let villages = all_regions(&mut h, BENGKULU, pb::RegionLevel::Village).await;
     assert_eq!(villages.len(), 1513);
-    assert!(
-        villages
-            .iter()
-            .all(|v| v.latitude != 0.0 && matches!(v.kind.as_str(), "desa" | "kelurahan"))
-    );
+    assert!(villages.iter().all(|v| v.latitude != 0.0
+        && matches!(v.kind(), pb::RegionKind::Desa | pb::RegionKind::Kelurahan)));
     let lebong = all_regions(&mut h, LEBONG, pb::RegionLevel::Village).await;
     assert_eq!(lebong.len(), 104);
 

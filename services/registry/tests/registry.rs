@@ -188,7 +188,7 @@ async fn regions_list_in_pages(mut h: Harness) {
     assert!(
         kecamatan
             .iter()
-            .all(|k| k.kind == "kecamatan" && k.parent == DISTRICT)
+            .all(|k| k.kind() == pb::RegionKind::Kecamatan && k.parent == DISTRICT)
     );
 
     let curup_villages = h
@@ -202,7 +202,11 @@ async fn regions_list_in_pages(mut h: Harness) {
         .into_inner()
         .regions;
     assert_eq!(curup_villages.len(), 9);
-    assert!(curup_villages.iter().all(|v| v.kind == "kelurahan"));
+    assert!(
+        curup_villages
+            .iter()
+            .all(|v| v.kind() == pb::RegionKind::Kelurahan)
+    );
 
     let none = h
         .client
@@ -229,8 +233,8 @@ async fn full_view_carries_the_boundary(mut h: Harness) {
         .into_inner();
     assert_eq!(basic.display_name, "Bedeng SS");
     assert_eq!(
-        (basic.kind.as_str(), basic.parent.as_str()),
-        ("kelurahan", KOTA_PADANG)
+        (basic.kind(), basic.parent.as_str()),
+        (pb::RegionKind::Kelurahan, KOTA_PADANG)
     );
     assert!(basic.boundary_geojson.is_empty() && basic.boundary_attribution.is_empty());
 
@@ -258,8 +262,8 @@ async fn full_view_carries_the_boundary(mut h: Harness) {
         .expect("district")
         .into_inner();
     assert_eq!(
-        (district.display_name.as_str(), district.kind.as_str()),
-        ("Rejang Lebong", "kabupaten")
+        (district.display_name.as_str(), district.kind()),
+        ("Rejang Lebong", pb::RegionKind::Kabupaten)
     );
     assert_eq!(
         (district.latitude, district.longitude),
