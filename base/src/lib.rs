@@ -1,6 +1,8 @@
 //! The foundation every jemput crate stands on, free of gRPC and SQL: the
-//! district's calendar. One definition of "today" and of a date, so the
-//! registry, the optimizer, the dashboard and the command line never
-//! disagree about which day it is.
+//! district's calendar and how numbers, money and dates are written. One
+//! definition of "today", of a date and of each format, so the registry,
+//! the optimizer, the dashboard and the command line never disagree about
+//! which day it is or how a number reads.
 
 pub mod calendar;
+pub mod format;

@@ -678,10 +678,7 @@ async fn a_plan_reaches_its_target_date_and_team_days_add_up(db: TestDb) {
     );
 
     let text = report.to_human();
-    let reached = format!(
-        "reached on {}",
-        format_iso_date(&target_date, Language::Indonesian)
-    );
+    let reached = format!("reached on {}", format_iso_date(&target_date, Language::Id));
     assert!(text.contains(&reached), "{reached:?} missing from\n{text}");
     assert!(text.contains("Rp 250.000.000"), "{text}");
     assert!(text.contains("Tim 4: "), "{text}");

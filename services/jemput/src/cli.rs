@@ -212,17 +212,14 @@ pub enum LangArg {
 impl LangArg {
     pub fn language(self) -> Language {
         match self {
-            LangArg::Id => Language::Indonesian,
-            LangArg::En => Language::English,
+            LangArg::Id => Language::Id,
+            LangArg::En => Language::En,
         }
     }
 
     /// The same language, for the dashboard's exports.
     pub fn export_lang(self) -> jemput_dashboard::format::Lang {
-        match self {
-            LangArg::Id => jemput_dashboard::format::Lang::Id,
-            LangArg::En => jemput_dashboard::format::Lang::En,
-        }
+        self.language()
     }
 }
 

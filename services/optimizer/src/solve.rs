@@ -21,6 +21,7 @@ use crate::params::{FieldViolation, Parameters};
 use crate::schedule::{Policy, Schedule, Scheduler};
 use crate::travel::{BASE, Travel, point};
 use crate::validate::{Rules, validate};
+pub use jemput_base::format::rupiah;
 
 #[cfg(test)]
 mod tests {
@@ -77,14 +78,6 @@ mod tests {
         };
         validate(&rules, &itinerary)
             .unwrap_or_else(|errors| panic!("invalid after ending at the target: {errors:#?}"));
-    }
-
-    #[test]
-    fn rupiah_is_written_the_indonesian_way() {
-        assert_eq!(super::rupiah(250_000_000), "Rp 250.000.000");
-        assert_eq!(super::rupiah(1_144_768), "Rp 1.144.768");
-        assert_eq!(super::rupiah(999), "Rp 999");
-        assert_eq!(super::rupiah(0), "Rp 0");
     }
 }
 
@@ -1185,22 +1178,9 @@ fn finish(
     })
 }
 
-/// `Rp 1.234.567`, as money is written in the district.
-pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("Rp {}{grouped}", if amount < 0 { "-" } else { "" })
-}
-
-/// `14 Jan 2027`.
+/// `14 Jan 2027`, for the plan's messages (in English).
 fn day_month_year(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
+    jemput_base::format::date(date, jemput_base::format::Lang::En)
 }
 
 fn ratio(a: i64, b: i64) -> f64 {
