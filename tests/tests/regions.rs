@@ -287,7 +287,9 @@ async fn a_province_added_plans_a_district_once_it_has_counts(db: TestDb) {
         let summary = plan.summary.expect("a summary");
         assert_eq!(summary.reaches_target, share.reaches_target, "{share:?}");
         if share.reaches_target {
-            assert_eq!(summary.target_date, share.target_date, "{share:?}");
+            // Reaches the target by the day reported (a solve given all the
+            // time it wants may find a faster plan than the split had time for).
+            assert!(summary.target_date <= share.target_date, "{share:?}");
             assert!(share.target_date <= deadline);
             assert!(
                 share.minimum_budget_lower_bound_rupiah.unwrap_or(i64::MAX) <= share.budget_rupiah

@@ -102,29 +102,9 @@ impl Registry {
             longitude: seat.longitude,
         });
 
-        let mut regions = Vec::new();
-        let mut token = String::new();
-        loop {
-            let page = client
-                .list_regions(authorize(
-                    bearer,
-                    rpb::ListRegionsRequest {
-                        parent: region.to_string(),
-                        page_size: PAGE,
-                        page_token: token,
-                        level: rpb::RegionLevel::Village as i32,
-                        view: rpb::RegionView::Basic as i32,
-                    },
-                )?)
-                .await
-                .map_err(|s| registry_error(s, field, region))?
-                .into_inner();
-            regions.extend(page.regions);
-            if page.next_page_token.is_empty() {
-                break;
-            }
-            token = page.next_page_token;
-        }
+        let regions = self
+            .all_regions(region, rpb::RegionLevel::Village, field, bearer)
+            .await?;
         let kecamatan_names = client
             .list_regions(authorize(
                 bearer,
@@ -211,8 +191,24 @@ impl Registry {
         field: &str,
         bearer: &str,
     ) -> Result<Vec<(String, String)>, OptimizerError> {
+        Ok(self
+            .all_regions(parent, rpb::RegionLevel::District, field, bearer)
+            .await?
+            .into_iter()
+            .map(|r| (r.name, r.display_name))
+            .collect())
+    }
+
+    /// Every region at `level` under `parent`, page after page.
+    async fn all_regions(
+        &self,
+        parent: &str,
+        level: rpb::RegionLevel,
+        field: &str,
+        bearer: &str,
+    ) -> Result<Vec<rpb::Region>, OptimizerError> {
         let mut client = self.client.clone();
-        let mut districts = Vec::new();
+        let mut regions = Vec::new();
         let mut token = String::new();
         loop {
             let page = client
@@ -222,20 +218,19 @@ impl Registry {
                         parent: parent.to_string(),
                         page_size: PAGE,
                         page_token: token,
-                        level: rpb::RegionLevel::District as i32,
+                        level: level as i32,
                         view: rpb::RegionView::Basic as i32,
                     },
                 )?)
                 .await
                 .map_err(|s| registry_error(s, field, parent))?
                 .into_inner();
-            districts.extend(page.regions.into_iter().map(|r| (r.name, r.display_name)));
+            regions.extend(page.regions);
             if page.next_page_token.is_empty() {
-                break;
+                return Ok(regions);
             }
             token = page.next_page_token;
         }
-        Ok(districts)
     }
 
     /// What the mobile teams recorded for each village of `region` with

@@ -168,6 +168,20 @@ fn audit(caller: Caller, peer: Peer, action: PlanAction) -> PlanAudit {
     }
 }
 
+/// Plans must reach the target by `deadline`, which may not come before
+/// their start.
+fn set_deadline(params: &mut Parameters, deadline: chrono::NaiveDate) -> Result<(), Status> {
+    if deadline < params.start_date {
+        return Err(OptimizerError::invalid(
+            "deadline",
+            format!("{deadline} is before the start date {}", params.start_date),
+        )
+        .into());
+    }
+    params.deadline = Some(deadline);
+    Ok(())
+}
+
 /// A date the request names, not more than ten years ahead.
 fn near_date(text: &str, field: &str) -> Result<chrono::NaiveDate, OptimizerError> {
     let date = parse_date(text).ok_or_else(|| {
@@ -468,14 +482,7 @@ impl PlannerService for Planner {
         let deadline = near_date(&req.deadline, "deadline")?;
         let district = self.district(&req.region, &bearer).await?;
         let (mut params, district) = Self::parameters(req.parameters, district).await?;
-        if deadline < params.start_date {
-            return Err(OptimizerError::invalid(
-                "deadline",
-                format!("{deadline} is before the start date {}", params.start_date),
-            )
-            .into());
-        }
-        params.deadline = Some(deadline);
+        set_deadline(&mut params, deadline)?;
         let d = district.clone();
         let limit = params.time_limit_seconds;
         let found = self
@@ -647,14 +654,7 @@ impl PlannerService for Planner {
                 Ok(district) => {
                     let (mut params, district) =
                         Self::parameters(req.parameters.clone(), district).await?;
-                    if deadline < params.start_date {
-                        return Err(OptimizerError::invalid(
-                            "deadline",
-                            format!("{deadline} is before the start date {}", params.start_date),
-                        )
-                        .into());
-                    }
-                    params.deadline = Some(deadline);
+                    set_deadline(&mut params, deadline)?;
                     names.push((name, display_name));
                     districts.push((district, params));
                 }
@@ -675,9 +675,13 @@ impl PlannerService for Planner {
             )));
         }
         let total = req.total_budget_rupiah;
+        // Each district's curve is several solves: the split may take the
+        // per-solve limit once per district (at most five minutes, and
+        // never past the caller's deadline).
         let limit = districts
             .first()
-            .map_or(20.0, |(_, p)| p.time_limit_seconds);
+            .map_or(20.0, |(_, p)| p.time_limit_seconds * districts.len() as f64)
+            .min(300.0);
         let split = self
             .solve(arrival, limit, move |o| {
                 crate::allocate::allocate_budget(&districts, total, o)
