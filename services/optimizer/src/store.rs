@@ -6,7 +6,6 @@
 //! archived). Same SQL on both engines through sqlx's `Any` driver; only the
 //! migrations differ.
 
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -131,14 +130,7 @@ pub struct PlanStore {
 /// Default embedded database: `plans.db` beside the registry's file (see
 /// `jemput_registry::default_database_url` for the directory rules).
 pub fn default_database_url() -> Result<String, OptimizerError> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let dir = var("JEMPUT_DATA_DIR")
-        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("jemput")))
-        .or_else(|| var("HOME").map(|d| d.join(".local/share/jemput")))
+    let dir = jemput_base::data::dir()
         .ok_or_else(|| OptimizerError::Internal("no data directory: set JEMPUT_DATA_DIR".into()))?;
     std::fs::create_dir_all(&dir)?;
     Ok(format!("sqlite://{}", dir.join("plans.db").display()))

@@ -281,15 +281,7 @@ pub fn default_database_url() -> Result<String, RegistryError> {
 /// The data directory: `$JEMPUT_DATA_DIR`, else `$XDG_DATA_HOME/jemput`,
 /// else `$HOME/.local/share/jemput`. Not created here.
 pub fn data_dir() -> Result<PathBuf, RegistryError> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    var("JEMPUT_DATA_DIR")
-        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("jemput")))
-        .or_else(|| var("HOME").map(|d| d.join(".local/share/jemput")))
-        .ok_or(RegistryError::NoDataDirectory)
+    jemput_base::data::dir().ok_or(RegistryError::NoDataDirectory)
 }
 
 fn row_to_region(row: &AnyRow) -> Result<RegionRecord, RegistryError> {
