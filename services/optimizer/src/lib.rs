@@ -40,7 +40,6 @@ use jemput_proto::{
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::server::NamedService;
-use tonic::transport::Server;
 
 pub use crate::access::METHODS;
 pub use crate::error::OptimizerError;
@@ -79,44 +78,36 @@ pub async fn serve(
         METHODS,
         options.limits,
     );
-    let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter
-        .set_serving::<PlannerServiceServer<service::Planner>>()
-        .await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jemput_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .with_service_name(SERVICE_NAME)
-        .with_service_name("jemput.auth.v1.AuditService")
-        .with_service_name("grpc.health.v1.Health")
-        .with_service_name("grpc.reflection.v1.ServerReflection")
-        .build_v1()?;
+    let (health_reporter, standard) = jemput_auth::server::standard::<
+        PlannerServiceServer<service::Planner>,
+    >(&["jemput.auth.v1.AuditService"])
+    .await?;
     let audit = access::Audit::new(store.clone());
     let planner = service::Planner::new(registry, store);
     tracing::info!(address = ?listener.local_addr().ok(), tls = options.tls.is_some(), "optimizer serving");
-    let mut builder = Server::builder();
-    if let Some(files) = &options.tls {
-        builder = builder.tls_config(files.server_config()?)?;
-    }
-    builder
+    let tls = options
+        .tls
+        .as_ref()
+        .map(|f| f.server_config())
+        .transpose()?;
+    jemput_auth::server::builder(tls)?
         .layer(admission)
-        .add_service(health_service)
+        .add_routes(standard)
         .add_service(AuditServiceServer::new(audit))
-        .add_service(reflection)
         // Plans of a large district are a few MB.
         .add_service(
             PlannerServiceServer::new(planner)
                 .max_encoding_message_size(jemput_proto::MAX_MESSAGE_BYTES)
                 .max_decoding_message_size(jemput_proto::MAX_MESSAGE_BYTES),
         )
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-            shutdown.await;
-            tracing::info!("optimizer shutting down");
-            // Health checkers stop sending new solves while calls drain.
-            health_reporter
-                .set_not_serving::<PlannerServiceServer<service::Planner>>()
-                .await;
-        })
+        .serve_with_incoming_shutdown(
+            TcpListenerStream::new(listener),
+            jemput_auth::server::drain::<PlannerServiceServer<service::Planner>>(
+                shutdown,
+                health_reporter,
+                "optimizer",
+            ),
+        )
         .await?;
     Ok(())
 }

@@ -31,7 +31,7 @@ use jemput_proto::{
 };
 use tokio::{net::TcpListener, sync::watch};
 use tokio_stream::wrappers::TcpListenerStream;
-use tonic::{server::NamedService, transport::Server};
+use tonic::server::NamedService;
 
 pub use crate::{
     access::METHODS,
@@ -64,22 +64,13 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RegistryError> {
-    let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    // The reporter starts with "" SERVING; the registry is ready as soon as
-    // its store is open, which it is by now.
-    health_reporter
-        .set_serving::<RegistryServiceServer<service::Registry>>()
-        .await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jemput_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        // The descriptor set also holds the optimizer, which is served elsewhere.
-        .with_service_name(SERVICE_NAME)
-        .with_service_name("jemput.auth.v1.TokenService")
-        .with_service_name("jemput.auth.v1.AuditService")
-        .with_service_name("grpc.health.v1.Health")
-        .with_service_name("grpc.reflection.v1.ServerReflection")
-        .build_v1()?;
+    // The registry is ready as soon as its store is open, which it is by now.
+    let (health_reporter, standard) =
+        jemput_auth::server::standard::<RegistryServiceServer<service::Registry>>(&[
+            "jemput.auth.v1.TokenService",
+            "jemput.auth.v1.AuditService",
+        ])
+        .await?;
     // Watch streams never end on their own; this tells them to, so that
     // draining can finish.
     let (stopping, stopping_rx) = watch::channel(false);
@@ -91,24 +82,24 @@ pub async fn serve(
     let access = Arc::new(access::Access::new(store.clone()));
     let registry = service::Registry::new(store, stopping_rx);
     tracing::info!(address = ?listener.local_addr().ok(), tls = options.tls.is_some(), "registry serving");
-    let mut builder = Server::builder();
-    if let Some(files) = &options.tls {
-        builder = builder.tls_config(files.server_config()?)?;
-    }
-    builder
+    let tls = options
+        .tls
+        .as_ref()
+        .map(|f| f.server_config())
+        .transpose()?;
+    jemput_auth::server::builder(tls)?
         .layer(admission)
-        .add_service(health_service)
-        .add_service(reflection)
+        .add_routes(standard)
         .add_service(RegistryServiceServer::new(registry))
         .add_service(TokenServiceServer::from_arc(Arc::clone(&access)))
         .add_service(AuditServiceServer::from_arc(access))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-            shutdown.await;
-            tracing::info!("registry shutting down");
-            // Health checkers stop sending new work while calls drain.
-            health_reporter
-                .set_not_serving::<RegistryServiceServer<service::Registry>>()
-                .await;
+            jemput_auth::server::drain::<RegistryServiceServer<service::Registry>>(
+                shutdown,
+                health_reporter,
+                "registry",
+            )
+            .await;
             let _ = stopping.send(true);
         })
         .await?;
