@@ -849,6 +849,11 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
     assert_eq!(text.lines().count(), 2 + 1 + 3 + 4, "{text}");
     let csv = std::fs::read_to_string(dir.path().join("scenarios.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
+    // --lang id (the default): Indonesian headers.
+    assert!(
+        csv.starts_with("jumlah_tim,anggaran_rupiah,mencapai_target,"),
+        "{csv}"
+    );
     let xlsx = std::fs::read(dir.path().join("scenarios.xlsx")).unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX file is a zip archive");
     planner.stop().await;

@@ -4,7 +4,7 @@
 // deadline. #/scenarios?budgets=100000000,250000000&teams=4&run=1 runs at once.
 
 import { api, download } from "./api.js";
-import { t, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
+import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
 import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
 
@@ -71,7 +71,7 @@ function tableSection(scenarios) {
       class: "secondary",
       onclick: (event) => {
         const button = event.currentTarget;
-        download(`/api/scenarios/export.${kind}`, kind === "xlsx" ? { scenarios, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
+        download(`/api/scenarios/export.${kind}?lang=${lang()}`, kind === "xlsx" ? { scenarios, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
       },
     }, kind.toUpperCase());
   return h(

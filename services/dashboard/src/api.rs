@@ -869,12 +869,15 @@ async fn district_label(state: &AppState, region: &str) -> String {
 }
 
 /// The page posts back the table it shows, so exporting never solves again.
-async fn scenarios_csv(bytes: Bytes) -> ApiResult<Response> {
+async fn scenarios_csv(Query(query): Query<ExportQuery>, bytes: Bytes) -> ApiResult<Response> {
     let scenarios = scenario_table(&bytes)?;
     Ok(download(
         "text/csv; charset=utf-8",
         "jemput-skenario-anggaran.csv".into(),
-        export::scenarios_csv(&scenarios),
+        export::scenarios_csv(
+            &scenarios,
+            Lang::from_code(query.lang.as_deref().unwrap_or("id")),
+        ),
     ))
 }
 

@@ -517,23 +517,46 @@ const SCENARIO_HEADER: [&str; 10] = [
     "binding_constraint",
 ];
 
-/// The budget scenario table, one row per (teams, budget).
-pub fn scenarios_csv(scenarios: &[BudgetScenario]) -> String {
+const SCENARIO_HEADER_ID: [&str; 10] = [
+    "jumlah_tim",
+    "anggaran_rupiah",
+    "mencapai_target",
+    "hari_kerja",
+    "batas_bawah_hari_kerja",
+    "tanggal_target",
+    "biaya_rupiah",
+    "cakupan_akhir",
+    "hari_dihemat_per_tambahan_10_juta",
+    "pembatas",
+];
+
+/// The budget scenario table, one row per (teams, budget), with headers
+/// and words in `lang` and plain numbers (a spreadsheet reads them).
+pub fn scenarios_csv(scenarios: &[BudgetScenario], lang: Lang) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut written = writer.write_record(SCENARIO_HEADER);
+    let (header, yes, no) = match lang {
+        Lang::En => (SCENARIO_HEADER, "true", "false"),
+        Lang::Id => (SCENARIO_HEADER_ID, "ya", "tidak"),
+    };
+    let mut written = writer.write_record(header);
     for s in scenarios {
+        let binding = crate::json::binding_code(s.binding_constraint);
         written = written.and_then(|()| {
             writer.write_record([
                 s.teams.to_string(),
                 s.budget_rupiah.to_string(),
-                s.reaches_target.to_string(),
+                if s.reaches_target { yes } else { no }.to_owned(),
                 s.working_days.to_string(),
                 s.lower_bound_working_days.to_string(),
                 s.target_date.clone(),
                 s.cost_rupiah.to_string(),
                 format!("{:.4}", s.coverage_at_end),
                 format!("{:.3}", s.days_saved_per_extra_10_juta),
-                crate::json::binding_code(s.binding_constraint).to_owned(),
+                match lang {
+                    Lang::En => binding,
+                    Lang::Id => binding_words(binding),
+                }
+                .to_owned(),
             ])
         });
     }
@@ -1255,13 +1278,28 @@ pub(crate) mod tests {
 
     #[test]
     fn scenarios_csv_has_a_row_per_scenario() {
-        let text = scenarios_csv(&sample_scenarios());
+        let text = scenarios_csv(&sample_scenarios(), Lang::En);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap().len(), SCENARIO_HEADER.len());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(&rows[1][1], "250000000");
         assert_eq!(&rows[1][3], "150");
+        assert_eq!(&rows[1][9], "budget");
+    }
+
+    #[test]
+    fn scenarios_csv_in_indonesian_has_indonesian_headers_and_words() {
+        let text = scenarios_csv(&sample_scenarios(), Lang::Id);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(&headers[0], "jumlah_tim");
+        assert_eq!(&headers[1], "anggaran_rupiah");
+        assert_eq!(&headers[9], "pembatas");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(&rows[1][1], "250000000");
+        assert!(matches!(&rows[1][2], "ya" | "tidak"));
+        assert_eq!(&rows[1][9], "anggaran");
     }
 
     #[test]

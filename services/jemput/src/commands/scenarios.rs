@@ -74,7 +74,10 @@ pub async fn run(
     let mut files = Vec::new();
     if let Some(dir) = &args.out {
         let csv = dir.join("scenarios.csv");
-        write(&csv, export::scenarios_csv(&scenarios).as_bytes())?;
+        write(
+            &csv,
+            export::scenarios_csv(&scenarios, args.scope.lang.export_lang()).as_bytes(),
+        )?;
         files.push(csv);
         let xlsx = dir.join("scenarios.xlsx");
         let district = args.scope.region.trim_start_matches("regions/");
