@@ -216,7 +216,9 @@ function headline(plan) {
             ? h("p", {}, t("plan.gapNone"))
             : null,
         s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
-        s.message ? h("p", { class: "muted" }, s.message) : null,
+        // The optimizer's own sentence is English; in Indonesian the facts
+        // above say the same.
+        s.message && lang() === "en" ? h("p", { class: "muted" }, s.message) : null,
         h("p", { class: "muted small" }, t("plan.solver", { s: s.solver || "?", t: fmtDec(s.solve_seconds || 0, 1) }), " · ", t("plan.saved", { name: plan.name }), plan.replanned_from ? [" · ", t("plan.replannedFrom", { name: plan.replanned_from, d: fmtDate(plan.as_of_date) })] : null)
       )
     )

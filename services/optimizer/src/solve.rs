@@ -1118,20 +1118,20 @@ fn finish(
     let cost = derived.cost;
     let message = match target_date {
         Some(date) => format!(
-            "Target {} ({:.0}%) reached on {}, working day {} (lower bound {}); cost {}.",
-            problem.target_count,
-            params.target_fraction * 100.0,
+            "Target {} ({}) reached on {}, working day {} (lower bound {}); cost {}.",
+            jemput_base::format::count(problem.target_count),
+            jemput_base::format::target(params.target_fraction),
             day_month_year(date),
             working_days,
             lower_bound.map_or("none".to_string(), |b| b.to_string()),
             rupiah(cost.total())
         ),
         None => format!(
-            "Target {} ({:.0}%) not reached by {}: {:.2}% coverage at the end{}.",
-            problem.target_count,
-            params.target_fraction * 100.0,
+            "Target {} ({}) not reached by {}: {} coverage at the end{}.",
+            jemput_base::format::count(problem.target_count),
+            jemput_base::format::target(params.target_fraction),
             day_month_year(problem.dates.last().copied().unwrap_or(params.start_date)),
-            coverage_at_end * 100.0,
+            jemput_base::format::percent(coverage_at_end, 2),
             match minimum_budget {
                 Some(b) => format!("; a budget of {} would reach it", rupiah(b)),
                 None if params.deadline.is_some() => {
