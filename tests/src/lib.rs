@@ -124,8 +124,7 @@ pub struct RunningOptimizer {
     url: String,
     /// The admin token of the registry it reads.
     pub admin: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    handle: jemput_optimizer::testing::ShutdownHandle,
     _plans: TestDb,
 }
 
@@ -135,30 +134,12 @@ impl RunningOptimizer {
         let store = jemput_optimizer::PlanStore::open(plans.url())
             .await
             .expect("open the plan store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a free port");
-        let url = format!("http://{}", listener.local_addr().expect("bound"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let registry_url = registry.url();
-        let task = tokio::spawn(async move {
-            jemput_optimizer::serve(
-                listener,
-                &registry_url,
-                store,
-                jemput_optimizer::ServeOptions::default(),
-                async {
-                    let _ = stopped.await;
-                },
-            )
-            .await
-            .expect("the optimizer serves");
-        });
+        let (address, handle) =
+            jemput_optimizer::testing::start_optimizer(&registry.url(), store).await;
         RunningOptimizer {
-            url,
+            url: format!("http://{address}"),
             admin: registry.admin.clone(),
-            stop: Some(stop),
-            task,
+            handle,
             _plans: plans,
         }
     }
@@ -186,11 +167,11 @@ impl RunningOptimizer {
     }
 
     /// Drains the server, then removes its database.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        (&mut self.task).await.expect("the optimizer stops cleanly");
+    pub async fn stop(self) {
+        self.handle
+            .shutdown()
+            .await
+            .expect("the optimizer stops cleanly");
     }
 }
 

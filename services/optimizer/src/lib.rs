@@ -22,6 +22,8 @@ pub mod validate;
 
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 mod access;
 pub mod convert;
