@@ -231,6 +231,40 @@ pub fn parameters(
 ) -> Result<Parameters, Vec<FieldViolation>> {
     let default_given = pb::PlanParameters::default();
     let g = given.unwrap_or(&default_given);
+    // Every field named: a field added to the proto does not compile until
+    // this conversion decides what it means.
+    let pb::PlanParameters {
+        budget_rupiah,
+        teams,
+        target_fraction,
+        start_date,
+        deadline,
+        officers_per_team,
+        workday_minutes,
+        holidays,
+        minutes_per_activation,
+        road_factor,
+        speed_kmh,
+        reachable_share_kelurahan,
+        reachable_share_desa,
+        visit_yields,
+        min_days_between_visits,
+        office_activations_per_day,
+        per_diem_day_trip_rupiah,
+        per_diem_overnight_rupiah,
+        lodging_per_night_rupiah,
+        vehicle_per_day_rupiah,
+        fuel_per_km_rupiah,
+        outreach_per_visit_rupiah,
+        time_limit_seconds,
+        travel_matrix,
+        base_latitude,
+        base_longitude,
+        allow_overnight,
+        horizon_working_days,
+        yield_factors,
+        workdays,
+    } = g;
     let mut violations = Vec::new();
     // Each day once, in one pass: a repeat is named here, so the
     // parameters' own checks see no repeats.
@@ -255,8 +289,8 @@ pub fn parameters(
         }
         days
     };
-    let added = listed("holidays", &g.holidays, &mut violations);
-    let worked = listed("workdays", &g.workdays, &mut violations);
+    let added = listed("holidays", holidays, &mut violations);
+    let worked = listed("workdays", workdays, &mut violations);
     // The shipped national holidays and cuti bersama, with the request's own
     // days off added and its working days taken out.
     let days_off = |from: NaiveDate| -> Vec<NaiveDate> {
@@ -271,77 +305,71 @@ pub fn parameters(
         }
         days.into_iter().collect()
     };
-    let start_date = date_field(&g.start_date, "parameters.start_date", &mut violations)
+    let start_date = date_field(start_date, "parameters.start_date", &mut violations)
         .unwrap_or_else(|| next_working_day(today, &days_off(today)));
     let holidays = days_off(start_date);
-    let deadline = date_field(&g.deadline, "parameters.deadline", &mut violations);
+    let deadline = date_field(deadline, "parameters.deadline", &mut violations);
     let mut p = Parameters::defaults(
         start_date,
         (district.latitude, district.longitude),
         district.target_fraction,
     );
-    p.budget_rupiah = g.budget_rupiah;
+    p.budget_rupiah = *budget_rupiah;
     p.deadline = deadline;
     p.holidays = holidays;
-    if let Some(teams) = g.teams {
+    if let Some(teams) = *teams {
         p.teams = u32::try_from(teams).unwrap_or(0);
     }
-    if let Some(x) = g.target_fraction {
+    if let Some(x) = *target_fraction {
         p.target_fraction = x;
     }
-    if let Some(x) = g.officers_per_team {
+    if let Some(x) = *officers_per_team {
         p.officers_per_team = u32::try_from(x).unwrap_or(0);
     }
-    if let Some(x) = g.workday_minutes {
+    if let Some(x) = *workday_minutes {
         p.workday_minutes = u32::try_from(x).unwrap_or(0);
     }
-    if let Some(x) = g.minutes_per_activation {
+    if let Some(x) = *minutes_per_activation {
         p.minutes_per_activation = x;
     }
-    if let Some(x) = g.road_factor {
+    if let Some(x) = *road_factor {
         p.road_factor = x;
     }
-    if let Some(x) = g.speed_kmh {
+    if let Some(x) = *speed_kmh {
         p.speed_kmh = x;
     }
-    if let Some(x) = g.reachable_share_kelurahan {
+    if let Some(x) = *reachable_share_kelurahan {
         p.reachable_share_kelurahan = x;
     }
-    if let Some(x) = g.reachable_share_desa {
+    if let Some(x) = *reachable_share_desa {
         p.reachable_share_desa = x;
     }
-    if !g.visit_yields.is_empty() {
-        p.visit_yields = g.visit_yields.clone();
+    if !visit_yields.is_empty() {
+        p.visit_yields = visit_yields.clone();
     }
-    if let Some(x) = g.min_days_between_visits {
+    if let Some(x) = *min_days_between_visits {
         p.min_days_between_visits = u32::try_from(x).unwrap_or(u32::MAX);
     }
-    if let Some(x) = g.office_activations_per_day {
+    if let Some(x) = *office_activations_per_day {
         p.office_activations_per_day = u32::try_from(x).unwrap_or(u32::MAX);
     }
     let money = [
-        (g.per_diem_day_trip_rupiah, &mut p.per_diem_day_trip_rupiah),
-        (
-            g.per_diem_overnight_rupiah,
-            &mut p.per_diem_overnight_rupiah,
-        ),
-        (g.lodging_per_night_rupiah, &mut p.lodging_per_night_rupiah),
-        (g.vehicle_per_day_rupiah, &mut p.vehicle_per_day_rupiah),
-        (g.fuel_per_km_rupiah, &mut p.fuel_per_km_rupiah),
-        (
-            g.outreach_per_visit_rupiah,
-            &mut p.outreach_per_visit_rupiah,
-        ),
+        (*per_diem_day_trip_rupiah, &mut p.per_diem_day_trip_rupiah),
+        (*per_diem_overnight_rupiah, &mut p.per_diem_overnight_rupiah),
+        (*lodging_per_night_rupiah, &mut p.lodging_per_night_rupiah),
+        (*vehicle_per_day_rupiah, &mut p.vehicle_per_day_rupiah),
+        (*fuel_per_km_rupiah, &mut p.fuel_per_km_rupiah),
+        (*outreach_per_visit_rupiah, &mut p.outreach_per_visit_rupiah),
     ];
     for (given, slot) in money {
         if let Some(x) = given {
             *slot = x;
         }
     }
-    if let Some(x) = g.time_limit_seconds {
+    if let Some(x) = *time_limit_seconds {
         p.time_limit_seconds = x;
     }
-    if let Some(m) = &g.travel_matrix
+    if let Some(m) = travel_matrix
         && !m.points.is_empty()
     {
         p.travel_matrix = Some(GivenMatrix {
@@ -350,19 +378,19 @@ pub fn parameters(
             minutes: m.minutes.clone(),
         });
     }
-    if let Some(x) = g.base_latitude {
+    if let Some(x) = *base_latitude {
         p.base_latitude = x;
     }
-    if let Some(x) = g.base_longitude {
+    if let Some(x) = *base_longitude {
         p.base_longitude = x;
     }
-    if let Some(x) = g.allow_overnight {
+    if let Some(x) = *allow_overnight {
         p.allow_overnight = x;
     }
-    if let Some(x) = g.horizon_working_days {
+    if let Some(x) = *horizon_working_days {
         p.horizon_working_days = u32::try_from(x).unwrap_or(0);
     }
-    for (kecamatan, &factor) in &g.yield_factors {
+    for (kecamatan, &factor) in yield_factors {
         let known = district.villages.iter().any(|v| &v.kecamatan == kecamatan);
         if !known {
             violations.push(FieldViolation::new(
