@@ -11,8 +11,7 @@ use std::time::Duration;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
 use serde_json::{Value, json};
-use support::{get, http, post, raw, start_stack};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{get, http, login, post, send, start_stack};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gaps_show_the_district_its_15_kecamatan_and_156_villages() {
@@ -83,7 +82,7 @@ async fn record(stack: &support::Stack, count: i64) {
 
 /// Reads Server-Sent Events until one `gap` event satisfies `done`.
 async fn next_gap(
-    stream: &mut tokio::net::TcpStream,
+    stream: &mut reqwest::Response,
     buffer: &mut String,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
@@ -96,42 +95,31 @@ async fn next_gap(
                     .lines()
                     .filter_map(|l| l.strip_prefix("data: "))
                     .collect();
-                // Chunk-size lines of the transfer encoding may sit between
-                // events; the JSON itself is on one line.
-                if let Some(json_start) = data.find('{') {
-                    let gap: Value = serde_json::from_str(&data[json_start..]).unwrap();
-                    if done(&gap) {
-                        return gap;
-                    }
+                let gap: Value = serde_json::from_str(&data).unwrap();
+                if done(&gap) {
+                    return gap;
                 }
             }
         }
-        let mut chunk = [0u8; 4096];
-        let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk))
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
             .await
             .expect("an event in time")
-            .unwrap();
-        assert!(read > 0, "the stream ended");
-        buffer.push_str(&String::from_utf8_lossy(&chunk[..read]));
+            .unwrap()
+            .expect("the stream goes on");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_activations_reach_the_page_as_server_sent_events() {
     let stack = start_stack().await;
-    let mut stream = tokio::net::TcpStream::connect(stack.dashboard)
+    let mut stream = support::request(reqwest::Method::GET, stack.dashboard, "/api/gaps/stream")
+        .header("cookie", &stack.session.cookie)
+        .header("accept", "text/event-stream")
+        .send()
         .await
         .unwrap();
-    stream
-        .write_all(
-            format!(
-                "GET /api/gaps/stream HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nAccept: text/event-stream\r\n\r\n",
-                stack.dashboard, stack.session.cookie
-            )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
+    assert_eq!(stream.status(), 200);
     let mut buffer = String::new();
     let first = next_gap(&mut stream, &mut buffer, |_| true).await;
     assert_eq!(first["ikd_activated"], 10_425);
@@ -367,9 +355,9 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
         },
     ));
     let anonymous = |path: &'static str| http(address, "GET", path, None, None);
-    let login = anonymous("/login").await;
-    assert_eq!(login.status, 200);
-    assert!(login.text().contains("name=\"token\""));
+    let login_page = anonymous("/login").await;
+    assert_eq!(login_page.status, 200);
+    assert!(login_page.text().contains("name=\"token\""));
     let script = anonymous("/assets/app.js").await;
     assert!(
         script
@@ -380,14 +368,7 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
     assert_eq!(anonymous("/assets/nope.js").await.status, 404);
     // Signing in asks the registry, which is down: the page says so.
     let token = format!("jpt_{}_{}", "0".repeat(16), "0".repeat(64));
-    let reply = raw(
-        address,
-        &format!(
-            "POST /login HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\ntoken={token}",
-            token.len() + 6
-        ),
-    )
-    .await;
+    let reply = send(login(address, &token)).await;
     assert_eq!(reply.status, 303);
     assert_eq!(reply.header("location"), Some("/login?error=unavailable"));
     stop.send(()).unwrap();

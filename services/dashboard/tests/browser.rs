@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
-use support::webdriver::Browser;
+use support::browser::Browser;
 
 const WAIT: Duration = Duration::from_secs(60);
 const DESKTOP: (u32, u32) = (1400, 1000);
@@ -28,28 +28,30 @@ const PHONE: (u32, u32) = (390, 844);
 /// Shoots the page as it is at desktop size (`{name}.png`) and on a phone
 /// (`{name}-phone.png`); says how, if at all, the page is wider than the
 /// phone, naming the elements that stick out.
-fn shoot_both(
+async fn shoot_both(
     browser: &Browser,
     saved: &mut Vec<std::path::PathBuf>,
     name: &str,
 ) -> Option<String> {
     let shots = support::screenshot_dir();
     let desktop = shots.join(format!("{name}.png"));
-    browser.screenshot_sized(&desktop, DESKTOP.0, DESKTOP.1);
-    browser.resize_viewport(PHONE.0, PHONE.1);
-    std::thread::sleep(Duration::from_millis(300));
+    browser
+        .screenshot_sized(&desktop, DESKTOP.0, DESKTOP.1)
+        .await;
+    browser.resize_viewport(PHONE.0, PHONE.1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let widths = browser.script(
         "const wide = [...document.querySelectorAll('body *')] \
            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.parentElement.closest('.scroll, nav, svg')) \
            .slice(0, 6) \
            .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : ''} ${Math.round(e.getBoundingClientRect().right)} px`); \
          return [document.documentElement.scrollWidth, window.innerWidth, wide];",
-    );
+    ).await;
     let (scroll_width, inner_width) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
     assert_eq!(inner_width, u64::from(PHONE.0), "{name}: a phone's width");
     let phone = shots.join(format!("{name}-phone.png"));
-    browser.screenshot_sized(&phone, PHONE.0, PHONE.1);
-    browser.resize_viewport(DESKTOP.0, DESKTOP.1);
+    browser.screenshot_sized(&phone, PHONE.0, PHONE.1).await;
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
     saved.extend([desktop, phone]);
     (scroll_width > inner_width).then(|| {
         format!(
@@ -59,50 +61,53 @@ fn shoot_both(
     })
 }
 
-#[test]
-fn the_dashboard_works_in_a_headless_browser() {
-    let Some(browser) = Browser::start() else {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_works_in_a_headless_browser() {
+    let Some(browser) = Browser::start().await else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let stack = runtime.block_on(support::start_stack());
+    let stack = support::start_stack().await;
     let mut saved = Vec::new();
     let mut too_wide = Vec::new();
-    let mut shoot = |name: &str| too_wide.extend(shoot_both(&browser, &mut saved, name));
-    browser.resize_viewport(DESKTOP.0, DESKTOP.1);
+    let mut shoot =
+        async |name: &str| too_wide.extend(shoot_both(&browser, &mut saved, name).await);
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
 
     // Without a session every page leads to sign-in; signing in with the
     // admin token opens the dashboard.
-    browser.goto(&stack.url("/#/gaps"));
-    browser.wait_for(
-        "the sign-in page",
-        "return location.pathname === '/login' && document.getElementById('token') !== null",
-        WAIT,
-    );
-    shoot("login");
+    browser.goto(&stack.url("/#/gaps")).await.unwrap();
+    browser
+        .wait_for(
+            "the sign-in page",
+            "return location.pathname === '/login' && document.getElementById('token') !== null",
+            WAIT,
+        )
+        .await;
+    shoot("login").await;
     browser.script(&format!(
         "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
         stack.admin
-    ));
-    browser.wait_for(
-        "the dashboard after signing in",
-        "return location.pathname === '/' && document.getElementById('page') !== null",
-        WAIT,
-    );
+    )).await;
+    browser
+        .wait_for(
+            "the dashboard after signing in",
+            "return location.pathname === '/' && document.getElementById('page') !== null",
+            WAIT,
+        )
+        .await;
 
     // Gaps: the district's numbers and the 15 kecamatan, then live updates.
-    browser.goto(&stack.url("/#/gaps"));
-    browser.wait_for(
-        "15 kecamatan rows",
-        "return document.querySelectorAll('#kecamatan-table tbody tr').length === 15",
-        WAIT,
-    );
+    browser.goto(&stack.url("/#/gaps")).await.unwrap();
+    browser
+        .wait_for(
+            "15 kecamatan rows",
+            "return document.querySelectorAll('#kecamatan-table tbody tr').length === 15",
+            WAIT,
+        )
+        .await;
     let stats = browser
         .script("return document.getElementById('district-stats').innerText")
+        .await
         .as_str()
         .unwrap()
         .to_owned();
@@ -112,39 +117,47 @@ fn the_dashboard_works_in_a_headless_browser() {
             "the district's {number} is shown: {stats}"
         );
     }
-    let villages =
-        browser.script("return document.querySelectorAll('.map-svg use.village').length");
+    let villages = browser
+        .script("return document.querySelectorAll('.map-svg use.village').length")
+        .await;
     assert_eq!(villages, 156, "every village is on the map");
-    let attribution = browser.script("return document.querySelector('.attribution').innerText");
+    let attribution = browser
+        .script("return document.querySelector('.attribution').innerText")
+        .await;
     assert!(
         attribution.as_str().unwrap().contains("Cahya DSN"),
         "the boundaries' attribution is visible: {attribution}"
     );
-    browser.wait_for(
-        "the live stream",
-        "return document.querySelector('#live-status.on')",
-        WAIT,
-    );
-    shoot("gaps");
+    browser
+        .wait_for(
+            "the live stream",
+            "return document.querySelector('#live-status.on')",
+            WAIT,
+        )
+        .await;
+    shoot("gaps").await;
 
     browser.script(
         "document.querySelector('#kecamatan-table tr[data-region=\"regions/17.02.09\"]').click()",
-    );
-    browser.wait_for(
-        "Curup's villages",
-        "return document.querySelectorAll('#village-table tbody tr').length > 0",
-        WAIT,
-    );
+    ).await;
+    browser
+        .wait_for(
+            "Curup's villages",
+            "return document.querySelectorAll('#village-table tbody tr').length > 0",
+            WAIT,
+        )
+        .await;
     assert!(
         browser
             .script("return location.hash")
+            .await
             .as_str()
             .unwrap()
             .ends_with("/gaps/17.02.09")
     );
-    shoot("gaps-kecamatan");
+    shoot("gaps-kecamatan").await;
 
-    runtime.block_on(async {
+    {
         let mut registry = RegistryServiceClient::with_interceptor(
             tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
                 .unwrap()
@@ -169,45 +182,57 @@ fn the_dashboard_works_in_a_headless_browser() {
             })
             .await
             .unwrap();
-    });
-    browser.wait_for(
-        "the page to show the new activations",
-        "return document.getElementById('district-stats').innerText.includes('10.925')",
-        WAIT,
-    );
+    }
+    browser
+        .wait_for(
+            "the page to show the new activations",
+            "return document.getElementById('district-stats').innerText.includes('10.925')",
+            WAIT,
+        )
+        .await;
 
     // Language switch: English words, Indonesian numbers.
-    browser.script("document.querySelector('.lang button[data-lang=en]').click()");
+    browser
+        .script("document.querySelector('.lang button[data-lang=en]').click()")
+        .await;
     browser.wait_for(
         "English words with Indonesian numbers",
         "const s = document.getElementById('district-stats'); return document.querySelector('h1').innerText === 'IKD activation gaps' && s && s.innerText.includes('KTP-EL RECORDED') && s.innerText.includes('202.820')",
         WAIT,
-    );
-    browser.script("document.querySelector('.lang button[data-lang=id]').click()");
+    ).await;
+    browser
+        .script("document.querySelector('.lang button[data-lang=id]').click()")
+        .await;
 
     // The plan form before anything is asked.
-    browser.goto(&stack.url("/#/plan"));
-    browser.wait_for(
-        "the plan form",
-        "return document.querySelector('#plan-form input[name=budget_rupiah]')",
-        WAIT,
-    );
-    shoot("plan-form");
+    browser.goto(&stack.url("/#/plan")).await.unwrap();
+    browser
+        .wait_for(
+            "the plan form",
+            "return document.querySelector('#plan-form input[name=budget_rupiah]')",
+            WAIT,
+        )
+        .await;
+    shoot("plan-form").await;
 
     // Plan: Rp 250 juta, 4 teams; the target date and four teams' routes.
     // Written as a budget officer writes it, read as Rp 250.000.000.
-    browser.goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"));
-    let target_date = browser.wait_for("the plan's target date", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600));
+    browser
+        .goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"))
+        .await
+        .unwrap();
+    let target_date = browser.wait_for("the plan's target date", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600)).await;
     let target_date = target_date.as_str().unwrap();
     assert!(
         target_date.split(' ').count() == 3,
         "a date like 31 Des 2026: {target_date}"
     );
-    let teams_on_map = browser.script("return new Set([...document.querySelectorAll('#routes path.route')].map(p => p.dataset.team)).size");
+    let teams_on_map = browser.script("return new Set([...document.querySelectorAll('#routes path.route')].map(p => p.dataset.team)).size").await;
     assert_eq!(teams_on_map, 4, "each team's routes are on the map");
     assert!(
         browser
             .script("return document.querySelectorAll('#calendar tbody tr').length")
+            .await
             .as_u64()
             .unwrap()
             > 0
@@ -215,29 +240,39 @@ fn the_dashboard_works_in_a_headless_browser() {
     assert!(
         browser
             .script("return document.querySelector('svg.projection .hline') !== null")
+            .await
             .as_bool()
             .unwrap(),
         "the projection has its target line"
     );
-    let headline = browser.script("return document.querySelector('.headline').innerText");
+    let headline = browser
+        .script("return document.querySelector('.headline').innerText")
+        .await;
     assert!(
         headline.as_str().unwrap().contains("Rp 250.000.000"),
         "the plan is for Rp 250.000.000: {headline}"
     );
-    shoot("plan");
+    shoot("plan").await;
 
     // The same link opened again gets the plan stored the first time.
-    browser.goto(&stack.url("/#/gaps"));
-    browser.goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"));
-    browser.wait_for("the plan again", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600));
-    browser.goto(&stack.url("/#/plans"));
-    browser.wait_for(
-        "the saved plans",
-        "return document.querySelectorAll('#plans-table tbody tr').length",
-        WAIT,
-    );
+    browser.goto(&stack.url("/#/gaps")).await.unwrap();
+    browser
+        .goto(&stack.url("/#/plan?budget=250%20juta&teams=4&run=1"))
+        .await
+        .unwrap();
+    browser.wait_for("the plan again", "const d = document.getElementById('target-date'); return d && d.innerText !== '—' && d.innerText", Duration::from_secs(600)).await;
+    browser.goto(&stack.url("/#/plans")).await.unwrap();
+    browser
+        .wait_for(
+            "the saved plans",
+            "return document.querySelectorAll('#plans-table tbody tr').length",
+            WAIT,
+        )
+        .await;
     assert_eq!(
-        browser.script("return document.querySelectorAll('#plans-table tbody tr').length"),
+        browser
+            .script("return document.querySelectorAll('#plans-table tbody tr').length")
+            .await,
         1,
         "opening a run=1 link twice stores one plan"
     );
@@ -256,104 +291,123 @@ fn the_dashboard_works_in_a_headless_browser() {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    browser.goto(&stack.url(&format!("/#/scenarios?budgets={list}&teams=4&run=1")));
-    browser.wait_for(
-        "the scenario table",
-        "return document.querySelectorAll('#scenario-table tbody tr').length",
-        Duration::from_secs(600),
-    );
-    let points =
-        browser.script("return document.querySelectorAll('svg.scenarios circle.point').length");
+    browser
+        .goto(&stack.url(&format!("/#/scenarios?budgets={list}&teams=4&run=1")))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "the scenario table",
+            "return document.querySelectorAll('#scenario-table tbody tr').length",
+            Duration::from_secs(600),
+        )
+        .await;
+    let points = browser
+        .script("return document.querySelectorAll('svg.scenarios circle.point').length")
+        .await;
     assert_eq!(points, budgets.len(), "one point per budget");
-    shoot("scenarios");
+    shoot("scenarios").await;
 
     // The least budget for a deadline, on the same page.
     browser.script(
         "const f = document.getElementById('minimum-form'); f.elements.deadline.value = '2027-12-31'; f.requestSubmit();",
-    );
-    browser.wait_for(
-        "the least budget",
-        "return document.getElementById('minimum-result')",
-        Duration::from_secs(600),
-    );
-    shoot("min-budget");
+    ).await;
+    browser
+        .wait_for(
+            "the least budget",
+            "return document.getElementById('minimum-result')",
+            Duration::from_secs(600),
+        )
+        .await;
+    shoot("min-budget").await;
 
     // Saved plans: the Rp 250 juta plan is named and approved, the least
     // budget's plan archived, and shown again when asked for.
-    browser.goto(&stack.url("/#/plans"));
-    browser.wait_for(
-        "two saved plans",
-        "return document.querySelectorAll('#plans-table tbody tr').length === 2",
-        WAIT,
-    );
+    browser.goto(&stack.url("/#/plans")).await.unwrap();
+    browser
+        .wait_for(
+            "two saved plans",
+            "return document.querySelectorAll('#plans-table tbody tr').length === 2",
+            WAIT,
+        )
+        .await;
     browser.script(
         "const row = [...document.querySelectorAll('#plans-table tbody tr')].find((r) => r.innerText.includes('Rp 250.000.000')); \
          row.querySelector('button.rename').click(); \
          const form = row.querySelector('.rename-form'); form.elements.display_name.value = 'Anggaran perubahan 2027'; form.requestSubmit();",
-    );
+    ).await;
     browser.wait_for(
         "the new name",
         "return [...document.querySelectorAll('#plans-table td.plan-name strong')].some((s) => s.innerText === 'Anggaran perubahan 2027')",
         WAIT,
-    );
+    ).await;
     browser.script(
         "[...document.querySelectorAll('#plans-table tbody tr')].find((r) => r.innerText.includes('Anggaran perubahan 2027')).querySelector('button[data-to=approved]').click()",
-    );
+    ).await;
     browser.wait_for(
         "the plan approved",
         "return [...document.querySelectorAll('#plans-table tbody tr[data-state=approved]')].some((r) => r.innerText.includes('Anggaran perubahan 2027') && r.innerText.includes('Disetujui'))",
         WAIT,
-    );
+    ).await;
     browser.script(
         "document.querySelector('#plans-table tbody tr[data-state=draft] button[data-to=archived]').click()",
-    );
-    browser.wait_for(
-        "the archived plan left out",
-        "return document.querySelectorAll('#plans-table tbody tr').length === 1",
-        WAIT,
-    );
-    browser.script("document.getElementById('show-archived').click()");
+    ).await;
+    browser
+        .wait_for(
+            "the archived plan left out",
+            "return document.querySelectorAll('#plans-table tbody tr').length === 1",
+            WAIT,
+        )
+        .await;
+    browser
+        .script("document.getElementById('show-archived').click()")
+        .await;
     browser.wait_for(
         "the archived plan shown when asked for",
         "return document.querySelectorAll('#plans-table tbody tr[data-state=archived]').length === 1 && document.querySelectorAll('#plans-table tbody tr').length === 2",
         WAIT,
-    );
-    shoot("plans");
-    browser.script("document.querySelector('#plans-table a[href^=\"#/plans/\"]').click()");
-    browser.wait_for(
-        "plan against actual",
-        "return document.getElementById('progress-stats')",
-        WAIT,
-    );
-    shoot("plan-progress");
+    ).await;
+    shoot("plans").await;
+    browser
+        .script("document.querySelector('#plans-table a[href^=\"#/plans/\"]').click()")
+        .await;
+    browser
+        .wait_for(
+            "plan against actual",
+            "return document.getElementById('progress-stats')",
+            WAIT,
+        )
+        .await;
+    shoot("plan-progress").await;
 
     // The audit trail shows the plans made above and the batch recorded.
-    browser.goto(&stack.url("/#/audit"));
+    browser.goto(&stack.url("/#/audit")).await.unwrap();
     browser.wait_for(
         "the audit trail",
         "return document.querySelectorAll('#audit-table tr[data-action=create_plan]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=record_activations]').length > 0 && document.querySelectorAll('#audit-table tr[data-action=update_plan]').length === 3",
         WAIT,
-    );
-    shoot("audit");
+    ).await;
+    shoot("audit").await;
 
     // The field page, as an admin opens it: a team and a plan to pick.
-    browser.goto(&stack.url("/#/field"));
+    browser.goto(&stack.url("/#/field")).await.unwrap();
     browser.wait_for(
         "the field page",
         "return document.getElementById('field-title') && document.getElementById('field-team')",
         WAIT,
-    );
-    shoot("field-admin");
+    ).await;
+    shoot("field-admin").await;
 
     assert!(
         too_wide.is_empty(),
         "pages wider than a phone:\n{}",
         too_wide.join("\n")
     );
-    let page_errors =
-        browser.script("return document.getElementById('console-errors').textContent");
+    let page_errors = browser
+        .script("return document.getElementById('console-errors').textContent")
+        .await;
     assert_eq!(page_errors, "", "errors the page caught");
-    let console = browser.severe_log();
+    let console = browser.severe_log().await;
     assert!(console.is_empty(), "console errors: {console:#?}");
     for path in &saved {
         println!("screenshot: {}", path.display());

@@ -26,7 +26,7 @@ use jemput_auth::BearerInterceptor;
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{GetEnrollmentGapRequest, SummarizeActivationsRequest};
 use serde_json::{Value, json};
-use support::webdriver::Browser;
+use support::browser::Browser;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -327,40 +327,33 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     assert_eq!(recorded["recorded_mobile"], 50, "what was recorded today");
 }
 
-#[test]
-fn the_field_page_records_offline_and_sends_once() {
-    let Some(browser) = Browser::start() else {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_field_page_records_offline_and_sends_once() {
+    let Some(browser) = Browser::start().await else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut relay = runtime.block_on(Relay::bind());
-    let stack = runtime.block_on(support::start_stack_answering(vec![
-        relay.address.to_string(),
-    ]));
-    runtime.block_on(async { relay.serve(stack.dashboard) });
+    let mut relay = Relay::bind().await;
+    let stack = support::start_stack_answering(vec![relay.address.to_string()]).await;
+    relay.serve(stack.dashboard);
     let url = |path: &str| format!("http://{}{path}", relay.address);
-    let mut registry = runtime.block_on(registry(&stack));
+    let mut registry = registry(&stack).await;
     let shots = support::screenshot_dir();
     let mut saved = Vec::new();
-    let mut shoot = |name: &str| {
+    let mut shoot = async |name: &str| {
         let path = shots.join(format!("{name}.png"));
-        browser.screenshot_sized(&path, PHONE.0, PHONE.1);
+        browser.screenshot_sized(&path, PHONE.0, PHONE.1).await;
         saved.push(path);
     };
 
     // A plan that starts today, stored as a planner would.
     let date = today();
-    let plan = runtime.block_on(support::post(
+    let plan = support::post(
         &stack,
         "/api/plans",
         &json!({ "parameters": {
             "budget_rupiah": 250_000_000, "teams": 4, "start_date": date, "time_limit_seconds": 20.0,
         }}),
-    ));
+    ).await;
     assert_eq!(plan.status, 200, "{}", plan.text());
     let plan = plan.json();
     let stops: Vec<Value> = plan["teams"]
@@ -372,10 +365,7 @@ fn the_field_page_records_offline_and_sends_once() {
         .and_then(|d| d["stops"].as_array().cloned())
         .unwrap_or_default();
     assert!(!stops.is_empty(), "team 1 works today ({date}): {plan}");
-    let day = runtime.block_on(support::get(
-        &stack,
-        &format!("/api/field?team=1&date={date}"),
-    ));
+    let day = support::get(&stack, &format!("/api/field?team=1&date={date}")).await;
     assert_eq!(day.status, 200, "{}", day.text());
     let day = day.json();
     assert_eq!(
@@ -396,43 +386,58 @@ fn the_field_page_records_offline_and_sends_once() {
     let recorded_sum: i64 = counts.iter().sum();
 
     // Sign in on the phone.
-    browser.resize_viewport(PHONE.0, PHONE.1);
-    browser.goto(&url("/#/field"));
-    browser.wait_for(
-        "the sign-in page",
-        "return location.pathname === '/login' && document.getElementById('token') !== null",
-        WAIT,
-    );
+    browser.resize_viewport(PHONE.0, PHONE.1).await;
+    browser.goto(&url("/#/field")).await.unwrap();
+    browser
+        .wait_for(
+            "the sign-in page",
+            "return location.pathname === '/login' && document.getElementById('token') !== null",
+            WAIT,
+        )
+        .await;
     browser.script(&format!(
         "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
         stack.admin
-    ));
-    browser.wait_for(
-        "the dashboard after signing in",
-        "return location.pathname === '/' && document.getElementById('page') !== null",
-        WAIT,
-    );
-    browser.goto(&url(&format!("/#/field?team=1&date={date}")));
-    browser.wait_for(
-        "team 1's stops",
-        &format!(
-            "return document.querySelectorAll('#stops li.stop').length === {}",
-            stops.len()
-        ),
-        WAIT,
-    );
-    let viewport = browser.script("return [window.innerWidth, window.innerHeight]");
+    )).await;
+    browser
+        .wait_for(
+            "the dashboard after signing in",
+            "return location.pathname === '/' && document.getElementById('page') !== null",
+            WAIT,
+        )
+        .await;
+    browser
+        .goto(&url(&format!("/#/field?team=1&date={date}")))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "team 1's stops",
+            &format!(
+                "return document.querySelectorAll('#stops li.stop').length === {}",
+                stops.len()
+            ),
+            WAIT,
+        )
+        .await;
+    let viewport = browser
+        .script("return [window.innerWidth, window.innerHeight]")
+        .await;
     assert_eq!(viewport, json!([PHONE.0, PHONE.1]), "a phone's viewport");
     let nav = browser.script(
         "return document.querySelector('#nav a[data-page=field]').getBoundingClientRect().right",
-    );
+    ).await;
     assert!(
         nav.as_f64().unwrap() <= f64::from(PHONE.0),
         "the field page's link is in view on a phone: {nav}"
     );
-    let title = browser.script("return document.getElementById('field-title').innerText");
+    let title = browser
+        .script("return document.getElementById('field-title').innerText")
+        .await;
     assert_eq!(title, "Tim 1 hari ini");
-    let first = browser.script("return document.querySelector('#stops li.stop').innerText");
+    let first = browser
+        .script("return document.querySelector('#stops li.stop').innerText")
+        .await;
     let first = first.as_str().unwrap();
     assert!(
         first.contains(stops[0]["display_name"].as_str().unwrap())
@@ -442,36 +447,40 @@ fn the_field_page_records_offline_and_sends_once() {
             )),
         "the first stop with its expected count: {first}"
     );
-    browser.wait_for(
-        "the day kept for offline use",
-        "return document.querySelector('#offline-ready[data-ready=\"1\"]')",
-        WAIT,
-    );
+    browser
+        .wait_for(
+            "the day kept for offline use",
+            "return document.querySelector('#offline-ready[data-ready=\"1\"]')",
+            WAIT,
+        )
+        .await;
     let no_sideways_scroll = "return document.documentElement.scrollWidth <= window.innerWidth";
     assert_eq!(
-        browser.script(no_sideways_scroll),
+        browser.script(no_sideways_scroll).await,
         true,
         "no horizontal scroll at 390 px"
     );
-    shoot("field");
+    shoot("field").await;
 
-    let before = runtime.block_on(totals(&mut registry, &date));
+    let before = totals(&mut registry, &date).await;
 
     // No signal, and nothing answers at the dashboard's address.
-    browser.set_offline(true);
-    runtime.block_on(relay.stop());
-    browser.wait_for(
-        "the page to see it is offline",
-        "return document.querySelector('#connection.off')",
-        WAIT,
-    );
-    let fill = |region: &str, count: i64| {
+    browser.set_offline(true).await;
+    relay.stop().await;
+    browser
+        .wait_for(
+            "the page to see it is offline",
+            "return document.querySelector('#connection.off')",
+            WAIT,
+        )
+        .await;
+    let fill = async |region: &str, count: i64| {
         browser.script(&format!(
             "const input = document.querySelector('#stops li[data-region=\"{region}\"] input.count'); input.value = '{count}'; input.dispatchEvent(new Event('input'));"
-        ));
+        )).await;
     };
     for (stop, count) in planned.iter().zip(counts) {
-        fill(stop["region"].as_str().unwrap(), count);
+        fill(stop["region"].as_str().unwrap(), count).await;
     }
     for (village, count) in extra.iter().zip(&counts[planned.len()..]) {
         let region = village["region"].as_str().unwrap();
@@ -479,45 +488,57 @@ fn the_field_page_records_offline_and_sends_once() {
         browser.script(&format!(
             "const search = document.getElementById('village-search'); search.value = {}; search.dispatchEvent(new Event('input'));",
             json!(name)
-        ));
+        )).await;
         browser.wait_for(
             "the village found by name",
             &format!(
                 "return document.querySelector('#village-results button[data-region=\"{region}\"]')"
             ),
             WAIT,
-        );
+        ).await;
         browser.script(&format!(
             "document.querySelector('#village-results button[data-region=\"{region}\"]').click()"
-        ));
-        browser.wait_for(
-            "the village added",
-            &format!("return document.querySelector('#stops li.added[data-region=\"{region}\"]')"),
-            WAIT,
-        );
-        fill(region, *count);
+        )).await;
+        browser
+            .wait_for(
+                "the village added",
+                &format!(
+                    "return document.querySelector('#stops li.added[data-region=\"{region}\"]')"
+                ),
+                WAIT,
+            )
+            .await;
+        fill(region, *count).await;
     }
-    browser.script("document.getElementById('save-day').click()");
-    browser.wait_for(
-        "three entries waiting",
-        "return document.querySelectorAll('#waiting-list li').length === 3",
-        WAIT,
-    );
+    browser
+        .script("document.getElementById('save-day').click()")
+        .await;
+    browser
+        .wait_for(
+            "three entries waiting",
+            "return document.querySelectorAll('#waiting-list li').length === 3",
+            WAIT,
+        )
+        .await;
     assert_eq!(
-        browser.script(no_sideways_scroll),
+        browser.script(no_sideways_scroll).await,
         true,
         "no horizontal scroll with entries waiting"
     );
-    browser.script("document.getElementById('send-now').click()");
-    browser.wait_for(
-        "the send button to say it could not send",
-        "return document.getElementById('send-status').innerText.startsWith('Belum terkirim')",
-        WAIT,
-    );
-    shoot("field-offline");
+    browser
+        .script("document.getElementById('send-now').click()")
+        .await;
+    browser
+        .wait_for(
+            "the send button to say it could not send",
+            "return document.getElementById('send-status').innerText.startsWith('Belum terkirim')",
+            WAIT,
+        )
+        .await;
+    shoot("field-offline").await;
     let entries = browser.script(
         "return [...document.querySelectorAll('#waiting-list li')].map(li => ({...li.dataset}))",
-    );
+    ).await;
     let entries = entries.as_array().unwrap().clone();
     let waiting_sum: i64 = entries
         .iter()
@@ -526,7 +547,7 @@ fn the_field_page_records_offline_and_sends_once() {
     assert_eq!(waiting_sum, recorded_sum);
 
     // Reopened without a signal, the page comes from the service worker.
-    browser.refresh();
+    browser.refresh().await.unwrap();
     browser.wait_for(
         "the page reopened offline, with its stops and the entries waiting",
         &format!(
@@ -534,25 +555,27 @@ fn the_field_page_records_offline_and_sends_once() {
             stops.len()
         ),
         WAIT,
-    );
+    ).await;
     assert_eq!(
-        runtime.block_on(totals(&mut registry, &date)),
+        totals(&mut registry, &date).await,
         before,
         "nothing reached the registry while offline"
     );
-    shoot("field-offline-reloaded");
+    shoot("field-offline-reloaded").await;
 
     // Back online: the entries go by themselves.
-    runtime.block_on(relay.restart());
-    browser.set_offline(false);
-    browser.wait_for(
-        "every entry sent",
-        "return document.getElementById('all-sent')",
-        WAIT,
-    );
+    relay.restart().await;
+    browser.set_offline(false).await;
+    browser
+        .wait_for(
+            "every entry sent",
+            "return document.getElementById('all-sent')",
+            WAIT,
+        )
+        .await;
     let expected = (before.0 + recorded_sum, before.1 + recorded_sum);
     assert_eq!(
-        runtime.block_on(totals(&mut registry, &date)),
+        totals(&mut registry, &date).await,
         expected,
         "the registry has the {recorded_sum} activations recorded"
     );
@@ -564,11 +587,13 @@ fn the_field_page_records_offline_and_sends_once() {
             dotted(counts[0])
         ),
         WAIT,
-    );
-    shoot("field-sent");
+    ).await;
+    shoot("field-sent").await;
 
     // Sending again, from the page and with the same request_ids, changes nothing.
-    browser.script("document.getElementById('send-now').click()");
+    browser
+        .script("document.getElementById('send-now').click()")
+        .await;
     for entry in &entries {
         let body = json!({ "request_id": entry["requestId"], "reports": [{
             "region": entry["region"],
@@ -576,22 +601,26 @@ fn the_field_page_records_offline_and_sends_once() {
             "activation_date": entry["date"],
             "team": entry["team"],
         }]});
-        let reply = runtime.block_on(support::post(&stack, "/api/activations", &body));
+        let reply = support::post(&stack, "/api/activations", &body).await;
         assert_eq!(reply.status, 200, "{}", reply.text());
     }
-    std::thread::sleep(Duration::from_millis(500));
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        runtime.block_on(totals(&mut registry, &date)),
+        totals(&mut registry, &date).await,
         expected,
         "a resend is applied once"
     );
     assert_eq!(
-        browser.script("return document.querySelectorAll('#waiting-list li').length"),
+        browser
+            .script("return document.querySelectorAll('#waiting-list li').length")
+            .await,
         0
     );
 
     // English words, Indonesian numbers, and still no sideways scroll.
-    browser.script("document.querySelector('.lang button[data-lang=en]').click()");
+    browser
+        .script("document.querySelector('.lang button[data-lang=en]').click()")
+        .await;
     browser.wait_for(
         "the field page in English",
         &format!(
@@ -599,12 +628,15 @@ fn the_field_page_records_offline_and_sends_once() {
             dotted(counts[0])
         ),
         WAIT,
-    );
-    assert_eq!(browser.script(no_sideways_scroll), true);
-    browser.script("document.querySelector('.lang button[data-lang=id]').click()");
+    ).await;
+    assert_eq!(browser.script(no_sideways_scroll).await, true);
+    browser
+        .script("document.querySelector('.lang button[data-lang=id]').click()")
+        .await;
 
-    let page_errors =
-        browser.script("return document.getElementById('console-errors').textContent");
+    let page_errors = browser
+        .script("return document.getElementById('console-errors').textContent")
+        .await;
     assert_eq!(page_errors, "", "errors the page caught");
     for path in &saved {
         println!("screenshot: {}", path.display());

@@ -9,8 +9,9 @@ mod support;
 
 use jemput_auth::Role;
 use jemput_registry::testing::issue_token;
+use reqwest::Method;
 use serde_json::json;
-use support::{Session, get, http, raw, sign_in, start_stack};
+use support::{Session, get, http, login, request, send, sign_in, start_stack};
 
 fn plan_body() -> String {
     json!({ "parameters": { "budget_rupiah": 50_000_000, "teams": 1 } }).to_string()
@@ -55,29 +56,22 @@ async fn the_dashboard_refuses_what_a_page_of_its_own_would_not_send() {
     // another site makes a browser send) starts nothing.
     let before = plans_stored(&stack).await;
     let body = plan_body();
-    let cross_site = raw(
-        address,
-        &format!(
-            "POST /api/plans HTTP/1.1\r\nHost: {address}\r\nOrigin: https://evil.example\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-            stack.session.cookie,
-            stack.session.csrf,
-            body.len()
-        ),
+    let write = || {
+        request(Method::POST, address, "/api/plans")
+            .header("cookie", &stack.session.cookie)
+            .header("x-csrf-token", &stack.session.csrf)
+            .body(body.clone())
+    };
+    let cross_site = send(
+        write()
+            .header("origin", "https://evil.example")
+            .header("content-type", "text/plain"),
     )
     .await;
     assert_eq!(cross_site.status, 403, "{}", cross_site.text());
     assert_eq!(cross_site.json()["error"]["code"], "CROSS_SITE");
     // No Origin at all is refused too.
-    let no_origin = raw(
-        address,
-        &format!(
-            "POST /api/plans HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            stack.session.cookie,
-            stack.session.csrf,
-            body.len()
-        ),
-    )
-    .await;
+    let no_origin = send(write().header("content-type", "application/json")).await;
     assert_eq!(no_origin.status, 403);
     // The right origin without the session's CSRF token is refused.
     let wrong_csrf = Session {
@@ -95,13 +89,10 @@ async fn the_dashboard_refuses_what_a_page_of_its_own_would_not_send() {
     assert_eq!(forged.status, 403);
     assert_eq!(forged.json()["error"]["code"], "CSRF");
     // A foreign Host (DNS rebinding) is not answered at all.
-    let rebound = raw(
-        address,
-        &format!(
-            "GET /api/gaps HTTP/1.1\r\nHost: attacker.example:{}\r\nCookie: {}\r\nConnection: close\r\n\r\n",
-            address.port(),
-            stack.session.cookie
-        ),
+    let rebound = send(
+        request(Method::GET, address, "/api/gaps")
+            .header("host", format!("attacker.example:{}", address.port()))
+            .header("cookie", &stack.session.cookie),
     )
     .await;
     assert_eq!(rebound.status, 421);
@@ -141,15 +132,7 @@ async fn the_dashboard_refuses_what_a_page_of_its_own_would_not_send() {
 async fn the_session_cookie_is_http_only_and_same_site_strict() {
     let stack = start_stack().await;
     let address = stack.dashboard;
-    let reply = raw(
-        address,
-        &format!(
-            "POST /login HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\ntoken={}",
-            stack.admin.len() + 6,
-            stack.admin
-        ),
-    )
-    .await;
+    let reply = send(login(address, &stack.admin)).await;
     assert_eq!(reply.status, 303);
     let cookie = reply.header("set-cookie").expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");

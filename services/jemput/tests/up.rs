@@ -6,8 +6,7 @@
 
 use std::{
     fs::{self, File},
-    io::{BufRead, BufReader, Read, Write},
-    net::TcpStream,
+    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
     time::{Duration, Instant},
@@ -154,77 +153,29 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-/// A bare HTTP/1.1 GET: the status code, the headers (lower-case names) and
-/// the body.
-fn http_get(base_url: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
-    http_get_with(base_url, path, "")
-}
-
-/// As [`http_get`], with extra header lines (each ending in \r\n).
-fn http_get_with(base_url: &str, path: &str, extra: &str) -> (u16, Vec<(String, String)>, String) {
-    let authority = base_url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    let mut stream = TcpStream::connect(&authority).expect("connect to the dashboard");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+/// A GET of the dashboard at `base_url`, with the session `cookie` if
+/// any; redirects are answers here, not followed.
+async fn http_get(base_url: &str, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .expect("read the response");
-    let response = String::from_utf8(response).expect("a UTF-8 response");
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .expect("a header and a body");
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("no status line in {head:?}"));
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
-        .collect();
-    let chunked = headers
-        .iter()
-        .any(|(name, value)| name == "transfer-encoding" && value.contains("chunked"));
-    let body = if chunked {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    (status, headers, body)
-}
-
-/// The body of a `Transfer-Encoding: chunked` response.
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    loop {
-        let (size, after) = rest.split_once("\r\n").expect("a chunk size line");
-        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16)
-            .expect("a hexadecimal chunk size");
-        if size == 0 {
-            return body;
-        }
-        body.push_str(&after[..size]);
-        rest = &after[size + 2..];
+    let mut request = client.get(format!("{}{path}", base_url.trim_end_matches('/')));
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
     }
+    request.send().await.expect("the dashboard answers")
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
-    headers
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, value)| value.as_str())
-        .unwrap_or("")
+/// The status, a header (empty if absent) and the body of `response`.
+async fn read(response: reqwest::Response, name: &str) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let header = response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = response.text().await.expect("the body");
+    (status, header.unwrap_or_default(), body)
 }
 
 /// The optimizer `up` runs plans against the registry `up` runs, and the
@@ -262,35 +213,32 @@ async fn up_plans_and_serves_the_dashboard(up: &Up, admin: &str) {
     assert_eq!(up.summary["dashboard"], dashboard.as_str());
     // Without a session the dashboard asks to sign in; the link `up`
     // printed signs in once.
-    let (status, headers, _) = http_get(&dashboard, "/");
-    assert_eq!((status, header(&headers, "location")), (303, "/login"));
+    let (status, location, _) = read(http_get(&dashboard, "/", None).await, "location").await;
+    assert_eq!((status, location.as_str()), (303, "/login"));
     let sign_in = up.summary["sign_in"].as_str().expect("a sign-in link");
     let path = sign_in
         .strip_prefix(dashboard.trim_end_matches('/'))
         .unwrap();
-    let (status, headers, page) = http_get(&dashboard, path);
+    let (status, cookie, page) = read(http_get(&dashboard, path, None).await, "set-cookie").await;
     assert_eq!(status, 200, "{page}");
-    let cookie = header(&headers, "set-cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = cookie.split(';').next().unwrap().to_string();
     assert!(cookie.starts_with("jemput_session="), "{cookie}");
-    let (status, headers, _) = http_get(&dashboard, path);
+    let (status, location, _) = read(http_get(&dashboard, path, None).await, "location").await;
     assert_eq!(
-        (status, header(&headers, "location")),
+        (status, location.as_str()),
         (303, "/login?error=used"),
         "the link works once"
     );
-    let with_cookie = format!("Cookie: {cookie}\r\n");
-    let (status, headers, page) = http_get_with(&dashboard, "/", &with_cookie);
+    let page = http_get(&dashboard, "/", Some(&cookie)).await;
+    let (status, content_type, page) = read(page, "content-type").await;
     assert_eq!(status, 200);
-    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(content_type.starts_with("text/html"));
     assert!(page.to_ascii_lowercase().contains("<html"), "{page}");
 
-    let (status, headers, gaps) = http_get_with(&dashboard, "/api/gaps", &with_cookie);
+    let gaps = http_get(&dashboard, "/api/gaps", Some(&cookie)).await;
+    let (status, content_type, gaps) = read(gaps, "content-type").await;
     assert_eq!(status, 200, "{gaps}");
-    assert!(header(&headers, "content-type").starts_with("application/json"));
+    assert!(content_type.starts_with("application/json"));
     let gaps: Value = serde_json::from_str(&gaps).expect("JSON gaps");
     assert_eq!(gaps["district"]["gap"], 50_421, "{gaps}");
 }

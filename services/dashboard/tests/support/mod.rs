@@ -1,35 +1,24 @@
 //! What the dashboard's integration tests share: the registry on a fresh
-//! SQLite database, the optimizer, and the dashboard, all on `127.0.0.1:0`; and
-//! a few lines of HTTP/1.1 to talk to the dashboard without a client crate.
+//! SQLite database, the optimizer and the dashboard, all on `127.0.0.1:0`;
+//! requests made as the dashboard's own page makes them; and a browser.
 
-pub mod webdriver;
+pub mod browser;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use jemput_auth::Role;
-use jemput_dashboard::Backends;
-use jemput_optimizer::PlanStore;
 use jemput_registry::testing::{ShutdownHandle, TestDb, issue_token, start_registry};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
+use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, ORIGIN};
+use tokio::net::TcpListener;
 
 /// Where browser tests put their screenshots: `JEMPUT_SCREENSHOTS`
 /// (relative to the workspace root, e.g. `docs/screenshots`), else a folder
 /// under the target directory.
-pub fn screenshot_dir() -> std::path::PathBuf {
-    use std::path::PathBuf;
+pub fn screenshot_dir() -> PathBuf {
     match std::env::var_os("JEMPUT_SCREENSHOTS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../..")
-                    .join(dir)
-            }
-        }
+        // Joining an absolute path replaces the root.
+        Some(dir) => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(dir),
         None => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots"),
     }
 }
@@ -45,15 +34,11 @@ pub struct Session {
 pub struct Stack {
     pub dashboard: SocketAddr,
     pub registry: SocketAddr,
-    /// An admin token of the registry.
+    /// An admin token of the registry, signed in to the dashboard as `session`.
     pub admin: String,
-    /// The admin signed in to the dashboard.
     pub session: Session,
     pub store: jemput_registry::Store,
-    _registry: ShutdownHandle,
-    _stops: Vec<oneshot::Sender<()>>,
-    _db: TestDb,
-    _plans_db: TestDb,
+    _running: (ShutdownHandle, tokio::sync::watch::Sender<()>, [TestDb; 2]),
 }
 
 impl Stack {
@@ -62,8 +47,8 @@ impl Stack {
     }
 }
 
-/// Starts the registry (seeded with Rejang Lebong), the optimizer (or the
-/// stand-in) and the dashboard. Each listener is bound before it is served, so no waiting.
+/// Starts the registry (seeded with Rejang Lebong), the optimizer and the
+/// dashboard. Each listener is bound before it is served, so no waiting.
 pub async fn start_stack() -> Stack {
     start_stack_answering(Vec::new()).await
 }
@@ -71,86 +56,69 @@ pub async fn start_stack() -> Stack {
 /// As [`start_stack`], with a dashboard that also answers to `hosts` (a
 /// relay in front of it, whose `host:port` the browser then sends).
 pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
-    let db = TestDb::sqlite();
-    let store = db.open().await;
+    let dbs = [TestDb::sqlite(), TestDb::sqlite()];
+    let store = dbs[0].open().await;
     let admin = issue_token(&store, Role::Admin, "", &[]).await;
     let (registry, registry_handle) = start_registry(store.clone()).await;
-    let registry_url = format!("http://{registry}");
-
-    let planner_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let planner = planner_listener.local_addr().unwrap();
-    let (stop_planner, planner_stopped) = oneshot::channel::<()>();
-    let plans_db = TestDb::sqlite();
-    let plans = PlanStore::open(plans_db.url())
-        .await
-        .expect("open the plan store");
-    let optimizer_reads = registry_url.clone();
-    tokio::spawn(async move {
-        jemput_optimizer::serve(
-            planner_listener,
-            &optimizer_reads,
-            plans,
-            jemput_optimizer::ServeOptions::default(),
-            async {
-                let _ = planner_stopped.await;
-            },
-        )
-        .await
-        .expect("the optimizer serves");
-    });
-
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let dashboard = listener.local_addr().unwrap();
-    let (stop_dashboard, dashboard_stopped) = oneshot::channel::<()>();
-    let backends = Backends {
-        registry: registry_url,
-        optimizer: format!("http://{planner}"),
-        ca: None,
-    };
-    tokio::spawn(async move {
-        jemput_dashboard::serve(
-            listener,
-            backends,
-            jemput_dashboard::Options {
-                hosts,
-                ..Default::default()
-            },
-            async {
-                let _ = dashboard_stopped.await;
-            },
-        )
+    let plans = jemput_optimizer::PlanStore::open(dbs[1].url())
         .await
         .unwrap();
+    // Both servers stop when the sender (kept in the stack) is dropped.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move { while stopped.changed().await.is_ok() {} }
+    };
+    let (planner, listener) = (bind().await, bind().await);
+    let backends = jemput_dashboard::Backends {
+        registry: format!("http://{registry}"),
+        optimizer: format!("http://{}", planner.local_addr().unwrap()),
+        ca: None,
+    };
+    let (reads, shutdown) = (backends.registry.clone(), until_stopped());
+    tokio::spawn(async move {
+        let options = jemput_optimizer::ServeOptions::default();
+        jemput_optimizer::serve(planner, &reads, plans, options, shutdown).await
     });
+    let dashboard = listener.local_addr().unwrap();
+    let options = jemput_dashboard::Options {
+        hosts,
+        ..Default::default()
+    };
+    tokio::spawn(jemput_dashboard::serve(
+        listener,
+        backends,
+        options,
+        until_stopped(),
+    ));
     let session = sign_in(dashboard, &admin)
         .await
         .expect("the admin signs in");
+    let _running = (registry_handle, stop, dbs);
     Stack {
         dashboard,
         registry,
         admin,
         session,
         store,
-        _registry: registry_handle,
-        _stops: vec![stop_planner, stop_dashboard],
-        _db: db,
-        _plans_db: plans_db,
+        _running,
     }
 }
 
-/// An HTTP response: status, headers (lower-case names) and body.
+async fn bind() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").await.unwrap()
+}
+
+/// An HTTP response, read whole.
 pub struct Reply {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)?.to_str().ok()
     }
 
     pub fn text(&self) -> String {
@@ -158,39 +126,47 @@ impl Reply {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
     }
 }
 
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16)
-            .unwrap_or(0);
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[end + 2..end + 2 + size]);
-        body = &body[end + 2 + size + 2..];
+/// Sends `request` as built, redirects not followed, and reads the reply.
+pub async fn send(request: reqwest::RequestBuilder) -> Reply {
+    let response = request.send().await.expect("an answer");
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    let body = response.bytes().await.expect("the body").to_vec();
+    Reply {
+        status,
+        headers,
+        body,
     }
+}
+
+/// A request to the dashboard at `address`, redirects not followed.
+pub fn request(
+    method: reqwest::Method,
+    address: SocketAddr,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    client
+        .build()
+        .unwrap()
+        .request(method, format!("http://{address}{path}"))
+}
+
+/// The login form's POST of `token`, from the dashboard's own page.
+pub fn login(address: SocketAddr, token: &str) -> reqwest::RequestBuilder {
+    request(reqwest::Method::POST, address, "/login")
+        .header(ORIGIN, format!("http://{address}"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
 }
 
 /// Signs in with `token` as the login form does: the session, or `None`
 /// if the dashboard refused (it then redirects back to /login?error=…).
 pub async fn sign_in(address: SocketAddr, token: &str) -> Option<Session> {
-    let origin = format!("http://{address}");
-    let reply = raw(
-        address,
-        &format!(
-            "POST /login HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\ntoken={token}",
-            "token=".len() + token.len()
-        ),
-    )
-    .await;
+    let reply = send(login(address, token)).await;
     let cookie = reply.header("set-cookie")?.split(';').next()?.to_owned();
     let mut session = Session {
         cookie,
@@ -201,9 +177,8 @@ pub async fn sign_in(address: SocketAddr, token: &str) -> Option<Session> {
     Some(session)
 }
 
-/// One request over a fresh connection (`Connection: close`), as the
-/// dashboard's own page makes it: with the session's cookie and, for a
-/// write, its CSRF token and the dashboard's origin.
+/// One request as the dashboard's own page makes it: with the session's
+/// cookie and, for a write, its CSRF token and the dashboard's origin.
 pub async fn http(
     address: SocketAddr,
     method: &str,
@@ -211,60 +186,20 @@ pub async fn http(
     body: Option<&str>,
     session: Option<&Session>,
 ) -> Reply {
-    let body = body.unwrap_or("");
-    let mut extra = String::new();
+    let method: reqwest::Method = method.parse().unwrap();
+    let mut request = request(method.clone(), address, path)
+        .header(CONTENT_TYPE, "application/json")
+        .body(body.unwrap_or_default().to_owned());
     if let Some(session) = session {
-        extra.push_str(&format!("Cookie: {}\r\n", session.cookie));
-        if method != "GET" {
-            extra.push_str(&format!(
-                "X-CSRF-Token: {}\r\nOrigin: http://{address}\r\n",
-                session.csrf
-            ));
+        request = request.header(COOKIE, &session.cookie);
+        if method != reqwest::Method::GET {
+            let origin = format!("http://{address}");
+            request = request
+                .header("x-csrf-token", &session.csrf)
+                .header(ORIGIN, origin);
         }
     }
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    raw(address, &request).await
-}
-
-/// Sends `request` as written and reads the whole reply.
-pub async fn raw(address: SocketAddr, request: &str) -> Reply {
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a header block");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
-    {
-        body = dechunk(&body);
-    }
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    send(request).await
 }
 
 /// A GET as the signed-in admin.
@@ -274,11 +209,12 @@ pub async fn get(stack: &Stack, path: &str) -> Reply {
 
 /// A JSON POST as the signed-in admin, from the dashboard's own page.
 pub async fn post(stack: &Stack, path: &str, body: &serde_json::Value) -> Reply {
+    let body = body.to_string();
     http(
         stack.dashboard,
         "POST",
         path,
-        Some(&body.to_string()),
+        Some(&body),
         Some(&stack.session),
     )
     .await
