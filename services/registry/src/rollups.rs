@@ -157,6 +157,243 @@ pub(crate) async fn lock_nation(conn: &mut AnyConnection) -> Result<(), Registry
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{
+        audit::Actor,
+        domain::Channel,
+        store::{
+            Activation, ActivationBatch, Correction, CountsImport, RegionsAddition, Store,
+            VillageCounts,
+        },
+        testing::TestDb,
+    };
+    use chrono::NaiveDate;
+    use sqlx::Row;
+
+    /// Each rollup row against its villages summed by code, the way gaps
+    /// were read before there were rollups; both must hold the same regions.
+    async fn assert_rollups_are_sums(store: &Store, after: &str) {
+        let pool = &store.inner.pool;
+        let read = |sql: &'static str| async move {
+            let mut rows: Vec<(String, [i64; 4])> = sqlx::query(sql)
+                .fetch_all(pool)
+                .await
+                .expect("read totals")
+                .iter()
+                .map(|row| {
+                    let get = |column: &str| row.try_get::<i64, _>(column).expect(column);
+                    (
+                        row.try_get("code").expect("code"),
+                        [
+                            get("recorded"),
+                            get("activated"),
+                            get("updated"),
+                            get("uncounted"),
+                        ],
+                    )
+                })
+                .collect();
+            rows.sort();
+            rows
+        };
+        let summed = read(
+            "SELECT r.code, \
+                CAST(COALESCE(SUM(v.ktp_el_recorded), 0) AS BIGINT) AS recorded, \
+                CAST(COALESCE(SUM(v.ikd_activated), 0) AS BIGINT) AS activated, \
+                CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated, \
+                CAST(COUNT(v.code) - COUNT(v.ktp_el_recorded) AS BIGINT) AS uncounted \
+             FROM regions r LEFT JOIN regions v ON v.level = 3 AND v.code LIKE r.code || '.%' \
+             WHERE r.level < 3 GROUP BY r.code \
+             UNION ALL SELECT '' AS code, \
+                CAST(COALESCE(SUM(v.ktp_el_recorded), 0) AS BIGINT) AS recorded, \
+                CAST(COALESCE(SUM(v.ikd_activated), 0) AS BIGINT) AS activated, \
+                CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated, \
+                CAST(COUNT(v.code) - COUNT(v.ktp_el_recorded) AS BIGINT) AS uncounted \
+             FROM regions v WHERE v.level = 3",
+        )
+        .await;
+        let kept = read(
+            "SELECT code, ktp_el_recorded AS recorded, ikd_activated AS activated, \
+             counts_update_micros AS updated, villages_without_counts AS uncounted FROM rollups",
+        )
+        .await;
+        assert_eq!(summed.len(), kept.len(), "rollup rows after {after}");
+        for (summed, kept) in summed.iter().zip(&kept) {
+            assert_eq!(summed, kept, "after {after}");
+        }
+    }
+
+    /// A small deterministic generator, so a failure can be replayed.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    async fn villages(store: &Store, district: &str) -> Vec<RegionCode> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT code FROM regions WHERE level = 3 AND code LIKE $1 ORDER BY code",
+        )
+        .bind(format!("{district}.%"))
+        .fetch_all(&store.inner.pool)
+        .await
+        .expect("villages")
+        .iter()
+        .filter_map(|code| RegionCode::from_code(code))
+        .collect()
+    }
+
+    async fn counted(store: &Store, district: &str) -> Vec<(RegionCode, i64, i64)> {
+        sqlx::query(
+            "SELECT code, ktp_el_recorded, ikd_activated FROM regions \
+             WHERE level = 3 AND code LIKE $1 AND ktp_el_recorded IS NOT NULL ORDER BY code",
+        )
+        .bind(format!("{district}.%"))
+        .fetch_all(&store.inner.pool)
+        .await
+        .expect("counted villages")
+        .iter()
+        .map(|row| {
+            let code: String = row.try_get("code").expect("code");
+            (
+                RegionCode::from_code(&code).expect("a stored code"),
+                row.try_get("ktp_el_recorded").expect("recorded"),
+                row.try_get("ikd_activated").expect("activated"),
+            )
+        })
+        .collect()
+    }
+
+    /// Additions, imports (raising and lowering), ledger writes,
+    /// corrections and refused writes, in a generated order; after each,
+    /// every rollup equals the sum of its villages.
+    async fn rollups_follow_a_mix_of_writes(store: Store) {
+        let actor = Actor::local();
+        let mut random = Lcg(17);
+        let mut request = 0;
+        let mut next_id = || {
+            request += 1;
+            (format!("mix-{request}"), vec![request as u8; 32])
+        };
+        assert_rollups_are_sums(&store, "seeding").await;
+        let add =
+            |roots: &[&str], (request_id, payload_sha256): (String, Vec<u8>)| RegionsAddition {
+                request_id,
+                payload_sha256,
+                roots: roots
+                    .iter()
+                    .filter_map(|code| RegionCode::from_code(code))
+                    .collect(),
+            };
+        store
+            .add_regions(&add(&["17.07"], next_id()), &actor)
+            .await
+            .expect("add Lebong");
+        assert_rollups_are_sums(&store, "adding Lebong").await;
+        let date = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
+        for step in 0..24 {
+            let district = ["17.02", "17.07"][random.below(2)];
+            match random.below(4) {
+                0 => {
+                    let all = villages(&store, district).await;
+                    let counts = (0..1 + random.below(12))
+                        .map(|_| {
+                            let recorded = 50 + random.below(400) as i64;
+                            VillageCounts {
+                                village: all[random.below(all.len())].clone(),
+                                ktp_el_recorded: recorded,
+                                ikd_activated: random.below(recorded as usize / 2) as i64,
+                            }
+                        })
+                        .collect();
+                    let (request_id, payload_sha256) = next_id();
+                    let import = CountsImport {
+                        request_id,
+                        payload_sha256,
+                        counts,
+                        validate_only: random.below(5) == 0,
+                    };
+                    store.import_counts(&import, &actor).await.expect("import");
+                }
+                1 | 2 => {
+                    let counted = counted(&store, district).await;
+                    if counted.is_empty() {
+                        continue;
+                    }
+                    let reports = (0..1 + random.below(6))
+                        .map(|_| Activation {
+                            village: counted[random.below(counted.len())].0.clone(),
+                            count: 1 + random.below(30) as i64,
+                            date,
+                            channel: Channel::MobileTeam,
+                            team: "tim-1".to_owned(),
+                        })
+                        .collect();
+                    let (request_id, payload_sha256) = next_id();
+                    let batch = ActivationBatch {
+                        request_id,
+                        payload_sha256,
+                        reports,
+                    };
+                    // Some batches go over a village's KTP-el and are
+                    // refused whole; the totals must not move then either.
+                    let _ = store.record_activations(&batch, &actor).await;
+                }
+                _ => {
+                    let code = RegionCode::from_code(district).expect("a code");
+                    let entries = store
+                        .ledger(&code, (None, None), 0, 20)
+                        .await
+                        .expect("ledger");
+                    let Some(entry) = entries.iter().find(|e| e.corrects.is_none()) else {
+                        continue;
+                    };
+                    let (request_id, payload_sha256) = next_id();
+                    let correction = Correction {
+                        request_id,
+                        payload_sha256,
+                        entry: entry.id,
+                        corrected_count: random.below(entry.corrected_count as usize + 3) as i64,
+                        reason: "counted twice".to_owned(),
+                    };
+                    let _ = store.correct_activation(&correction, &actor).await;
+                }
+            }
+            assert_rollups_are_sums(&store, &format!("step {step}")).await;
+            if step == 12 {
+                store
+                    .add_regions(&add(&["17", "17.08"], next_id()), &actor)
+                    .await
+                    .expect("add Bengkulu");
+                assert_rollups_are_sums(&store, "adding Bengkulu").await;
+            }
+        }
+        // The mix did reach both districts' counts and ledgers.
+        for district in ["17.02", "17.07"] {
+            let code = RegionCode::from_code(district).expect("a code");
+            let ledger = store.ledger(&code, (None, None), 0, 1).await;
+            assert!(!ledger.expect("ledger").is_empty(), "{district}'s ledger");
+        }
+        assert!(!counted(&store, "17.07").await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn rollups_equal_the_sums_of_villages_on_sqlite() {
+        let db = TestDb::sqlite();
+        rollups_follow_a_mix_of_writes(db.open().await).await;
+    }
+
+    #[tokio::test]
+    async fn rollups_equal_the_sums_of_villages_on_postgres() {
+        if let Some(db) = TestDb::postgres().await {
+            rollups_follow_a_mix_of_writes(db.open().await).await;
+        }
+    }
 
     #[test]
     fn a_village_moves_every_region_above_it_and_the_nation() {
