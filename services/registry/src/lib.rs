@@ -15,6 +15,7 @@ mod domain;
 mod error;
 mod national;
 mod notify;
+mod rollups;
 mod seed;
 mod service;
 mod store;

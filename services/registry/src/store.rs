@@ -37,6 +37,7 @@ use crate::{
     error::{RegistryError, Violations},
     national,
     notify::Feed,
+    rollups::{self, Deltas},
     seed,
 };
 
@@ -312,25 +313,38 @@ fn region_columns(with_boundary: bool) -> &'static str {
     }
 }
 
-/// Totals of each selected region `r`, summed over its villages `v` that
-/// have counts (`SUM` and `COUNT` of a column skip NULLs), and how many
-/// have none yet.
+/// Totals of each selected region `r`: a village's own counts, any other
+/// region's from its row in `rollups` (a village without counts yet is
+/// one without counts); and its own target.
 const GAP_TOTALS: &str = "\
-    SELECT r.code, r.display_name, \
-        CAST(COALESCE(SUM(v.ktp_el_recorded), 0) AS BIGINT) AS recorded, \
-        CAST(COALESCE(SUM(v.ikd_activated), 0) AS BIGINT) AS activated, \
-        CAST(COALESCE(MAX(v.update_micros), 0) AS BIGINT) AS updated, \
-        CAST(COUNT(v.code) - COUNT(v.ktp_el_recorded) AS BIGINT) AS uncounted \
-    FROM regions r \
-    LEFT JOIN regions v ON v.level = 3 AND (v.code = r.code OR v.code LIKE r.code || '.%')";
+    SELECT r.code, r.display_name, r.target_fraction, r.target_update_micros, \
+        CASE WHEN r.level = 3 THEN COALESCE(r.ktp_el_recorded, 0) \
+            ELSE COALESCE(u.ktp_el_recorded, 0) END AS recorded, \
+        CASE WHEN r.level = 3 THEN COALESCE(r.ikd_activated, 0) \
+            ELSE COALESCE(u.ikd_activated, 0) END AS activated, \
+        CASE WHEN r.level = 3 THEN r.update_micros \
+            ELSE COALESCE(u.counts_update_micros, 0) END AS updated, \
+        CASE WHEN r.level = 3 THEN (CASE WHEN r.ktp_el_recorded IS NULL THEN 1 ELSE 0 END) \
+            ELSE COALESCE(u.villages_without_counts, 0) END AS uncounted \
+    FROM regions r LEFT JOIN rollups u ON u.code = r.code";
 
-/// Reads the totals selected by `query` and attaches the applicable targets.
+/// Reads the totals selected by `query`, and attaches the targets that
+/// apply: each region's own, else the nearest of `inherited`.
 async fn gaps<'q>(
     conn: &mut AnyConnection,
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    mut inherited: Targets,
 ) -> Result<Vec<Gap>, RegistryError> {
     let rows = query.fetch_all(&mut *conn).await?;
-    let targets = Targets::read(conn).await?;
+    for row in &rows {
+        let fraction: Option<f64> = row.try_get("target_fraction")?;
+        if let Some(fraction) = fraction {
+            inherited.0.insert(
+                stored_code(row.try_get("code")?)?,
+                (fraction, row.try_get("target_update_micros")?),
+            );
+        }
+    }
     rows.iter()
         .map(|row| {
             let region = stored_code(row.try_get("code")?)?;
@@ -340,7 +354,7 @@ async fn gaps<'q>(
                 ikd_activated: row.try_get("activated")?,
                 counts_update_micros: row.try_get("updated")?,
                 villages_without_counts: row.try_get("uncounted")?,
-                target: targets.of(&region),
+                target: inherited.of(&region),
                 region,
             })
         })
@@ -352,25 +366,59 @@ async fn gaps<'q>(
 struct Targets(BTreeMap<RegionCode, (f64, i64)>);
 
 impl Targets {
-    async fn read(conn: &mut AnyConnection) -> Result<Targets, RegistryError> {
-        sqlx::query(
+    /// The targets of `region` and the regions above it, read by key.
+    async fn of_ancestors(
+        conn: &mut AnyConnection,
+        region: &RegionCode,
+    ) -> Result<Targets, RegistryError> {
+        // Always four codes, the region itself standing in for missing
+        // ones, so that every read prepares one statement.
+        let mut above: Vec<RegionCode> = region.self_and_ancestors().collect();
+        above.resize(4, region.clone());
+        let mut query = sqlx::query(
             "SELECT code, target_fraction, target_update_micros FROM regions \
-             WHERE target_fraction IS NOT NULL",
+             WHERE code IN ($1, $2, $3, $4) AND target_fraction IS NOT NULL",
+        );
+        for code in &above {
+            query = query.bind(code.as_str());
+        }
+        Self::from_rows(query.fetch_all(&mut *conn).await?)
+    }
+
+    /// The targets of the regions above `parent`'s children at `level`:
+    /// `parent`, its ancestors, and the regions between. Listing the
+    /// districts of a province, none are between.
+    async fn above_level(
+        conn: &mut AnyConnection,
+        parent: &RegionCode,
+        level: Level,
+    ) -> Result<Targets, RegistryError> {
+        let mut targets = Self::of_ancestors(conn, parent).await?;
+        let own = sqlx::query(
+            "SELECT code, target_fraction, target_update_micros FROM regions \
+             WHERE level < $1 AND code LIKE $2 AND target_fraction IS NOT NULL",
         )
+        .bind(level.to_db())
+        .bind(parent.descendants_pattern())
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok((
-                stored_code(row.try_get("code")?)?,
-                (
-                    row.try_get("target_fraction")?,
-                    row.try_get("target_update_micros")?,
-                ),
-            ))
-        })
-        .collect::<Result<_, RegistryError>>()
-        .map(Targets)
+        .await?;
+        targets.0.extend(Self::from_rows(own)?.0);
+        Ok(targets)
+    }
+
+    fn from_rows(rows: Vec<AnyRow>) -> Result<Targets, RegistryError> {
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    stored_code(row.try_get("code")?)?,
+                    (
+                        row.try_get("target_fraction")?,
+                        row.try_get("target_update_micros")?,
+                    ),
+                ))
+            })
+            .collect::<Result<_, RegistryError>>()
+            .map(Targets)
     }
 
     /// The region's own target, or its nearest ancestor's.
@@ -388,8 +436,9 @@ impl Targets {
 }
 
 async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, RegistryError> {
-    let sql = format!("{GAP_TOTALS} WHERE r.code = $1 GROUP BY r.code, r.display_name");
-    gaps(conn, sqlx::query(&sql).bind(region.as_str()))
+    let sql = format!("{GAP_TOTALS} WHERE r.code = $1");
+    let inherited = Targets::of_ancestors(conn, region).await?;
+    gaps(conn, sqlx::query(&sql).bind(region.as_str()), inherited)
         .await?
         .pop()
         .ok_or_else(|| RegistryError::NotFound(region.clone()))
@@ -475,6 +524,8 @@ async fn seed_if_empty(mut write: Write<'_>) -> Result<(), RegistryError> {
         .execute(&mut *write.tx)
         .await?;
     }
+    rollups::rebuild(&mut write.tx, "%").await?;
+    rollups::rebuild_nation(&mut write.tx).await?;
     write.tx.commit().await?;
     tracing::info!("seeded an empty database with Kabupaten Rejang Lebong");
     Ok(())
@@ -689,15 +740,13 @@ impl Store {
         level: Level,
     ) -> Result<Vec<Gap>, RegistryError> {
         self.require(parent)?;
-        let sql = format!(
-            "{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 \
-             GROUP BY r.code, r.display_name ORDER BY r.code"
-        );
+        let sql = format!("{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 ORDER BY r.code");
         let mut conn = self.inner.pool.acquire().await?;
+        let inherited = Targets::above_level(&mut conn, parent, level).await?;
         let query = sqlx::query(&sql)
             .bind(level.to_db())
             .bind(parent.descendants_pattern());
-        gaps(&mut conn, query).await
+        gaps(&mut conn, query, inherited).await
     }
 
     /// Claims `request_id` for a new batch, or finds the answer it already had.
@@ -842,6 +891,11 @@ impl Store {
             }
             query.execute(&mut *write.tx).await?;
         }
+        let mut deltas = Deltas::default();
+        for (&village, &count) in &added {
+            deltas.add(village, 0, count, 0);
+        }
+        deltas.apply(&mut write.tx, now).await?;
         let recorded = Recorded {
             accepted: batch.reports.len(),
             activations: added.values().sum(),
@@ -1025,6 +1079,9 @@ impl Store {
         .bind(&correction.reason)
         .fetch_one(&mut *write.tx)
         .await?;
+        let mut deltas = Deltas::default();
+        deltas.add(&entry.village, 0, difference, 0);
+        deltas.apply(&mut write.tx, now).await?;
         let district_gap = gap_of(&mut write.tx, &entry.village.district()).await?;
         audit::append(
             &mut write.tx,
@@ -1129,18 +1186,40 @@ impl Store {
         let now = now_micros();
         let mut sorted: Vec<&VillageCounts> = import.counts.iter().collect();
         sorted.sort_by(|a, b| a.village.cmp(&b.village));
+        let mut deltas = Deltas::default();
         for row in sorted {
+            // Takes the village's row first and reads what it counts, so
+            // that the totals above it move by what this import changes,
+            // whatever a concurrent ledger write committed before.
+            let before = sqlx::query(
+                "UPDATE regions SET update_micros = $1 WHERE code = $2 AND level = 3 \
+                 RETURNING ktp_el_recorded, ikd_activated",
+            )
+            .bind(now)
+            .bind(row.village.as_str())
+            .fetch_optional(&mut *write.tx)
+            .await?;
+            let Some(before) = before else {
+                continue;
+            };
+            let recorded: Option<i64> = before.try_get("ktp_el_recorded")?;
+            let activated: Option<i64> = before.try_get("ikd_activated")?;
             sqlx::query(
-                "UPDATE regions SET ktp_el_recorded = $1, ikd_activated = $2, update_micros = $3 \
-                 WHERE code = $4 AND level = 3",
+                "UPDATE regions SET ktp_el_recorded = $1, ikd_activated = $2 WHERE code = $3",
             )
             .bind(row.ktp_el_recorded)
             .bind(row.ikd_activated)
-            .bind(now)
             .bind(row.village.as_str())
             .execute(&mut *write.tx)
             .await?;
+            deltas.add(
+                &row.village,
+                row.ktp_el_recorded - recorded.unwrap_or(0),
+                row.ikd_activated - activated.unwrap_or(0),
+                if recorded.is_none() { -1 } else { 0 },
+            );
         }
+        deltas.apply(&mut write.tx, now).await?;
         let imported = Imported {
             updated: import.counts.len(),
             district_gap: gap_of(&mut write.tx, &district).await?,
@@ -1423,7 +1502,7 @@ async fn settings_of(
     .ok_or_else(|| RegistryError::NotFound(district.clone()))?;
     let office_latitude: Option<f64> = row.try_get("office_latitude")?;
     let office_longitude: Option<f64> = row.try_get("office_longitude")?;
-    let targets = Targets::read(conn).await?;
+    let targets = Targets::of_ancestors(conn, district).await?;
     Ok(DistrictSettings {
         district: district.clone(),
         office_set: office_latitude.is_some() && office_longitude.is_some(),
@@ -1471,6 +1550,9 @@ impl Store {
                 return Ok(added);
             }
         };
+        // One addition at a time, and no ledger write or import half
+        // applied to the totals while they are summed below.
+        rollups::lock_nation(&mut write.tx).await?;
         let held = |level: Level| {
             sqlx::query_scalar::<_, String>("SELECT code FROM regions WHERE level = $1")
                 .bind(level.to_db())
@@ -1590,6 +1672,28 @@ impl Store {
             )
             .bind(province.code.as_str())
             .bind(province.code.descendants_pattern())
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        // The new regions' totals, and a province's that gained districts
+        // (or a district held before it), summed from their villages.
+        for root in &addition.roots {
+            rollups::rebuild(&mut write.tx, &format!("{}%", root.as_str())).await?;
+            if let Some(province) = root.parent() {
+                rollups::rebuild(&mut write.tx, province.as_str()).await?;
+            }
+        }
+        // The villages added have no counts yet.
+        let villages_added = i64::try_from(added.villages_added).unwrap_or(i64::MAX);
+        if villages_added > 0 {
+            sqlx::query(
+                "UPDATE rollups SET villages_without_counts = villages_without_counts + $1, \
+                 counts_update_micros = CASE WHEN counts_update_micros < $2 \
+                 THEN $2 ELSE counts_update_micros END WHERE code = $3",
+            )
+            .bind(villages_added)
+            .bind(now)
+            .bind(rollups::NATION)
             .execute(&mut *write.tx)
             .await?;
         }
