@@ -85,10 +85,9 @@ impl Browser {
         }) else {
             unreachable!()
         };
-        // The workspace's rustls provider; the connector would not choose.
-        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
-        let client = fantoccini::ClientBuilder::rustls()
-            .expect("a WebDriver client")
+        // chromedriver listens on loopback: plain HTTP.
+        let http = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = fantoccini::ClientBuilder::new(http)
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
