@@ -31,6 +31,16 @@ impl std::ops::Deref for Browser {
     }
 }
 
+impl Drop for Browser {
+    /// Ends the session, which closes Chromium: killing chromedriver alone
+    /// would leave the browser running. Needs the multi-threaded runtime.
+    fn drop(&mut self) {
+        let session = self.client.clone().close();
+        let runtime = tokio::runtime::Handle::current();
+        let _ = tokio::task::block_in_place(|| runtime.block_on(session));
+    }
+}
+
 fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
