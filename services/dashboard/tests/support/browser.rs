@@ -17,7 +17,8 @@ const CHROMIUM_FLAGS: &str = "--headless --no-sandbox --disable-gpu --no-first-r
     --disable-background-networking --disable-component-update --disable-sync --disable-quic \
     --disable-dev-shm-usage --hide-scrollbars --lang=id-ID --window-size=1440,1000";
 
-/// A browser session (fantoccini's client); dropping it stops chromedriver.
+/// A browser session (fantoccini's client); dropping it ends the session
+/// and stops chromedriver.
 pub struct Browser {
     client: fantoccini::Client,
     _driver: tokio::process::Child,
@@ -69,6 +70,7 @@ impl Browser {
         let mut driver = tokio::process::Command::new(driver)
             .args(["--port=0"])
             .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start chromedriver");
