@@ -4,8 +4,6 @@
 //! serves HTTPS and calls both over TLS. A client that does not trust the
 //! certificate, or speaks plaintext, gets nowhere.
 
-use std::sync::Arc;
-
 use jemput::client::{Access, Registry};
 use jemput_auth::tls::TlsFiles;
 use jemput_e2e::{DISTRICT, GAP, Role, TestDb};
@@ -17,28 +15,20 @@ use jemput_registry::{
     ServeOptions,
     testing::{issue_token, start_registry_with},
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_rustls::rustls::{self, pki_types::ServerName};
+use tokio_rustls::rustls;
 use tonic::Code;
 
-/// A request over TLS to the dashboard; the raw response.
-async fn https(
-    roots: &rustls::RootCertStore,
-    address: std::net::SocketAddr,
-    request: String,
-) -> String {
+/// An HTTPS client that trusts `roots` only; redirects are answers here,
+/// not followed.
+fn https(roots: &rustls::RootCertStore) -> reqwest::Client {
     let config = rustls::ClientConfig::builder()
         .with_root_certificates(roots.clone())
         .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
-    let name = ServerName::try_from("localhost").unwrap();
-    let mut tls = connector.connect(name, tcp).await.expect("a TLS handshake");
-    tls.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    // The server may close without close_notify once it has answered.
-    let _ = tls.read_to_end(&mut response).await;
-    String::from_utf8_lossy(&response).into_owned()
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,59 +163,45 @@ async fn registry_optimizer_and_dashboard_speak_tls_with_a_self_signed_certifica
     });
     let mut roots = rustls::RootCertStore::empty();
     roots.add(certified.cert.der().clone()).unwrap();
-    let page = https(
-        &roots,
-        dashboard,
-        format!("GET /login HTTP/1.1\r\nHost: {dashboard}\r\nConnection: close\r\n\r\n"),
-    )
-    .await;
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.to_ascii_lowercase().contains("x-frame-options: deny"));
-    let body = format!("token={admin}");
-    let signed_in = https(
-        &roots,
-        dashboard,
-        format!(
-            "POST /login HTTP/1.1\r\nHost: {dashboard}\r\nOrigin: https://{dashboard}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-    .await;
-    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie_line = signed_in
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .expect("a session cookie");
-    assert!(
-        cookie_line.contains("; Secure"),
-        "over HTTPS the cookie is Secure: {cookie_line}"
-    );
-    let cookie = cookie_line
-        .split_once(':')
-        .unwrap()
-        .1
-        .trim()
-        .split(';')
-        .next()
+    let client = https(&roots);
+    let base = format!("https://{dashboard}");
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("a TLS handshake");
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .header("origin", &base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={admin}"))
+        .send()
+        .await
         .unwrap();
-    let gaps = https(
-        &roots,
-        dashboard,
-        format!("GET /api/gaps HTTP/1.1\r\nHost: {dashboard}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"),
-    )
-    .await;
-    assert!(gaps.starts_with("HTTP/1.1 200"), "{gaps}");
+    assert_eq!(signed_in.status().as_u16(), 303);
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("; Secure"),
+        "over HTTPS the cookie is Secure: {cookie}"
+    );
+    let gaps = client
+        .get(format!("{base}/api/gaps"))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gaps.status().as_u16(), 200);
+    let gaps = gaps.text().await.unwrap();
     assert!(gaps.contains("\"gap\":50421"), "{gaps}");
 
     // An HTTPS client that does not trust the certificate cannot connect.
-    let config = rustls::ClientConfig::builder()
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tcp = tokio::net::TcpStream::connect(dashboard).await.unwrap();
+    let untrusting = https(&rustls::RootCertStore::empty());
     assert!(
-        connector
-            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        untrusting
+            .get(format!("{base}/login"))
+            .send()
             .await
             .is_err()
     );

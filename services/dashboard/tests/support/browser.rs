@@ -17,7 +17,8 @@ const CHROMIUM_FLAGS: &str = "--headless --no-sandbox --disable-gpu --no-first-r
     --disable-background-networking --disable-component-update --disable-sync --disable-quic \
     --disable-dev-shm-usage --hide-scrollbars --lang=id-ID --window-size=1440,1000";
 
-/// A browser session (fantoccini's client); dropping it stops chromedriver.
+/// A browser session (fantoccini's client); dropping it ends the session
+/// and stops chromedriver.
 pub struct Browser {
     client: fantoccini::Client,
     _driver: tokio::process::Child,
@@ -28,6 +29,16 @@ impl std::ops::Deref for Browser {
     type Target = fantoccini::Client;
     fn deref(&self) -> &fantoccini::Client {
         &self.client
+    }
+}
+
+impl Drop for Browser {
+    /// Ends the session, which closes Chromium: killing chromedriver alone
+    /// would leave the browser running. Needs the multi-threaded runtime.
+    fn drop(&mut self) {
+        let session = self.client.clone().close();
+        let runtime = tokio::runtime::Handle::current();
+        let _ = tokio::task::block_in_place(|| runtime.block_on(session));
     }
 }
 
@@ -59,6 +70,7 @@ impl Browser {
         let mut driver = tokio::process::Command::new(driver)
             .args(["--port=0"])
             .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start chromedriver");
@@ -85,10 +97,9 @@ impl Browser {
         }) else {
             unreachable!()
         };
-        // The workspace's rustls provider; the connector would not choose.
-        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
-        let client = fantoccini::ClientBuilder::rustls()
-            .expect("a WebDriver client")
+        // chromedriver listens on loopback: plain HTTP.
+        let http = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = fantoccini::ClientBuilder::new(http)
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
