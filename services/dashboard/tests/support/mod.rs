@@ -38,7 +38,12 @@ pub struct Stack {
     pub admin: String,
     pub session: Session,
     pub store: jemput_registry::Store,
-    _running: (ShutdownHandle, tokio::sync::watch::Sender<()>, [TestDb; 2]),
+    _running: (
+        ShutdownHandle,
+        jemput_optimizer::testing::ShutdownHandle,
+        tokio::sync::watch::Sender<()>,
+        [TestDb; 2],
+    ),
 }
 
 impl Stack {
@@ -63,23 +68,17 @@ pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
     let plans = jemput_optimizer::PlanStore::open(dbs[1].url())
         .await
         .unwrap();
-    // Both servers stop when the sender (kept in the stack) is dropped.
-    let (stop, stopped) = tokio::sync::watch::channel(());
-    let until_stopped = move || {
-        let mut stopped = stopped.clone();
-        async move { while stopped.changed().await.is_ok() {} }
-    };
-    let (planner, listener) = (bind().await, bind().await);
+    let registry_url = format!("http://{registry}");
+    let (planner, planner_handle) =
+        jemput_optimizer::testing::start_optimizer(&registry_url, plans).await;
     let backends = jemput_dashboard::Backends {
-        registry: format!("http://{registry}"),
-        optimizer: format!("http://{}", planner.local_addr().unwrap()),
+        registry: registry_url,
+        optimizer: format!("http://{planner}"),
         ca: None,
     };
-    let (reads, shutdown) = (backends.registry.clone(), until_stopped());
-    tokio::spawn(async move {
-        let options = jemput_optimizer::ServeOptions::default();
-        jemput_optimizer::serve(planner, &reads, plans, options, shutdown).await
-    });
+    // The dashboard stops when the sender (kept in the stack) is dropped.
+    let (stop, mut stopped) = tokio::sync::watch::channel(());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dashboard = listener.local_addr().unwrap();
     let options = jemput_dashboard::Options {
         hosts,
@@ -89,12 +88,12 @@ pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
         listener,
         backends,
         options,
-        until_stopped(),
+        async move { while stopped.changed().await.is_ok() {} },
     ));
     let session = sign_in(dashboard, &admin)
         .await
         .expect("the admin signs in");
-    let _running = (registry_handle, stop, dbs);
+    let _running = (registry_handle, planner_handle, stop, dbs);
     Stack {
         dashboard,
         registry,
@@ -103,10 +102,6 @@ pub async fn start_stack_answering(hosts: Vec<String>) -> Stack {
         store,
         _running,
     }
-}
-
-async fn bind() -> TcpListener {
-    TcpListener::bind("127.0.0.1:0").await.unwrap()
 }
 
 /// An HTTP response, read whole.
