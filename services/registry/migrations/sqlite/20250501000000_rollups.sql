@@ -38,7 +38,3 @@ INSERT INTO rollups
     SELECT '', COALESCE(SUM(v.ktp_el_recorded), 0), COALESCE(SUM(v.ikd_activated), 0),
         COALESCE(MAX(v.update_micros), 0), COUNT(v.code) - COUNT(v.ktp_el_recorded)
     FROM regions v WHERE v.level = 3;
-
--- The few regions with a target of their own (provinces and districts
--- mostly), read with every list of gaps.
-CREATE INDEX regions_targets ON regions (code) WHERE target_fraction IS NOT NULL;
