@@ -371,16 +371,12 @@ impl Targets {
         conn: &mut AnyConnection,
         region: &RegionCode,
     ) -> Result<Targets, RegistryError> {
-        // Always four codes, the region itself standing in for missing
-        // ones, so that every read prepares one statement.
-        let mut above: Vec<RegionCode> = region.self_and_ancestors().collect();
-        above.resize(4, region.clone());
         let mut query = sqlx::query(
             "SELECT code, target_fraction, target_update_micros FROM regions \
              WHERE code IN ($1, $2, $3, $4) AND target_fraction IS NOT NULL",
         );
-        for code in &above {
-            query = query.bind(code.as_str());
+        for code in padded_ancestors(region) {
+            query = query.bind(String::from(code));
         }
         Self::from_rows(query.fetch_all(&mut *conn).await?)
     }
@@ -435,13 +431,28 @@ impl Targets {
     }
 }
 
+/// One region's gap, read with the rows above it (whose targets it may
+/// inherit) in one statement: reads are most of the registry's traffic.
 async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, RegistryError> {
-    let sql = format!("{GAP_TOTALS} WHERE r.code = $1");
-    let inherited = Targets::of_ancestors(conn, region).await?;
-    gaps(conn, sqlx::query(&sql).bind(region.as_str()), inherited)
+    let sql = format!("{GAP_TOTALS} WHERE r.code IN ($1, $2, $3, $4)");
+    let mut query = sqlx::query(&sql);
+    for code in padded_ancestors(region) {
+        query = query.bind(String::from(code));
+    }
+    gaps(conn, query, Targets(BTreeMap::new()))
         .await?
-        .pop()
+        .into_iter()
+        .find(|gap| &gap.region == region)
         .ok_or_else(|| RegistryError::NotFound(region.clone()))
+}
+
+/// The region and the regions above it, always four codes (the region
+/// standing in for missing ones), so that every such read prepares one
+/// statement.
+fn padded_ancestors(region: &RegionCode) -> Vec<RegionCode> {
+    let mut codes: Vec<RegionCode> = region.self_and_ancestors().collect();
+    codes.resize(4, region.clone());
+    codes
 }
 
 /// `($1, $2, $3), ($4, $5, $6)` for 2 rows of 3 columns.
