@@ -156,6 +156,9 @@ fn stdout(output: &Output) -> String {
 /// A GET of the dashboard at `base_url`, with the session `cookie` if
 /// any; redirects are answers here, not followed.
 async fn http_get(base_url: &str, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    // In a whole-workspace build reqwest has rustls without a provider (the
+    // TLS test brings its own): give it ring, as every server here uses.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -143,6 +143,9 @@ pub fn request(
     address: SocketAddr,
     path: &str,
 ) -> reqwest::RequestBuilder {
+    // In a whole-workspace build reqwest has rustls without a provider (the
+    // TLS test brings its own): give it ring, as every server here uses.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     client
         .build()
