@@ -200,6 +200,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
         "const s = document.getElementById('district-stats'); return document.querySelector('h1').innerText === 'IKD activation gaps' && s && s.innerText.includes('KTP-EL RECORDED') && s.innerText.includes('202.820')",
         WAIT,
     ).await;
+    shoot("gaps-en").await;
     browser
         .script("document.querySelector('.lang button[data-lang=id]').click()")
         .await;
