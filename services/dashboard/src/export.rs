@@ -879,10 +879,6 @@ pub fn allocation_xlsx(
     let money = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.0%");
     let date = Format::new().set_num_format("dd/mm/yyyy");
-    let excel_date = |d: chrono::NaiveDate| -> Result<rust_xlsxwriter::ExcelDateTime, XlsxError> {
-        use chrono::Datelike;
-        rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-    };
 
     let title = workbook.add_worksheet();
     title.set_name(t("Ringkasan", "Summary"))?;
