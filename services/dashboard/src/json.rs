@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 fn level(value: i32) -> &'static str {
     match RegionLevel::try_from(value) {
+        Ok(RegionLevel::Nation) => "nation",
         Ok(RegionLevel::Province) => "province",
         Ok(RegionLevel::District) => "district",
         Ok(RegionLevel::Kecamatan) => "kecamatan",

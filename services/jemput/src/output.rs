@@ -160,9 +160,10 @@ impl GapRow {
     }
 }
 
-/// "province", "district", "kecamatan", "village" or "region".
+/// "nation", "province", "district", "kecamatan", "village" or "region".
 pub fn level_name(level: RegionLevel) -> &'static str {
     match level {
+        RegionLevel::Nation => "nation",
         RegionLevel::Province => "province",
         RegionLevel::District => "district",
         RegionLevel::Kecamatan => "kecamatan",

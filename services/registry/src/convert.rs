@@ -11,7 +11,7 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    domain::{Channel, DistrictSettings, Gap, Level, RegionCode, parse_date},
+    domain::{Channel, DistrictSettings, Gap, Level, NATION_NAME, RegionCode, parse_date},
     error::{RegistryError, Violations},
     seed::BOUNDARY_ATTRIBUTION,
     store::{
@@ -104,10 +104,22 @@ pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Opt
     code
 }
 
-/// A single region name as a whole request.
-pub fn region_name(name: &str, field: &str) -> Result<RegionCode, RegistryError> {
+/// As [`region_field`], where the nation ([`NATION_NAME`]) may be named too.
+pub fn region_or_nation_field(
+    name: &str,
+    field: &str,
+    violations: &mut Violations,
+) -> Option<RegionCode> {
+    if name == NATION_NAME {
+        return Some(RegionCode::nation());
+    }
+    region_field(name, field, violations)
+}
+
+/// A region or the nation as a whole request.
+pub fn region_or_nation_name(name: &str, field: &str) -> Result<RegionCode, RegistryError> {
     let mut violations = Violations::default();
-    let code = region_field(name, field, &mut violations);
+    let code = region_or_nation_field(name, field, &mut violations);
     violations.into_result()?;
     code.ok_or_else(|| RegistryError::invalid(field, "missing"))
 }
@@ -138,6 +150,7 @@ fn payload_sha256(method: &str, request: &impl Message) -> Vec<u8> {
 fn level_field(level: i32, field: &str, violations: &mut Violations) -> Option<Level> {
     match pb::RegionLevel::try_from(level) {
         Ok(pb::RegionLevel::Unspecified) => None,
+        Ok(pb::RegionLevel::Nation) => Some(Level::Nation),
         Ok(pb::RegionLevel::Province) => Some(Level::Province),
         Ok(pb::RegionLevel::District) => Some(Level::District),
         Ok(pb::RegionLevel::Kecamatan) => Some(Level::Kecamatan),
@@ -277,7 +290,7 @@ impl TryFrom<pb::ListRegionsRequest> for ListRegions {
 
     fn try_from(request: pb::ListRegionsRequest) -> Result<Self, Self::Error> {
         let mut violations = Violations::default();
-        let parent = region_field(&request.parent, "parent", &mut violations);
+        let parent = region_or_nation_field(&request.parent, "parent", &mut violations);
         let asked = level_field(request.level, "level", &mut violations);
         let level = listed_level(parent.as_ref(), asked, &mut violations);
         let with_boundary = view_field(request.view, &mut violations);
@@ -354,7 +367,7 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
 
     fn try_from(request: pb::ListEnrollmentGapsRequest) -> Result<Self, Self::Error> {
         let mut violations = Violations::default();
-        let parent = region_field(&request.parent, "parent", &mut violations);
+        let parent = region_or_nation_field(&request.parent, "parent", &mut violations);
         let asked = level_field(request.level, "level", &mut violations);
         let level = listed_level(parent.as_ref(), asked, &mut violations);
         let order = GapOrder::parse(&request.order_by);
@@ -764,6 +777,7 @@ impl TryFrom<pb::SetTargetRequest> for SetTarget {
 
 fn level_to_pb(level: Level) -> pb::RegionLevel {
     match level {
+        Level::Nation => pb::RegionLevel::Nation,
         Level::Province => pb::RegionLevel::Province,
         Level::District => pb::RegionLevel::District,
         Level::Kecamatan => pb::RegionLevel::Kecamatan,

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 /// The prefix of every region's resource name.
 pub const REGION_NAME_PREFIX: &str = "regions/";
+/// The nation's resource name: Indonesia, by its ISO 3166 code, above every
+/// province. Only reads name it (its gap, its provinces and districts).
+pub const NATION_NAME: &str = "regions/ID";
 
 /// A well-formed Kemendagri region code of a province (`17`), district
 /// (`17.02`), kecamatan (`17.02.09`) or village (`17.02.09.1001`).
@@ -21,6 +24,24 @@ impl RegionCode {
     pub fn from_name(name: &str) -> Option<Self> {
         name.strip_prefix(REGION_NAME_PREFIX)
             .and_then(Self::from_code)
+    }
+
+    /// Parses a resource name, the nation's too.
+    pub fn from_name_or_nation(name: &str) -> Option<Self> {
+        if name == NATION_NAME {
+            Some(Self::nation())
+        } else {
+            Self::from_name(name)
+        }
+    }
+
+    /// The nation: the empty code, as in the `rollups` table.
+    pub fn nation() -> Self {
+        Self(String::new())
+    }
+
+    pub fn is_nation(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Parses a bare code such as `17.02.09`.
@@ -39,12 +60,18 @@ impl RegionCode {
         &self.0
     }
 
-    /// The resource name, `regions/{code}`.
+    /// The resource name, `regions/{code}` ([`NATION_NAME`] for the nation).
     pub fn name(&self) -> String {
+        if self.is_nation() {
+            return NATION_NAME.to_owned();
+        }
         format!("{REGION_NAME_PREFIX}{}", self.0)
     }
 
     pub fn level(&self) -> Level {
+        if self.is_nation() {
+            return Level::Nation;
+        }
         match self.0.matches('.').count() {
             0 => Level::Province,
             1 => Level::District,
@@ -53,7 +80,8 @@ impl RegionCode {
         }
     }
 
-    /// The enclosing region; `None` for a province.
+    /// The enclosing region; `None` for a province (and the nation): what
+    /// is stored above a province is nothing.
     pub fn parent(&self) -> Option<RegionCode> {
         self.0
             .rsplit_once('.')
@@ -80,7 +108,8 @@ impl RegionCode {
 
     /// Whether `other` is this region or lies inside it.
     pub fn contains(&self, other: &RegionCode) -> bool {
-        other.0 == self.0
+        self.is_nation()
+            || other.0 == self.0
             || other
                 .0
                 .strip_prefix(&self.0)
@@ -90,6 +119,9 @@ impl RegionCode {
     /// A SQL `LIKE` pattern matching every code strictly inside this region.
     /// Codes are digits and dots only, so nothing needs escaping.
     pub fn descendants_pattern(&self) -> String {
+        if self.is_nation() {
+            return "%".to_owned();
+        }
         format!("{}.%", self.0)
     }
 }
@@ -117,8 +149,10 @@ impl From<RegionCode> for String {
 /// The level of a region in the administrative tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
-    /// Provinsi; listed before the others so that `Ord` runs from the top
-    /// of the tree down.
+    /// Indonesia; listed before the others so that `Ord` runs from the top
+    /// of the tree down. No row of `regions` has it.
+    Nation,
+    /// Provinsi.
     Province,
     District,
     Kecamatan,
@@ -129,6 +163,7 @@ impl Level {
     /// The number stored in `regions.level`.
     pub fn to_db(self) -> i64 {
         match self {
+            Level::Nation => -1,
             Level::Province => 0,
             Level::District => 1,
             Level::Kecamatan => 2,
@@ -139,6 +174,7 @@ impl Level {
     /// The level of a region's direct children.
     pub fn child(self) -> Option<Level> {
         match self {
+            Level::Nation => Some(Level::Province),
             Level::Province => Some(Level::District),
             Level::District => Some(Level::Kecamatan),
             Level::Kecamatan => Some(Level::Village),

@@ -10,6 +10,7 @@
 
 mod access;
 mod audit;
+mod cache;
 mod convert;
 mod domain;
 mod error;

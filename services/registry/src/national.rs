@@ -66,6 +66,8 @@ pub fn within(roots: &[RegionCode]) -> Result<Vec<NationalRegion>, RegistryError
             continue;
         }
         let level_name = match code.level() {
+            // Not a code of the list (from_code never makes the nation).
+            Level::Nation => "nation",
             Level::Province => "province",
             Level::District => "district",
             Level::Kecamatan => "kecamatan",

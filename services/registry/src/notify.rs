@@ -2,16 +2,16 @@
 //! announces what it changed with `pg_notify` inside its own transaction (so
 //! the notice goes out exactly when the write commits, and never for a write
 //! that rolls back), and every replica LISTENs and passes the notices of the
-//! others to its gap watchers. SQLite is one file on one machine: there the
+//! others to its gap watchers and read cache. SQLite is one file on one machine: there the
 //! process's own feed is all there is.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, postgres::PgListener};
 use tokio::sync::{broadcast, oneshot};
 
-use crate::{domain::RegionCode, error::RegistryError, store::Change};
+use crate::{cache::ReadCache, domain::RegionCode, error::RegistryError, store::Change};
 
 /// PostgreSQL refuses a payload of 8000 bytes or more; a change naming more
 /// villages than fit says "everything" instead.
@@ -30,6 +30,9 @@ struct Notice {
     target: Option<RegionCode>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     all: bool,
+    /// A token was revoked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    tokens: bool,
 }
 
 /// This replica's side of the channel: its name on it, and the task that
@@ -48,6 +51,7 @@ impl Feed {
         database_url: &str,
         schema: &str,
         changes: broadcast::Sender<Change>,
+        cache: Arc<ReadCache>,
     ) -> Result<Feed, RegistryError> {
         let channel = channel_name(schema);
         let origin = jemput_auth::token::random_hex::<8>()
@@ -55,7 +59,7 @@ impl Feed {
         let mut listener = PgListener::connect(database_url).await?;
         listener.listen(&channel).await?;
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(follow(listener, origin.clone(), changes, stopped));
+        tokio::spawn(follow(listener, origin.clone(), changes, cache, stopped));
         Ok(Feed {
             channel,
             origin,
@@ -104,10 +108,12 @@ fn payload(origin: &str, change: &Change) -> String {
         villages: Vec::new(),
         target: None,
         all: false,
+        tokens: false,
     };
     match change {
         Change::Counts(villages) => notice.villages = villages.to_vec(),
         Change::Target(region) => notice.target = Some(region.clone()),
+        Change::Tokens => notice.tokens = true,
         // Another replica reloads its whole region list on this.
         Change::Regions(_) | Change::All => notice.all = true,
     }
@@ -120,6 +126,7 @@ fn payload(origin: &str, change: &Change) -> String {
         villages: Vec::new(),
         target: None,
         all: true,
+        tokens: false,
     })
     .unwrap_or_default()
 }
@@ -135,6 +142,8 @@ fn change_of(payload: &str, own_origin: &str) -> Option<Change> {
     }
     Some(if notice.all {
         Change::All
+    } else if notice.tokens {
+        Change::Tokens
     } else if let Some(region) = notice.target {
         Change::Target(region)
     } else {
@@ -146,6 +155,7 @@ async fn follow(
     mut listener: PgListener,
     origin: String,
     changes: broadcast::Sender<Change>,
+    cache: Arc<ReadCache>,
     mut stopped: oneshot::Receiver<()>,
 ) {
     loop {
@@ -154,12 +164,17 @@ async fn follow(
             received = listener.try_recv() => match received {
                 Ok(Some(notification)) => {
                     if let Some(change) = change_of(notification.payload(), &origin) {
+                        // Before the watchers hear it, so that what they
+                        // read next is not an entry from before the change.
+                        cache.invalidate();
                         let _ = changes.send(change);
                     }
                 }
                 // The connection dropped and is made again on the next call;
-                // notices in between are lost, so every watcher looks again.
+                // notices in between are lost, so every watcher looks again
+                // and nothing read before is served from the cache.
                 Ok(None) => {
+                    cache.invalidate();
                     let _ = changes.send(Change::All);
                 }
                 Err(error) => {

@@ -172,7 +172,7 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::GetEnrollmentGapRequest>,
     ) -> Result<Response<pb::EnrollmentGap>, Status> {
-        let region = convert::region_name(&request.into_inner().region, "region")?;
+        let region = convert::region_or_nation_name(&request.into_inner().region, "region")?;
         let gap = self.store.gap(&region).await?;
         Ok(Response::new((&gap).into()))
     }
@@ -343,7 +343,7 @@ impl RegistryService for Registry {
         &self,
         request: Request<pb::WatchEnrollmentGapsRequest>,
     ) -> Result<Response<Self::WatchEnrollmentGapsStream>, Status> {
-        let region = convert::region_name(&request.into_inner().region, "region")?;
+        let region = convert::region_or_nation_name(&request.into_inner().region, "region")?;
         // Subscribe before reading, so no change between the two is missed.
         let mut changes = self.store.subscribe();
         let first = self.store.gap(&region).await?;

@@ -30,6 +30,7 @@ use tokio::sync::{Mutex, MutexGuard, broadcast};
 
 use crate::{
     audit::{self, Actor, AuditAction},
+    cache::ReadCache,
     domain::{
         Channel, DistrictSettings, Gap, Level, NATIONAL_TARGET_FRACTION, RegionCode, Target,
         now_micros,
@@ -44,6 +45,8 @@ use crate::{
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The nation's display name.
+const NATION_DISPLAY_NAME: &str = "Indonesia";
 /// How long a SQLite connection waits for another process's write lock.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Per-connection settings: the busy timeout again (`Any` opens connections
@@ -95,6 +98,8 @@ pub enum Change {
     Target(RegionCode),
     /// These provinces or districts were added, with everything under them.
     Regions(Arc<[RegionCode]>),
+    /// A token was revoked: no gap changed, but read caches must forget.
+    Tokens,
     /// Anything may have changed (another replica's change too large to
     /// name, or notices missed while reconnecting).
     All,
@@ -110,6 +115,7 @@ impl Change {
             Change::Regions(added) => added
                 .iter()
                 .any(|root| root.contains(region) || region.contains(root)),
+            Change::Tokens => false,
             Change::All => true,
         }
     }
@@ -255,12 +261,29 @@ pub(crate) struct Inner {
     /// is fairer and cheaper than letting them spin in SQLite's busy handler;
     /// `BEGIN IMMEDIATE` still guards against other processes.
     sqlite_writer: Mutex<()>,
+    /// Gaps and tokens read recently (see `cache`).
+    pub(crate) cache: Arc<ReadCache>,
 }
 
 /// An open write transaction, holding this process's SQLite write turn.
 pub(crate) struct Write<'s> {
     pub(crate) tx: Transaction<'static, Any>,
-    _turn: Option<MutexGuard<'s, ()>>,
+    _turn: Turn<'s>,
+}
+
+/// What a write holds until it ends: on SQLite this process's write turn;
+/// on either engine the read cache, which it moves on when it ends, after
+/// the transaction has committed or rolled back (the field outlives the
+/// `tx` that callers commit), so no read after it is answered from before.
+struct Turn<'s> {
+    _sqlite: Option<MutexGuard<'s, ()>>,
+    cache: &'s ReadCache,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.cache.invalidate();
+    }
 }
 
 /// Whether a request id is new (and now claimed, with this batch number) or
@@ -446,6 +469,40 @@ async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, Re
         .ok_or_else(|| RegistryError::NotFound(region.clone()))
 }
 
+/// The nation's totals, from its row of `rollups`, against the national
+/// target (no region above a province can set another).
+async fn nation_gap(conn: &mut AnyConnection) -> Result<Gap, RegistryError> {
+    let row = sqlx::query(
+        "SELECT ktp_el_recorded, ikd_activated, counts_update_micros, villages_without_counts \
+         FROM rollups WHERE code = $1",
+    )
+    .bind(rollups::NATION)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (recorded, activated, updated, uncounted) = match row {
+        Some(row) => (
+            row.try_get("ktp_el_recorded")?,
+            row.try_get("ikd_activated")?,
+            row.try_get("counts_update_micros")?,
+            row.try_get("villages_without_counts")?,
+        ),
+        None => (0, 0, 0, 0),
+    };
+    Ok(Gap {
+        region: RegionCode::nation(),
+        display_name: NATION_DISPLAY_NAME.to_owned(),
+        ktp_el_recorded: recorded,
+        ikd_activated: activated,
+        counts_update_micros: updated,
+        villages_without_counts: uncounted,
+        target: Some(Target {
+            fraction: NATIONAL_TARGET_FRACTION,
+            source: RegionCode::nation(),
+            update_micros: 0,
+        }),
+    })
+}
+
 /// The region and the regions above it, always four codes (the region
 /// standing in for missing ones), so that every such read prepares one
 /// statement.
@@ -472,6 +529,7 @@ async fn begin_write<'s>(
     pool: &AnyPool,
     engine: Engine,
     sqlite_writer: &'s Mutex<()>,
+    cache: &'s ReadCache,
 ) -> Result<Write<'s>, RegistryError> {
     Ok(match engine {
         Engine::Sqlite => {
@@ -481,12 +539,18 @@ async fn begin_write<'s>(
             let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
             Write {
                 tx,
-                _turn: Some(turn),
+                _turn: Turn {
+                    _sqlite: Some(turn),
+                    cache,
+                },
             }
         }
         Engine::Postgres => Write {
             tx: pool.begin().await?,
-            _turn: None,
+            _turn: Turn {
+                _sqlite: None,
+                cache,
+            },
         },
     })
 }
@@ -605,7 +669,8 @@ impl Store {
         // On SQLite they have run already, above; this finds nothing to do.
         engine.migrator().run(&pool).await?;
         let sqlite_writer = Mutex::new(());
-        seed_if_empty(begin_write(&pool, engine, &sqlite_writer).await?).await?;
+        let cache = Arc::new(ReadCache::default());
+        seed_if_empty(begin_write(&pool, engine, &sqlite_writer, &cache).await?).await?;
         let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM regions")
             .fetch_all(&pool)
             .await?;
@@ -622,7 +687,7 @@ impl Store {
                 let schema: String = sqlx::query_scalar("SELECT CAST(current_schema() AS TEXT)")
                     .fetch_one(&pool)
                     .await?;
-                Some(Feed::start(database_url, &schema, changes.clone()).await?)
+                Some(Feed::start(database_url, &schema, changes.clone(), cache.clone()).await?)
             }
         };
         let replicated = feed.is_some();
@@ -634,6 +699,7 @@ impl Store {
                 changes,
                 feed,
                 sqlite_writer,
+                cache,
             }),
         };
         if replicated {
@@ -650,6 +716,7 @@ impl Store {
             &self.inner.pool,
             self.inner.engine,
             &self.inner.sqlite_writer,
+            &self.inner.cache,
         )
         .await
     }
@@ -663,6 +730,15 @@ impl Store {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .contains(code)
+    }
+
+    /// As `require`, where the nation is always there.
+    fn require_or_nation(&self, code: &RegionCode) -> Result<(), RegistryError> {
+        if code.is_nation() {
+            Ok(())
+        } else {
+            self.require(code)
+        }
     }
 
     fn require(&self, code: &RegionCode) -> Result<(), RegistryError> {
@@ -680,7 +756,7 @@ impl Store {
 
     /// Tells the other replicas (if any) about `change` when the
     /// transaction on `conn` commits.
-    async fn announce(
+    pub(crate) async fn announce(
         &self,
         conn: &mut AnyConnection,
         change: &Change,
@@ -691,7 +767,11 @@ impl Store {
         }
     }
 
+    /// Tells this process's watchers about `change`, committed just now.
     fn publish(&self, change: Change) {
+        // The write's own turn moves the cache on when it ends, which may
+        // be after a watcher has already read again: move it on first.
+        self.inner.cache.invalidate();
         // Nobody watching is not an error.
         let _ = self.inner.changes.send(change);
     }
@@ -723,7 +803,7 @@ impl Store {
         limit: usize,
         with_boundary: bool,
     ) -> Result<Vec<RegionRecord>, RegistryError> {
-        self.require(parent)?;
+        self.require_or_nation(parent)?;
         let sql = format!(
             "SELECT {} FROM regions WHERE level = $1 AND code LIKE $2 ORDER BY code LIMIT $3 OFFSET $4",
             region_columns(with_boundary)
@@ -738,10 +818,22 @@ impl Store {
         rows.iter().map(row_to_region).collect()
     }
 
+    /// The gap of `region` or of the nation.
     pub(crate) async fn gap(&self, region: &RegionCode) -> Result<Gap, RegistryError> {
-        self.require(region)?;
+        self.require_or_nation(region)?;
+        let cache = &self.inner.cache;
+        if let Some(gap) = cache.gap(region) {
+            return Ok(gap);
+        }
+        let read_in = cache.generation();
         let mut conn = self.inner.pool.acquire().await?;
-        gap_of(&mut conn, region).await
+        let gap = if region.is_nation() {
+            nation_gap(&mut conn).await?
+        } else {
+            gap_of(&mut conn, region).await?
+        };
+        cache.keep_gap(read_in, &gap);
+        Ok(gap)
     }
 
     /// The gaps of every region at `level` inside `parent`, in code order.
@@ -750,7 +842,7 @@ impl Store {
         parent: &RegionCode,
         level: Level,
     ) -> Result<Vec<Gap>, RegistryError> {
-        self.require(parent)?;
+        self.require_or_nation(parent)?;
         let sql = format!("{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 ORDER BY r.code");
         let mut conn = self.inner.pool.acquire().await?;
         let inherited = Targets::above_level(&mut conn, parent, level).await?;
@@ -1597,7 +1689,7 @@ impl Store {
                 continue;
             }
             match level {
-                Level::Province => {}
+                Level::Nation | Level::Province => {}
                 Level::District => {
                     added.districts_added += 1;
                     added.districts.push(region.code.clone());

@@ -1,7 +1,8 @@
 //! Bearer tokens in the registry's database, the system of record: issuing
 //! (only a hash of the secret is kept), listing, revoking, and verifying a
-//! bearer for every call this registry serves (read from the database each
-//! time, so a revocation holds from the next call on). Also the first admin
+//! bearer for every call this registry serves (through the read cache: a
+//! revocation holds from the next call on this replica and, announced, on
+//! the others; whatever happens, after `cache::FRESH_FOR`). Also the first admin
 //! token, which `jemput up` and `jemput-registry` make on first start and
 //! keep in `admin.token` (mode 0600) in the data directory.
 
@@ -19,7 +20,7 @@ use crate::{
     audit::{self, Actor, AuditAction},
     domain::now_micros,
     error::RegistryError,
-    store::Store,
+    store::{Change, Store},
 };
 
 /// The file in the data directory that holds the local admin token.
@@ -230,6 +231,8 @@ impl Store {
         .await?
         .rows_affected();
         if revoked == 1 {
+            // Other replicas drop the token from their read caches.
+            self.announce(&mut write.tx, &Change::Tokens).await?;
             audit::append(
                 &mut write.tx,
                 actor,
@@ -246,13 +249,27 @@ impl Store {
         self.token(id).await
     }
 
-    /// Who a bearer string belongs to, if it is a live token.
+    /// Who a bearer string belongs to, if it is a live token. The token's
+    /// row comes from the read cache when it was read less than a second
+    /// ago and nothing was written since (a revocation through this
+    /// registry, or announced by another replica, holds from the next call).
     pub async fn verify_bearer(&self, bearer: &str) -> Result<Caller, AuthFailure> {
         let (id, secret) = token::parse(bearer).ok_or(AuthFailure::Malformed)?;
-        let row = self.token_row(id).await.map_err(|error| {
-            tracing::error!(%error, "cannot read a token");
-            AuthFailure::Unavailable("the token store cannot be read".into())
-        })?;
+        let cache = &self.inner.cache;
+        let row = match cache.token(id) {
+            Some(row) => Some(row),
+            None => {
+                let read_in = cache.generation();
+                let row = self.token_row(id).await.map_err(|error| {
+                    tracing::error!(%error, "cannot read a token");
+                    AuthFailure::Unavailable("the token store cannot be read".into())
+                })?;
+                if let Some((record, stored)) = &row {
+                    cache.keep_token(read_in, record, stored);
+                }
+                row
+            }
+        };
         let Some((record, stored)) = row else {
             return Err(AuthFailure::Unknown);
         };

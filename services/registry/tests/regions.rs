@@ -2,8 +2,8 @@
 //! both engines: Bengkulu's ten districts with every kecamatan and village,
 //! Rejang Lebong's counts and ledger untouched, retries applied once, bad
 //! input naming its field and changing nothing, districts without counts
-//! said to be so until their counts are imported, and each district's own
-//! office and target.
+//! said to be so until their counts are imported, each district's own
+//! office and target, and the nation (`regions/ID`) above every province.
 
 mod common;
 
@@ -27,7 +27,10 @@ on_both_engines!(
     bad_or_unknown_regions_are_named_and_change_nothing,
     a_district_has_no_counts_until_they_are_imported,
     each_district_has_its_own_office_and_target,
+    the_nation_is_the_sum_of_everything_held,
 );
+
+const NATION: &str = "regions/ID";
 
 fn add(request_id: &str, regions: &[&str]) -> pb::AddRegionsRequest {
     pb::AddRegionsRequest {
@@ -538,4 +541,116 @@ async fn each_district_has_its_own_office_and_target(mut h: Harness) {
         .into_inner();
     assert!(!seed.office_set);
     assert_eq!(seed.target_fraction, 0.30);
+}
+
+async fn the_nation_is_the_sum_of_everything_held(mut h: Harness) {
+    // Only the seed: the nation is Rejang Lebong, against the national target.
+    let district = h.gap(DISTRICT).await;
+    let nation = h.gap(NATION).await;
+    assert_eq!(nation.region, NATION);
+    assert_eq!(nation.level, i32::from(pb::RegionLevel::Nation));
+    assert_eq!(
+        (
+            nation.ktp_el_recorded,
+            nation.ikd_activated,
+            nation.counts_missing
+        ),
+        (district.ktp_el_recorded, district.ikd_activated, false)
+    );
+    assert_eq!(
+        (nation.target_fraction, nation.target_source.as_str()),
+        (0.30, NATION)
+    );
+
+    // A write is seen by the next read, whatever was read before it.
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    h.client
+        .record_activations(batch(
+            "nation-1",
+            vec![report(BEDENG_SS, 9, &today, pb::Channel::Office)],
+        ))
+        .await
+        .expect("record");
+    assert_eq!(h.gap(NATION).await.ikd_activated, nation.ikd_activated + 9);
+    assert_eq!(
+        h.gap(DISTRICT).await.ikd_activated,
+        district.ikd_activated + 9
+    );
+
+    // The seed's district has no province yet; every district is listed.
+    let districts = all_regions(&mut h, NATION, pb::RegionLevel::District).await;
+    assert_eq!(districts.len(), 1);
+    h.client
+        .add_regions(add("nation-bengkulu", &[BENGKULU]))
+        .await
+        .expect("add Bengkulu");
+    let provinces = all_regions(&mut h, NATION, pb::RegionLevel::Unspecified).await;
+    assert_eq!(
+        provinces
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        [BENGKULU]
+    );
+    let nation = h.gap(NATION).await;
+    assert_eq!(nation.villages_without_counts, 1513 - 156);
+    assert_eq!(
+        nation.ktp_el_recorded,
+        h.gap(BENGKULU).await.ktp_el_recorded
+    );
+
+    // Every district's gap, a page at a time.
+    let mut names = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = h
+            .client
+            .list_enrollment_gaps(pb::ListEnrollmentGapsRequest {
+                parent: NATION.into(),
+                level: pb::RegionLevel::District.into(),
+                order_by: "name".into(),
+                page_size: 4,
+                page_token,
+            })
+            .await
+            .expect("the nation's districts")
+            .into_inner();
+        assert!(page.gaps.len() <= 4);
+        names.extend(page.gaps.into_iter().map(|g| g.region));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    assert_eq!(names.len(), 10);
+    assert!(names.contains(&DISTRICT.to_owned()));
+
+    // The nation is only read: a write naming it is refused, naming the field.
+    assert_invalid(
+        h.client
+            .record_activations(batch(
+                "nation-2",
+                vec![report(NATION, 1, &today, pb::Channel::Office)],
+            ))
+            .await,
+        &["reports[0].region"],
+    );
+    assert_invalid(
+        h.client
+            .set_target(pb::SetTargetRequest {
+                region: NATION.into(),
+                target_fraction: 0.5,
+            })
+            .await,
+        &["region"],
+    );
+    assert_invalid(
+        h.client
+            .get_enrollment_gap(pb::GetEnrollmentGapRequest {
+                region: "regions/id".into(),
+            })
+            .await,
+        &["region"],
+    );
+    assert_eq!(h.gap(NATION).await, nation);
 }

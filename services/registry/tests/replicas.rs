@@ -1,7 +1,8 @@
 //! Two registry replicas on one PostgreSQL database: a write through one
 //! reaches the gap watchers of the other, with the same numbers a read
 //! through either gives; a rolled-back write reaches nobody; regions added
-//! through one are known to the other.
+//! through one are known to the other; a token revoked through one is
+//! refused by the other, though it had just verified it.
 
 mod common;
 
@@ -163,6 +164,59 @@ async fn regions_added_through_one_replica_are_known_to_another() {
     .expect("the other replica learns of Lebong");
     assert!(known.counts_missing);
     assert_eq!(known.villages_without_counts, 104);
+
+    one_server.shutdown().await.unwrap();
+    other_server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_revoked_through_one_replica_is_refused_by_another() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let (one, other) = (db.open().await, db.open().await);
+    let admin = issue_token(&one, Role::Admin, "", &[]).await;
+    let viewer = issue_token(&one, Role::Viewer, "", &[]).await;
+    let (one_address, one_server) = start_registry(one).await;
+    let (other_address, other_server) = start_registry(other).await;
+    let reader = connect(other_address, &viewer).await;
+    let read = |mut client: common::Client| async move {
+        client
+            .get_enrollment_gap(pb::GetEnrollmentGapRequest {
+                region: DISTRICT.into(),
+            })
+            .await
+    };
+    // The other replica has verified (and may keep) the viewer's token.
+    read(reader.clone()).await.expect("a live token reads");
+
+    let channel = Channel::from_shared(format!("http://{one_address}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut tokens = jemput_proto::auth::token_service_client::TokenServiceClient::with_interceptor(
+        channel,
+        jemput_auth::BearerInterceptor::new(&admin).unwrap(),
+    );
+    let (id, _) = jemput_auth::token::parse(&viewer).expect("a bearer");
+    let name = format!("tokens/{id}");
+    tokens
+        .revoke_token(jemput_proto::auth::RevokeTokenRequest { name })
+        .await
+        .unwrap();
+    let refused = tokio::time::timeout(WAIT, async {
+        loop {
+            match read(reader.clone()).await {
+                Err(status) => return status,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    })
+    .await
+    .expect("the other replica refuses the revoked token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    assert!(read(reader.clone()).await.is_err());
 
     one_server.shutdown().await.unwrap();
     other_server.shutdown().await.unwrap();
