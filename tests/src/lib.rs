@@ -16,8 +16,9 @@ use jemput_proto::{
     registry::registry_service_client::RegistryServiceClient,
 };
 use jemput_registry::Store;
+pub use jemput_registry::testing::ShutdownHandle;
 pub use jemput_registry::testing::TestDb;
-use jemput_registry::testing::{ShutdownHandle, issue_token, start_registry};
+use jemput_registry::testing::{issue_token, start_registry};
 use tonic::transport::Channel;
 
 /// The district the seed describes, and its published numbers.
@@ -98,6 +99,22 @@ impl Running {
     /// The database URL, for a second server on the same data.
     pub fn database_url(&self) -> &str {
         self.db.url()
+    }
+
+    /// Whether the database is PostgreSQL: only there can several registry
+    /// replicas share it and hear each other's changes (an SQLite file
+    /// belongs to one process).
+    pub fn on_postgres(&self) -> bool {
+        self.db.url().starts_with("postgres")
+    }
+
+    /// A second registry replica on the same database, with a store of its
+    /// own (as a second process would have), served until its handle is
+    /// shut down; stop it before [`Running::stop`], which removes the
+    /// database. Tokens live in the database, so [`Running::admin`] works
+    /// on it too.
+    pub async fn start_replica(&self) -> (SocketAddr, ShutdownHandle) {
+        start_registry(self.db.open().await).await
     }
 
     /// A client as `jemput` builds one.
