@@ -917,6 +917,15 @@ pub fn allocation_xlsx(
         title.write_string(2 + i as u32, 0, *label)?;
         title.write_string(2 + i as u32, 1, value)?;
     }
+    if !split.districts_not_planned.is_empty() {
+        // Below the notes, so the fixed rows above keep their places.
+        title.write_string(
+            11,
+            0,
+            t("Tidak sempat direncanakan", "Not planned within the time"),
+        )?;
+        title.write_string(11, 1, split.districts_not_planned.join(", "))?;
+    }
     title.write_string(6, 0, t("Batas waktu", "Deadline"))?;
     title.write_datetime_with_format(6, 1, excel_date(deadline)?, &date)?;
     title.write_string(7, 0, t("Total anggaran (Rp)", "Total budget (Rp)"))?;
@@ -1320,6 +1329,7 @@ pub(crate) mod tests {
             districts_reaching_target_upper_bound: 1,
             allocated_rupiah: 120_600_000,
             districts_without_counts: vec!["regions/17.03".into()],
+            districts_not_planned: Vec::new(),
         };
         let deadline = chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
         let bytes = allocation_xlsx("Bengkulu", deadline, 200_000_000, &split, Lang::Id).unwrap();

@@ -28,6 +28,9 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Per call to the optimizer. A plan takes seconds, a budget search or a
 /// table of scenarios several solves; the solver's own limit is 20 s each.
 pub const PLAN_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a budget split may take: the optimizer gives it up to five
+/// minutes of solving (the per-solve limit once per district), then answers.
+pub const ALLOCATE_TIMEOUT: Duration = Duration::from_secs(400);
 
 /// The environment variable that holds a token, before `admin.token`.
 pub const TOKEN_VAR: &str = "JEMPUT_TOKEN";
@@ -151,7 +154,8 @@ pub struct Optimizer {
 impl Optimizer {
     /// Connects now, so an absent optimizer is reported before any work.
     pub async fn connect(url: &str, access: &Access) -> Result<Optimizer, CliError> {
-        let channel = connect("optimizer", url, PLAN_TIMEOUT, access).await?;
+        // The longest any call waits; each request says its own deadline.
+        let channel = connect("optimizer", url, ALLOCATE_TIMEOUT, access).await?;
         let interceptor = access.interceptor(url)?;
         Ok(Optimizer {
             client: PlannerServiceClient::with_interceptor(channel.clone(), interceptor.clone())
@@ -165,8 +169,13 @@ impl Optimizer {
     /// A request that tells the optimizer how long the caller waits (the
     /// `grpc-timeout` header), so a solve nobody waits for is abandoned.
     pub fn request<T>(&self, message: T) -> tonic::Request<T> {
+        self.request_waiting(message, PLAN_TIMEOUT)
+    }
+
+    /// As [`Optimizer::request`], waiting `timeout` (at most [`ALLOCATE_TIMEOUT`]).
+    pub fn request_waiting<T>(&self, message: T, timeout: Duration) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
-        request.set_timeout(PLAN_TIMEOUT);
+        request.set_timeout(timeout.min(ALLOCATE_TIMEOUT));
         request
     }
 

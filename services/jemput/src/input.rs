@@ -1,5 +1,5 @@
 //! Reading what a person types: region codes (`17.02.09` or
-//! `regions/17.02.09`), target shares (`0.3`, `30%`, `27,5%`), amounts of
+//! `regions/17.02.09`, `ID` for the nation), target shares (`0.3`, `30%`, `27,5%`), amounts of
 //! rupiah (`250.000.000`, `Rp 250.000.000`, `250jt`) and dates.
 //!
 //! These checks only catch typing mistakes early, with a clearer message;
@@ -10,13 +10,18 @@ use chrono::NaiveDate;
 /// The district the seed data describes, used when no region is given.
 pub const DEFAULT_DISTRICT: &str = "regions/17.02";
 
-/// Turns `17.02.09`, `regions/17.02.09` or ` 17.02.09 ` into `regions/17.02.09`.
+/// Turns `17.02.09`, `regions/17.02.09` or ` 17.02.09 ` into `regions/17.02.09`,
+/// and `ID` into `regions/ID`, the nation.
 ///
 /// A Kemendagri code is two digits (province), then `.NN` (kabupaten),
 /// `.NN` (kecamatan) and `.NNNN` (desa/kelurahan).
 pub fn parse_region(text: &str) -> Result<String, String> {
     let text = text.trim();
     let code = text.strip_prefix("regions/").unwrap_or(text);
+    // The nation, Indonesia by its ISO code: read-only, for gaps and splits.
+    if code.eq_ignore_ascii_case("ID") {
+        return Ok("regions/ID".to_owned());
+    }
     let widths: &[usize] = &[2, 2, 2, 4];
     let parts: Vec<&str> = code.split('.').collect();
     let well_formed = parts.len() <= widths.len()
@@ -276,6 +281,8 @@ mod tests {
             parse_region("17.02.09.1001").unwrap(),
             "regions/17.02.09.1001"
         );
+        assert_eq!(parse_region("ID").unwrap(), "regions/ID");
+        assert_eq!(parse_region("regions/id").unwrap(), "regions/ID");
     }
 
     #[test]

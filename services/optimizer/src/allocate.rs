@@ -85,8 +85,11 @@ pub struct Share {
 /// The split.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
-    /// One per district, in the order given.
+    /// One per district planned, in the order given.
     pub shares: Vec<Share>,
+    /// Indexes of the districts whose curves were not started before the
+    /// time ran out: no share, and counted as reachable in the upper bound.
+    pub not_planned: Vec<usize>,
     pub districts_reaching_target: u32,
     /// Proven: no split of the total brings more districts to their targets
     /// by the deadline (the most districts whose proven least budgets fit
@@ -105,11 +108,31 @@ pub fn allocate_budget(
     options: &Options<'_>,
 ) -> Result<Split, PlanError> {
     let even = total_rupiah / (districts.len().max(1) as i64);
+    // Out of time, a district whose curve has not started is not started:
+    // a national split on few cores answers within its deadline with the
+    // districts it could plan, and names the others.
     let curves = districts
         .par_iter()
-        .map(|(district, params)| curve(district, params, even, total_rupiah, options))
-        .collect::<Result<Vec<Curve>, PlanError>>()?;
-    Ok(split(&curves, total_rupiah))
+        .map(|(district, params)| {
+            if options.out_of_time() {
+                return Ok(None);
+            }
+            curve(district, params, even, total_rupiah, options).map(Some)
+        })
+        .collect::<Result<Vec<Option<Curve>>, PlanError>>()?;
+    let planned: Vec<usize> = (0..curves.len()).filter(|&d| curves[d].is_some()).collect();
+    let not_planned: Vec<usize> = (0..curves.len()).filter(|&d| curves[d].is_none()).collect();
+    let solved: Vec<Curve> = curves.into_iter().flatten().collect();
+    let mut result = split(&solved, total_rupiah);
+    for share in &mut result.shares {
+        share.district = planned[share.district];
+    }
+    // Unknown lower bounds may be as low as nothing.
+    result.districts_reaching_target_upper_bound = result
+        .districts_reaching_target_upper_bound
+        .saturating_add(not_planned.len() as u32);
+    result.not_planned = not_planned;
+    Ok(result)
 }
 
 /// A district's curve: its least budget for the deadline and plans at a few
@@ -247,6 +270,7 @@ pub fn split(curves: &[Curve], total_rupiah: i64) -> Split {
         districts_reaching_target_upper_bound: reaching_upper_bound(curves, total_rupiah),
         allocated_rupiah: shares.iter().map(|s| s.point.budget_rupiah).sum(),
         shares,
+        not_planned: Vec::new(),
     }
 }
 
@@ -403,5 +427,31 @@ mod tests {
                 assert!(lower <= share.point.budget_rupiah);
             }
         }
+    }
+
+    #[test]
+    fn out_of_time_the_districts_not_started_are_named_not_planned() {
+        let start = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
+        let districts: Vec<(District, Parameters)> =
+            [District::generate(30, 1), District::generate(30, 2)]
+                .into_iter()
+                .map(|d| {
+                    let p = Parameters {
+                        deadline: NaiveDate::from_ymd_opt(2027, 6, 30),
+                        ..Parameters::defaults(start, (d.latitude, d.longitude), 0.30)
+                    };
+                    (d, p)
+                })
+                .collect();
+        let spent = Options {
+            stop_at: Some(std::time::Instant::now()),
+            ..Options::default()
+        };
+        let split = allocate_budget(&districts, 100_000_000, &spent).expect("an answer");
+        assert!(split.shares.is_empty());
+        assert_eq!(split.not_planned, [0, 1]);
+        assert_eq!(split.allocated_rupiah, 0);
+        // Nothing is known of them, so nothing is excluded.
+        assert_eq!(split.districts_reaching_target_upper_bound, 2);
     }
 }

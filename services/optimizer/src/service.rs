@@ -719,6 +719,11 @@ impl PlannerService for Planner {
                 as i32,
             allocated_rupiah: split.allocated_rupiah,
             districts_without_counts: without_counts,
+            districts_not_planned: split
+                .not_planned
+                .iter()
+                .map(|&d| names[d].0.clone())
+                .collect(),
         }))
     }
 

@@ -112,7 +112,7 @@ impl Default for Options<'_> {
 }
 
 impl Options<'_> {
-    fn out_of_time(&self) -> bool {
+    pub(crate) fn out_of_time(&self) -> bool {
         self.stop_at.is_some_and(|t| Instant::now() >= t)
             || self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }

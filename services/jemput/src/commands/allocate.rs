@@ -31,6 +31,8 @@ pub struct AllocateReport {
     pub districts_reaching_target_upper_bound: i32,
     pub shares: Vec<Share>,
     pub districts_without_counts: Vec<String>,
+    /// Districts the optimizer had no time to plan: no share.
+    pub districts_not_planned: Vec<String>,
     /// Files written with `--out`.
     pub files: Vec<PathBuf>,
     #[serde(skip)]
@@ -63,16 +65,19 @@ pub async fn run(
         })?;
     }
     let iso = |date: NaiveDate| date.format("%Y-%m-%d").to_string();
-    let request = optimizer.request(AllocateBudgetRequest {
-        parent: args.region.clone(),
-        total_budget_rupiah: args.budget,
-        deadline: iso(args.deadline),
-        parameters: Some(PlanParameters {
-            teams: args.teams,
-            start_date: args.start.map(iso).unwrap_or_default(),
-            ..Default::default()
-        }),
-    });
+    let request = optimizer.request_waiting(
+        AllocateBudgetRequest {
+            parent: args.region.clone(),
+            total_budget_rupiah: args.budget,
+            deadline: iso(args.deadline),
+            parameters: Some(PlanParameters {
+                teams: args.teams,
+                start_date: args.start.map(iso).unwrap_or_default(),
+                ..Default::default()
+            }),
+        },
+        crate::client::ALLOCATE_TIMEOUT,
+    );
     let split = optimizer
         .client
         .allocate_budget(request)
@@ -123,6 +128,7 @@ pub async fn run(
             })
             .collect(),
         districts_without_counts: split.districts_without_counts,
+        districts_not_planned: split.districts_not_planned,
         files,
         lang: args.lang,
     })
@@ -189,6 +195,13 @@ impl Report for AllocateReport {
             out.push_str(&format!(
                 "\nNo counts yet, left out: {} (jemput import fills them).",
                 codes.join(", ")
+            ));
+        }
+        if !self.districts_not_planned.is_empty() {
+            out.push_str(&format!(
+                "\nNot planned within the time limit, left out: {} districts (first: {}). Split a province at a time, or run more optimizer replicas.",
+                self.districts_not_planned.len(),
+                region_code(&self.districts_not_planned[0])
             ));
         }
         if !self.files.is_empty() {
