@@ -7,8 +7,8 @@ pub mod browser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use jemput_auth::Role;
-use jemput_registry::testing::{ShutdownHandle, TestDb, issue_token, start_registry};
+use jemput_auth::{Role, server::ServerHandle};
+use jemput_registry::testing::{TestDb, issue_token, start_registry};
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, ORIGIN};
 use tokio::net::TcpListener;
 
@@ -39,8 +39,8 @@ pub struct Stack {
     pub session: Session,
     pub store: jemput_registry::Store,
     _running: (
-        ShutdownHandle,
-        jemput_optimizer::testing::ShutdownHandle,
+        ServerHandle<jemput_registry::RegistryError>,
+        ServerHandle<jemput_optimizer::OptimizerError>,
         tokio::sync::watch::Sender<()>,
         [TestDb; 2],
     ),
