@@ -12,7 +12,8 @@
 //!   the tokens) learns who a token belongs to.
 //! - [`tls`]: certificates for servers and clients, and the rule that a
 //!   server reachable from other machines needs TLS unless told `--insecure`.
-//! - [`server`]: a server binary's logging and its shutdown on SIGINT/SIGTERM.
+//! - [`server`]: a server binary's logging and its shutdown on SIGINT/SIGTERM,
+//!   and [`server::ServerHandle`], which stops a server served on a task.
 
 mod caller;
 mod layer;

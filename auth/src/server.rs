@@ -1,7 +1,14 @@
 //! What every jemput server does around its services, written once: health,
 //! reflection, TLS and draining for the gRPC servers;
-//! logging to stderr under `RUST_LOG`, and stopping (draining in-flight
-//! calls) on SIGINT or SIGTERM.
+//! logging to stderr under `RUST_LOG`, stopping (draining in-flight
+//! calls) on SIGINT or SIGTERM, and a handle to stop a server served on a
+//! task of its own, as the tests run them.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 /// Logs to stderr at `info`, or as `RUST_LOG` says.
 pub fn init_tracing() {
@@ -85,4 +92,44 @@ pub async fn drain<S: tonic::server::NamedService>(
     shutdown.await;
     tracing::info!("{what} shutting down");
     health.set_not_serving::<S>().await;
+}
+
+/// A server served on a task of its own. Dropping the handle stops it;
+/// [`ServerHandle::shutdown`] stops it and waits for it to drain.
+pub struct ServerHandle<E> {
+    stop: oneshot::Sender<()>,
+    served: JoinHandle<Result<(), E>>,
+}
+
+/// The shutdown future of a server started by [`ServerHandle::spawn`]: it
+/// resolves once the handle is shut down or dropped.
+pub struct Stopped(oneshot::Receiver<()>);
+
+impl Future for Stopped {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // A dropped sender is as good as a sent stop.
+        Pin::new(&mut self.0).poll(cx).map(|_| ())
+    }
+}
+
+impl<E: Send + 'static> ServerHandle<E> {
+    /// Spawns the future `serve` makes of its shutdown future.
+    pub fn spawn<F>(serve: impl FnOnce(Stopped) -> F) -> ServerHandle<E>
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+    {
+        let (stop, stopped) = oneshot::channel();
+        let served = tokio::spawn(serve(Stopped(stopped)));
+        ServerHandle { stop, served }
+    }
+
+    /// Signals shutdown and waits until in-flight calls have drained.
+    pub async fn shutdown(self) -> Result<(), E> {
+        let _ = self.stop.send(());
+        self.served
+            .await
+            .unwrap_or_else(|e| panic!("the server's task failed: {e}"))
+    }
 }

@@ -10,15 +10,15 @@
 use std::net::SocketAddr;
 
 use jemput::client::Access;
+use jemput_auth::server::ServerHandle;
 pub use jemput_auth::{AuthChannel, BearerInterceptor, Role};
 use jemput_proto::{
     optimizer::planner_service_client::PlannerServiceClient,
     registry::registry_service_client::RegistryServiceClient,
 };
-use jemput_registry::Store;
-pub use jemput_registry::testing::ShutdownHandle;
 pub use jemput_registry::testing::TestDb;
 use jemput_registry::testing::{issue_token, start_registry};
+use jemput_registry::{RegistryError, Store};
 use tonic::transport::Channel;
 
 /// The district the seed describes, and its published numbers.
@@ -50,7 +50,7 @@ pub struct Running {
     /// An admin token of this registry.
     pub admin: String,
     pub store: Store,
-    handle: ShutdownHandle,
+    handle: ServerHandle<RegistryError>,
     // Dropped after the server has stopped (see `stop`), so a PostgreSQL
     // schema is not removed under open connections.
     db: TestDb,
@@ -113,7 +113,7 @@ impl Running {
     /// shut down; stop it before [`Running::stop`], which removes the
     /// database. Tokens live in the database, so [`Running::admin`] works
     /// on it too.
-    pub async fn start_replica(&self) -> (SocketAddr, ShutdownHandle) {
+    pub async fn start_replica(&self) -> (SocketAddr, ServerHandle<RegistryError>) {
         start_registry(self.db.open().await).await
     }
 
@@ -141,7 +141,7 @@ pub struct RunningOptimizer {
     url: String,
     /// The admin token of the registry it reads.
     pub admin: String,
-    handle: jemput_optimizer::testing::ShutdownHandle,
+    handle: ServerHandle<jemput_optimizer::OptimizerError>,
     _plans: TestDb,
 }
 

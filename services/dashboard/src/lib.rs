@@ -21,6 +21,8 @@ mod json;
 /// The words the pages and files use for the optimizer's closed sets.
 pub use json::{binding_code, reason_code};
 pub mod progress;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod web;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};

@@ -3,15 +3,14 @@
 //! pages show, the live relay, the exports read back, and errors a form can
 //! use.
 
-#[allow(dead_code)]
-mod support;
-
 use std::time::Duration;
 
+use jemput_dashboard::testing::{
+    self, Stack, get, http, login, post, send, start_dashboard, start_stack,
+};
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
 use serde_json::{Value, json};
-use support::{get, http, login, post, send, start_stack};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gaps_show_the_district_its_15_kecamatan_and_156_villages() {
@@ -52,7 +51,7 @@ async fn the_map_has_every_village_boundary_and_its_attribution() {
     assert!(!attribution.is_empty() && attribution.iter().all(|a| !a.as_str().unwrap().is_empty()));
 }
 
-async fn record(stack: &support::Stack, count: i64) {
+async fn record(stack: &Stack, count: i64) {
     let mut registry = RegistryServiceClient::with_interceptor(
         tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
             .unwrap()
@@ -113,7 +112,7 @@ async fn next_gap(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_activations_reach_the_page_as_server_sent_events() {
     let stack = start_stack().await;
-    let mut stream = support::request(reqwest::Method::GET, stack.dashboard, "/api/gaps/stream")
+    let mut stream = testing::request(reqwest::Method::GET, stack.dashboard, "/api/gaps/stream")
         .header("cookie", &stack.session.cookie)
         .header("accept", "text/event-stream")
         .send()
@@ -338,22 +337,12 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
     let backends = jemput_dashboard::Backends {
         registry: format!("http://{closed}"),
         optimizer: format!("http://{closed}"),
         ca: None,
     };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(jemput_dashboard::serve(
-        listener,
-        backends,
-        jemput_dashboard::Options::default(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let (address, served) = start_dashboard(backends, jemput_dashboard::Options::default()).await;
     let anonymous = |path: &'static str| http(address, "GET", path, None, None);
     let login_page = anonymous("/login").await;
     assert_eq!(login_page.status, 200);
@@ -371,8 +360,7 @@ async fn the_dashboard_starts_and_says_so_when_a_backend_is_down() {
     let reply = send(login(address, &token)).await;
     assert_eq!(reply.status, 303);
     assert_eq!(reply.header("location"), Some("/login?error=unavailable"));
-    stop.send(()).unwrap();
-    served.await.unwrap().unwrap();
+    served.shutdown().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

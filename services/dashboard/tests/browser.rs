@@ -12,14 +12,13 @@
 //! (relative to the workspace root, e.g. `docs/screenshots`) or else to a
 //! folder under the target directory; their paths are printed.
 
-#[allow(dead_code)]
 mod support;
 
 use std::time::Duration;
 
+use jemput_dashboard::testing::{self, browser::Browser};
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
-use support::browser::Browser;
 
 const WAIT: Duration = Duration::from_secs(60);
 const DESKTOP: (u32, u32) = (1400, 1000);
@@ -66,7 +65,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let stack = support::start_stack().await;
+    let stack = testing::start_stack().await;
     let mut saved = Vec::new();
     let mut too_wide = Vec::new();
     let mut shoot =

@@ -16,17 +16,16 @@
 //! unless `JEMPUT_REQUIRE_BROWSER=1`; screenshots go where `browser.rs`
 //! puts them (`JEMPUT_SCREENSHOTS`).
 
-#[allow(dead_code)]
 mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use jemput_auth::BearerInterceptor;
+use jemput_dashboard::testing::{self, Reply, Stack, browser::Browser};
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{GetEnrollmentGapRequest, SummarizeActivationsRequest};
 use serde_json::{Value, json};
-use support::browser::Browser;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -114,7 +113,7 @@ type Registry = RegistryServiceClient<
     tonic::service::interceptor::InterceptedService<tonic::transport::Channel, BearerInterceptor>,
 >;
 
-async fn registry(stack: &support::Stack) -> Registry {
+async fn registry(stack: &Stack) -> Registry {
     RegistryServiceClient::with_interceptor(
         tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
             .unwrap()
@@ -146,7 +145,7 @@ async fn totals(registry: &mut Registry, date: &str) -> (i64, i64) {
     (gap.ikd_activated, day.total)
 }
 
-fn violation_fields(reply: &support::Reply) -> Vec<String> {
+fn violation_fields(reply: &Reply) -> Vec<String> {
     reply.json()["error"]["violations"]
         .as_array()
         .map(|all| {
@@ -159,14 +158,14 @@ fn violation_fields(reply: &support::Reply) -> Vec<String> {
 
 #[tokio::test]
 async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
-    let stack = support::start_stack().await;
+    let stack = testing::start_stack().await;
     let mut registry = registry(&stack).await;
     let date = today();
     let before = totals(&mut registry, &date).await;
     let report = |count: Value, activation_date: &str, region: &str| json!({ "region": region, "count": count, "activation_date": activation_date, "team": "Tim 1" });
     let village = "regions/17.02.09.1012";
 
-    let wrong_type = support::post(
+    let wrong_type = testing::post(
         &stack,
         "/api/activations",
         &json!({ "request_id": "field-bad-1", "reports": [report(json!("lots"), &date, village)] }),
@@ -175,7 +174,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     assert_eq!(wrong_type.status, 400, "{}", wrong_type.text());
     assert_eq!(violation_fields(&wrong_type), ["reports[0].count"]);
 
-    let future = support::post(
+    let future = testing::post(
         &stack,
         "/api/activations",
         &json!({ "request_id": "field-bad-2", "reports": [
@@ -187,7 +186,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     assert_eq!(future.status, 400, "{}", future.text());
     assert_eq!(violation_fields(&future), ["reports[1].activation_date"]);
 
-    let unknown = support::post(
+    let unknown = testing::post(
         &stack,
         "/api/activations",
         &json!({ "request_id": "field-bad-3", "reports": [report(json!(5), &date, "regions/17.02.99.9999")] }),
@@ -197,11 +196,11 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     assert_eq!(violation_fields(&unknown), ["reports[0].region"]);
 
     // A write without the session's CSRF token is refused like every other.
-    let no_csrf = support::Session {
+    let no_csrf = testing::Session {
         cookie: stack.session.cookie.clone(),
         csrf: String::new(),
     };
-    let forged = support::http(
+    let forged = testing::http(
         stack.dashboard,
         "POST",
         "/api/activations",
@@ -222,7 +221,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
     let good =
         json!({ "request_id": "field-good-1", "reports": [report(json!(42), &date, village)] });
     for attempt in 0..2 {
-        let reply = support::post(&stack, "/api/activations", &good).await;
+        let reply = testing::post(&stack, "/api/activations", &good).await;
         assert_eq!(reply.status, 200, "attempt {attempt}: {}", reply.text());
         assert_eq!(reply.json()["activations"], 42);
     }
@@ -234,7 +233,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
 
     // The service worker loads without a session (the browser checks it
     // for updates signed in or not); the field day does not.
-    let worker = support::http(stack.dashboard, "GET", "/sw.js", None, None).await;
+    let worker = testing::http(stack.dashboard, "GET", "/sw.js", None, None).await;
     assert_eq!(worker.status, 200);
     assert!(
         worker
@@ -243,7 +242,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
             .starts_with("text/javascript")
     );
     assert!(worker.header("content-security-policy").is_some());
-    let anonymous = support::http(stack.dashboard, "GET", "/api/field", None, None).await;
+    let anonymous = testing::http(stack.dashboard, "GET", "/api/field", None, None).await;
     assert_eq!(anonymous.status, 401);
 
     // A field token: its own team and villages, and nothing outside them.
@@ -255,10 +254,10 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
         &[village.trim_start_matches("regions/")],
     )
     .await;
-    let officer = support::sign_in(stack.dashboard, &field_token)
+    let officer = testing::sign_in(stack.dashboard, &field_token)
         .await
         .expect("the field token signs in");
-    let own = support::http(
+    let own = testing::http(
         stack.dashboard,
         "GET",
         &format!("/api/field?date={date}"),
@@ -286,7 +285,7 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
         .to_string();
         let (dashboard, officer) = (stack.dashboard, officer.clone());
         async move {
-            support::http(
+            testing::http(
                 dashboard,
                 "POST",
                 "/api/activations",
@@ -307,13 +306,13 @@ async fn the_activations_endpoint_names_bad_fields_and_applies_a_resend_once() {
         "the officer's 8 in their village, nothing outside it"
     );
 
-    let bad_team = support::get(&stack, "/api/field?team=0").await;
+    let bad_team = testing::get(&stack, "/api/field?team=0").await;
     assert_eq!(bad_team.status, 400);
     assert_eq!(violation_fields(&bad_team), ["team"]);
-    let bad_date = support::get(&stack, "/api/field?team=1&date=26-11-2026").await;
+    let bad_date = testing::get(&stack, "/api/field?team=1&date=26-11-2026").await;
     assert_eq!(bad_date.status, 400);
     assert_eq!(violation_fields(&bad_date), ["date"]);
-    let no_plan = support::get(&stack, &format!("/api/field?team=1&date={date}")).await;
+    let no_plan = testing::get(&stack, &format!("/api/field?team=1&date={date}")).await;
     assert_eq!(no_plan.status, 200, "{}", no_plan.text());
     let no_plan = no_plan.json();
     assert_eq!(no_plan["plan"], Value::Null);
@@ -333,7 +332,7 @@ async fn the_field_page_records_offline_and_sends_once() {
         return;
     };
     let mut relay = Relay::bind().await;
-    let stack = support::start_stack_answering(vec![relay.address.to_string()]).await;
+    let stack = testing::start_stack_answering(vec![relay.address.to_string()]).await;
     relay.serve(stack.dashboard);
     let url = |path: &str| format!("http://{}{path}", relay.address);
     let mut registry = registry(&stack).await;
@@ -347,7 +346,7 @@ async fn the_field_page_records_offline_and_sends_once() {
 
     // A plan that starts today, stored as a planner would.
     let date = today();
-    let plan = support::post(
+    let plan = testing::post(
         &stack,
         "/api/plans",
         &json!({ "parameters": {
@@ -365,7 +364,7 @@ async fn the_field_page_records_offline_and_sends_once() {
         .and_then(|d| d["stops"].as_array().cloned())
         .unwrap_or_default();
     assert!(!stops.is_empty(), "team 1 works today ({date}): {plan}");
-    let day = support::get(&stack, &format!("/api/field?team=1&date={date}")).await;
+    let day = testing::get(&stack, &format!("/api/field?team=1&date={date}")).await;
     assert_eq!(day.status, 200, "{}", day.text());
     let day = day.json();
     assert_eq!(
@@ -601,7 +600,7 @@ async fn the_field_page_records_offline_and_sends_once() {
             "activation_date": entry["date"],
             "team": entry["team"],
         }]});
-        let reply = support::post(&stack, "/api/activations", &body).await;
+        let reply = testing::post(&stack, "/api/activations", &body).await;
         assert_eq!(reply.status, 200, "{}", reply.text());
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

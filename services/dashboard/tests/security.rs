@@ -4,20 +4,19 @@
 //! change nothing; every response carries the security headers; the
 //! one-time sign-in link works once; and a viewer's session cannot plan.
 
-#[allow(dead_code)]
-mod support;
-
 use jemput_auth::Role;
+use jemput_dashboard::testing::{
+    Session, Stack, get, http, login, request, send, sign_in, start_stack,
+};
 use jemput_registry::testing::issue_token;
 use reqwest::Method;
 use serde_json::json;
-use support::{Session, get, http, login, request, send, sign_in, start_stack};
 
 fn plan_body() -> String {
     json!({ "parameters": { "budget_rupiah": 50_000_000, "teams": 1 } }).to_string()
 }
 
-async fn plans_stored(stack: &support::Stack) -> usize {
+async fn plans_stored(stack: &Stack) -> usize {
     let list = get(stack, "/api/plans").await;
     assert_eq!(list.status, 200, "{}", list.text());
     list.json()["plans"].as_array().map_or(0, Vec::len)

@@ -9,9 +9,9 @@ use std::{
 };
 
 use sqlx::{Connection, Executor, postgres::PgConnection};
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio::net::TcpListener;
 
-use jemput_auth::Role;
+use jemput_auth::{Role, server::ServerHandle};
 
 use crate::{Actor, NewToken, RegistryError, ServeOptions, Store, serve};
 
@@ -131,35 +131,6 @@ impl Drop for TestDb {
     }
 }
 
-/// Stops a registry started by [`start_registry`]; dropping it stops it too.
-pub struct ShutdownHandle {
-    stop: Option<oneshot::Sender<()>>,
-    served: Option<JoinHandle<Result<(), RegistryError>>>,
-}
-
-impl ShutdownHandle {
-    /// Signals shutdown and waits until in-flight calls have drained.
-    pub async fn shutdown(mut self) -> Result<(), RegistryError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.served.take() {
-            Some(served) => served
-                .await
-                .unwrap_or_else(|e| panic!("the registry task failed: {e}")),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for ShutdownHandle {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 /// A token of `role` on `store`, limited to `villages` (codes such as
 /// `17.02.09.1001`) if any are given; its bearer string.
 pub async fn issue_token(store: &Store, role: Role, team: &str, villages: &[&str]) -> String {
@@ -181,8 +152,8 @@ pub async fn issue_token(store: &Store, role: Role, team: &str, villages: &[&str
 
 /// Serves `store` on `127.0.0.1:0` with the default options (plaintext,
 /// default limits). The listener is bound before this returns, so clients
-/// can connect at once.
-pub async fn start_registry(store: Store) -> (SocketAddr, ShutdownHandle) {
+/// can connect at once; the registry stops when the handle is dropped.
+pub async fn start_registry(store: Store) -> (SocketAddr, ServerHandle<RegistryError>) {
     start_registry_with(store, ServeOptions::default()).await
 }
 
@@ -190,22 +161,13 @@ pub async fn start_registry(store: Store) -> (SocketAddr, ShutdownHandle) {
 pub async fn start_registry_with(
     store: Store,
     options: ServeOptions,
-) -> (SocketAddr, ShutdownHandle) {
+) -> (SocketAddr, ServerHandle<RegistryError>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
     let address = listener
         .local_addr()
         .expect("a bound listener has an address");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let served = tokio::spawn(serve(listener, store, options, async move {
-        let _ = stopped.await;
-    }));
-    (
-        address,
-        ShutdownHandle {
-            stop: Some(stop),
-            served: Some(served),
-        },
-    )
+    let served = ServerHandle::spawn(|stopped| serve(listener, store, options, stopped));
+    (address, served)
 }

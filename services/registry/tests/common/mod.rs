@@ -6,11 +6,11 @@
 
 use std::net::SocketAddr;
 
-use jemput_auth::{AuthChannel, BearerInterceptor, Role};
+use jemput_auth::{AuthChannel, BearerInterceptor, Role, server::ServerHandle};
 use jemput_proto::registry::{self as pb, registry_service_client::RegistryServiceClient};
 use jemput_registry::{
-    Store,
-    testing::{ShutdownHandle, TestDb, issue_token, start_registry},
+    RegistryError, Store,
+    testing::{TestDb, issue_token, start_registry},
 };
 use tonic::{Code, Status, transport::Channel};
 use tonic_types::StatusExt;
@@ -30,7 +30,7 @@ pub struct Harness {
     pub admin: String,
     /// The database's URL, to look under the registry.
     pub db_url: String,
-    shutdown: Option<ShutdownHandle>,
+    shutdown: Option<ServerHandle<RegistryError>>,
     // Dropped last: the database outlives the server using it.
     _db: TestDb,
 }

@@ -1,7 +1,8 @@
-//! Headless Chromium through `chromedriver` and fantoccini, plus what the
-//! browser tests need beyond plain WebDriver: waiting for the page, sizing
-//! the page (not the window), whole-page screenshots, Chromium's offline
-//! switch and its console log.
+//! Headless Chromium through `chromedriver`, for the dashboard's browser
+//! tests. [`Browser`] is fantoccini's WebDriver client (it derefs to one)
+//! plus what WebDriver leaves out: waiting on a script, sizing the page
+//! rather than the window, whole-page screenshots, and Chromium's own
+//! commands for its offline switch and console log.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,8 +18,7 @@ const CHROMIUM_FLAGS: &str = "--headless --no-sandbox --disable-gpu --no-first-r
     --disable-background-networking --disable-component-update --disable-sync --disable-quic \
     --disable-dev-shm-usage --hide-scrollbars --lang=id-ID --window-size=1440,1000";
 
-/// A browser session (fantoccini's client); dropping it ends the session
-/// and stops chromedriver.
+/// A browser session; dropping it ends the session and stops chromedriver.
 pub struct Browser {
     client: fantoccini::Client,
     _driver: tokio::process::Child,
@@ -68,13 +68,14 @@ impl Browser {
             return None;
         };
         let mut driver = tokio::process::Command::new(driver)
-            .args(["--port=0"])
+            .arg("--port=0")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start chromedriver");
-        // chromedriver prints the port it chose; keep draining what follows.
+        // chromedriver prints the port it chose; what follows is drained so
+        // that it never blocks on a full pipe.
         let mut lines = tokio::io::BufReader::new(driver.stdout.take().unwrap()).lines();
         let port = loop {
             let line = lines
@@ -90,17 +91,15 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut args: Vec<String> = CHROMIUM_FLAGS.split_whitespace().map(Into::into).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
-        let Value::Object(capabilities) = json!({
+        let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": chromium, "args": args },
             "goog:loggingPrefs": { "browser": "ALL" },
-        }) else {
-            unreachable!()
-        };
-        // chromedriver listens on loopback: plain HTTP.
+        });
+        // chromedriver listens on loopback: plain HTTP, no TLS.
         let http = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = fantoccini::ClientBuilder::new(http)
-            .capabilities(capabilities)
+            .capabilities(capabilities.as_object().unwrap().clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a browser session");
@@ -117,8 +116,9 @@ impl Browser {
         value.unwrap_or_else(|e| panic!("{e}: {script}"))
     }
 
-    /// Waits until `script` returns something truthy; panics with `what`
-    /// and the page's text after `timeout`.
+    /// Waits until `script` returns something truthy, and returns it; panics
+    /// with `what` and the page's text after `timeout`. (fantoccini's own
+    /// waits are for elements and URLs only.)
     pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
         let started = Instant::now();
         loop {
@@ -137,16 +137,16 @@ impl Browser {
         }
     }
 
-    /// Saves a PNG of the whole page in a window `width` wide, then puts
-    /// the page back at `width` × `height`.
+    /// Saves a PNG of the whole page (up to 4000 px tall) `width` wide, then
+    /// puts the page back at `width` × `height`. WebDriver shoots only what
+    /// the window shows, so the window grows to the page first.
     pub async fn screenshot_sized(&self, path: &Path, width: u32, height: u32) {
         let page = self
             .script("return Math.ceil(document.documentElement.scrollHeight)")
             .await;
         let tall = page
             .as_u64()
-            .unwrap_or(height.into())
-            .clamp(height.into(), 4000) as u32;
+            .map_or(height, |h| h.clamp(height.into(), 4000) as u32);
         self.resize_viewport(width, tall).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("a screenshot");
@@ -177,11 +177,11 @@ impl Browser {
     pub async fn set_offline(&self, offline: bool) {
         let conditions = json!({ "offline": offline, "latency": 0,
             "download_throughput": -1, "upload_throughput": -1 });
-        let body = json!({ "network_conditions": conditions });
-        self.client
-            .issue_cmd(Chromium("chromium/network_conditions", body))
-            .await
-            .unwrap();
+        let command = Chromium(
+            "chromium/network_conditions",
+            json!({ "network_conditions": conditions }),
+        );
+        self.client.issue_cmd(command).await.unwrap();
     }
 
     /// The browser's console messages at SEVERE level since the last call.
