@@ -276,6 +276,9 @@ async fn a_province_added_plans_a_district_once_it_has_counts(db: TestDb) {
             deadline: deadline.clone(),
             parameters: Some(pb::PlanParameters {
                 teams: Some(4),
+                // Room for every district's curve to start on a busy
+                // machine (out of time, districts not started are left out).
+                time_limit_seconds: Some(60.0),
                 ..Default::default()
             }),
         })
