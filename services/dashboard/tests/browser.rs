@@ -538,6 +538,18 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
         .await;
     assert_eq!(filled, true, "every point is coloured by its coverage");
     too_wide.extend(shoot_both(&browser, &mut saved, "picker-points").await);
+    // A kecamatan of points zooms in on them and names its villages.
+    browser
+        .script("document.querySelector('#kecamatan-table tbody tr').click()")
+        .await;
+    browser
+        .wait_for(
+            "a kecamatan of points, zoomed",
+            "return document.querySelector('.map-svg.zoomed') && document.querySelectorAll('#village-table tbody tr').length > 0 && document.querySelectorAll('.map-svg .village-label').length === document.querySelectorAll('#village-table tbody tr').length && /^#\\/gaps\\/17\\.07\\.\\d+\\?d=17\\.07$/.test(location.hash)",
+            WAIT,
+        )
+        .await;
+    too_wide.extend(shoot_both(&browser, &mut saved, "picker-points-kecamatan").await);
 
     // The choice outlives the URL: the Plan page's nav link keeps it.
     browser
