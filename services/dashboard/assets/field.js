@@ -27,9 +27,11 @@ export function parseCount(text) {
   return Number(cleaned.replace(/\./g, ""));
 }
 
-function fieldUrl(params) {
+/** The day asked for, of the plans of `region` (the district the picker chose). */
+function fieldUrl(params, region) {
   const query = new URLSearchParams();
   for (const key of ["plan", "team", "date"]) if (params.get(key)) query.set(key, params.get(key));
+  if (region) query.set("region", region);
   const text = query.toString();
   return "/api/field" + (text ? "?" + text : "");
 }
@@ -204,8 +206,8 @@ function pickers(data, params) {
   );
 }
 
-export async function render(root, { params }) {
-  const url = fieldUrl(params);
+export async function render(root, { params }, ctx) {
+  const url = fieldUrl(params, ctx.district());
   const head = h("div", { class: "page-head field-head" }, h("h1", { id: "field-title" }, t("nav.field")));
   const connection = h("span", { class: "live", id: "connection" });
   const ready = h("span", { class: "muted small", id: "offline-ready" });

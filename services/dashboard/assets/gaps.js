@@ -1,11 +1,18 @@
 // The Gaps page: the district's numbers, the villages on the map coloured by
 // IKD coverage, each kecamatan's recorded / activated / target / gap, and a
-// kecamatan's villages on click. Updates live from /api/gaps/stream.
+// kecamatan's villages on click, for the district the picker chose (and a
+// notice when its villages have no counts yet). Updates live from
+// /api/gaps/stream.
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtPct } from "./i18n.js";
 import { h, errorBox, stat } from "./ui.js";
 import { createMap, coverageColor, coverageLegend } from "./map.js";
+
+/** "Kabupaten Rejang Lebong": the word for a district before a name that does not already begin with "Kabupaten" or "Kota". */
+function districtName(name) {
+  return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("district")} ${name}`;
+}
 
 function coverageCell(gap) {
   const target = gap.target_fraction || 0.3;
@@ -49,6 +56,7 @@ export async function render(root, route, ctx) {
   let shown = null;
 
   const cards = h("div", { class: "stats", id: "district-stats" });
+  const notice = h("div", { class: "notice", id: "counts-missing", role: "status", hidden: true });
   const side = h("div", { class: "side" });
   const legendHolder = h("div");
 
@@ -62,8 +70,10 @@ export async function render(root, route, ctx) {
     shown = data;
     const regions = names(mapData);
     const district = data.district;
+    notice.hidden = !district.counts_missing;
+    notice.textContent = district.counts_missing ? t("district.noCounts", { name: mapData.district?.display_name || district.display_name, n: fmtInt(district.villages_without_counts) }) : "";
     cards.replaceChildren(
-      stat(t("recorded"), fmtInt(district.ktp_el_recorded), `${t("district")} ${mapData.district?.display_name || district.display_name}`, { "data-stat": "recorded" }),
+      stat(t("recorded"), fmtInt(district.ktp_el_recorded), districtName(mapData.district?.display_name || district.display_name), { "data-stat": "recorded" }),
       stat(t("activated"), fmtInt(district.ikd_activated), `${t("coverage")} ${fmtPct(district.coverage)}`, { "data-stat": "activated" }),
       stat(t("target"), fmtInt(district.target_count), fmtPct(district.target_fraction, 0), { "data-stat": "target" }),
       stat(t("gap"), fmtInt(district.gap), t("gaps.gapShare", { pct: fmtPct(district.gap / Math.max(1, district.ktp_el_recorded)) }), { "data-stat": "gap", class: "stat emphasis" })
@@ -89,7 +99,7 @@ export async function render(root, route, ctx) {
     const kecamatan = [...data.kecamatan].sort((a, b) => a.display_name.localeCompare(b.display_name));
     if (!selected) {
       const rows = kecamatan.map((g) => gapRow(g, { name: g.display_name, onclick: () => select(g.region) }));
-      const total = gapRow(data.district, { name: t("district") + " " + (mapData.district?.display_name || data.district.display_name) });
+      const total = gapRow(data.district, { name: districtName(mapData.district?.display_name || data.district.display_name) });
       side.replaceChildren(h("h2", {}, t("gaps.all")), gapTable("kecamatan-table", t("kecamatan"), rows, total));
       return;
     }
@@ -116,13 +126,13 @@ export async function render(root, route, ctx) {
   }
 
   async function refresh() {
-    const [mapData, data] = await Promise.all([ctx.map(), api("/api/gaps")]);
+    const [mapData, data] = await Promise.all([ctx.map(), api(ctx.withDistrict("/api/gaps"))]);
     if (stopped) return;
     if (!view) {
       const map = createMap(mapData, { onSelectKecamatan: select });
       map.overlay.append(legendHolder);
       view = { map };
-      body.replaceChildren(cards, h("div", { class: "split" }, h("div", { class: "map-panel" }, map.element), side));
+      body.replaceChildren(notice, cards, h("div", { class: "split" }, h("div", { class: "map-panel" }, map.element), side));
       map.focus(selected);
     }
     draw(mapData, data);
@@ -130,7 +140,7 @@ export async function render(root, route, ctx) {
 
   function connect() {
     if (stopped || typeof EventSource === "undefined") return;
-    source = new EventSource("/api/gaps/stream");
+    source = new EventSource(ctx.withDistrict("/api/gaps/stream"));
     source.addEventListener("open", () => {
       live.className = "live on";
       live.textContent = t("gaps.live");

@@ -1,6 +1,8 @@
 // The district map, drawn as SVG from the village boundaries the registry
 // ships (no tiles, no network): villages filled by a value, kecamatan
 // outlines, names, team routes, and the boundary data's attribution.
+// Districts added from the national list have only each village's point:
+// those villages are drawn as small circles, filled the same way.
 
 import { h, teamColor } from "./ui.js";
 import { t, fmtPct } from "./i18n.js";
@@ -89,13 +91,20 @@ export function createMap(data, { onSelectKecamatan } = {}) {
     minLat = Math.min(minLat, lat);
     maxLat = Math.max(maxLat, lat);
   };
+  /** A point the national list gives (0, 0 is none). */
+  const located = (r) => Number.isFinite(r.longitude) && Number.isFinite(r.latitude) && (r.longitude !== 0 || r.latitude !== 0);
   for (const v of villages) {
     const shapes = polygons(v.boundary);
-    if (!shapes.length) extend(v.longitude, v.latitude);
+    if (!shapes.length && located(v)) extend(v.longitude, v.latitude);
     for (const shape of shapes) for (const ring of shape) for (const [lon, lat] of ring) extend(lon, lat);
   }
   if (!Number.isFinite(minLon)) {
     minLon = 102; maxLon = 103; minLat = -4; maxLat = -3;
+  }
+  // Points alone may lie on a line or be one: give the box some room.
+  const room = 0.02 * Math.max(maxLon - minLon, maxLat - minLat, 0.5);
+  if (villages.every((v) => !polygons(v.boundary).length)) {
+    minLon -= room; maxLon += room; minLat -= room; maxLat += room;
   }
   const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const scale = (WIDTH - 2 * PAD) / Math.max((maxLon - minLon) * kx, 1e-6);
@@ -120,14 +129,28 @@ export function createMap(data, { onSelectKecamatan } = {}) {
   const villageLabels = s("g", { class: "labels village-labels" });
   const routes = s("g", { class: "routes" });
   const markers = s("g", { class: "markers" });
-  const svg = s("svg", { viewBox: `0 0 ${WIDTH} ${height}`, class: "map-svg", role: "img", "aria-label": data.district?.display_name || "map" }, defs, fills, outlines, kecLabels, villageLabels, routes, markers);
+  const dots = s("g", { class: "village-points" });
+  const svg = s("svg", { viewBox: `0 0 ${WIDTH} ${height}`, class: "map-svg", role: "img", "aria-label": data.district?.display_name || "map" }, defs, fills, outlines, dots, kecLabels, villageLabels, routes, markers);
 
   const villageUse = new Map();
   const byKecamatan = new Map();
+  /** Villages drawn as points, by kecamatan, with where they are on the map. */
+  const pointsOf = new Map();
+  const POINT_RADIUS = 5;
   for (const v of villages) {
     const id = idOf(v.name);
     const d = pathOf(v.boundary);
-    if (!d) continue;
+    if (!d) {
+      if (!located(v)) continue;
+      const [x, y] = project(v.longitude, v.latitude);
+      const dot = s("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: POINT_RADIUS, class: "village point", "data-region": v.name, "data-parent": v.parent }, s("title", {}, v.display_name));
+      dot.addEventListener("click", () => onSelectKecamatan && onSelectKecamatan(v.parent));
+      dots.append(dot);
+      villageUse.set(v.name, dot);
+      if (!pointsOf.has(v.parent)) pointsOf.set(v.parent, []);
+      pointsOf.get(v.parent).push({ v, x, y });
+      continue;
+    }
     defs.append(s("path", { id, d }));
     const use = s("use", { href: "#" + id, class: "village", "data-region": v.name, "data-parent": v.parent }, s("title", {}, v.display_name));
     use.addEventListener("click", () => onSelectKecamatan && onSelectKecamatan(v.parent));
@@ -166,9 +189,14 @@ export function createMap(data, { onSelectKecamatan } = {}) {
         x1 = Math.max(x1, x);
       }
     }
+    for (const { x } of pointsOf.get(k.name) || []) {
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+    }
     return x1 - x0;
   };
   for (const k of kecamatan) {
+    if (!located(k)) continue;
     const [x, y] = project(k.longitude, k.latitude);
     const size = Math.max(8.5, Math.min(13, extent(k) / 9));
     const label = s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "kecamatan-label", "data-region": k.name, style: `font-size:${size.toFixed(1)}px` }, k.display_name);
@@ -176,7 +204,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
     kecLabels.append(label);
   }
 
-  const base = data.district ? project(data.district.longitude, data.district.latitude) : null;
+  const base = data.district && located(data.district) ? project(data.district.longitude, data.district.latitude) : null;
   // The office keeps its size on screen: zoomed into a kecamatan it would
   // otherwise grow with the map and cover the villages around it.
   const drawBase = (scale = 1) => {
@@ -191,11 +219,20 @@ export function createMap(data, { onSelectKecamatan } = {}) {
   };
   drawBase();
 
-  const attribution = h("div", { class: "attribution" }, (data.attribution || []).join("; ") || "—");
+  const hasPoints = dots.childElementCount > 0;
+  const attributionText = () => [hasPoints ? t("map.points") : null, ...(data.attribution || [])].filter(Boolean).join("; ") || "—";
+  const attribution = h("div", { class: "attribution" }, attributionText());
   const overlay = h("div", { class: "map-overlay" });
   const element = h("div", { class: "map" }, svg, overlay, attribution);
 
   let zoom = 1;
+  // Zoomed in, points grow less than the map so neighbours stay apart.
+  const sizePoints = (scale = 1) => {
+    for (const dot of dots.children) {
+      dot.setAttribute("r", (POINT_RADIUS / Math.sqrt(scale)).toFixed(2));
+      dot.style.setProperty("stroke-width", `${(0.8 / scale).toFixed(2)}px`);
+    }
+  };
   const api = {
     element,
     svg,
@@ -213,11 +250,13 @@ export function createMap(data, { onSelectKecamatan } = {}) {
       for (const [, use] of villageUse) use.classList.toggle("dim", Boolean(kecamatanName) && use.dataset.parent !== kecamatanName);
       for (const line of outlines.children) line.classList.toggle("selected", line.dataset.region === kecamatanName);
       const members = kecamatanName ? byKecamatan.get(kecamatanName) || [] : [];
-      if (!members.length) {
+      const points = kecamatanName ? pointsOf.get(kecamatanName) || [] : [];
+      if (!members.length && !points.length) {
         zoom = 1;
         svg.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
         svg.classList.remove("zoomed");
         drawBase();
+        sizePoints();
         return;
       }
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -225,6 +264,10 @@ export function createMap(data, { onSelectKecamatan } = {}) {
         const box = defs.querySelector("#" + id).getBBox();
         x0 = Math.min(x0, box.x); y0 = Math.min(y0, box.y);
         x1 = Math.max(x1, box.x + box.width); y1 = Math.max(y1, box.y + box.height);
+      }
+      for (const { x, y } of points) {
+        x0 = Math.min(x0, x - 4 * POINT_RADIUS); y0 = Math.min(y0, y - 4 * POINT_RADIUS);
+        x1 = Math.max(x1, x + 4 * POINT_RADIUS); y1 = Math.max(y1, y + 4 * POINT_RADIUS);
       }
       // Keep the map's proportions so the box does not stretch.
       const margin = 0.08 * Math.max(x1 - x0, y1 - y0);
@@ -237,7 +280,8 @@ export function createMap(data, { onSelectKecamatan } = {}) {
       svg.classList.add("zoomed");
       svg.style.setProperty("--zoom", zoom.toFixed(3));
       drawBase(zoom);
-      for (const { v } of members) {
+      sizePoints(zoom);
+      for (const { v } of [...members, ...points]) {
         const [x, y] = project(v.longitude, v.latitude);
         villageLabels.append(s("text", { x: x.toFixed(1), y: y.toFixed(1), class: "village-label", style: `font-size:${(11 / zoom).toFixed(2)}px;stroke-width:${(3 / zoom).toFixed(2)}px` }, v.display_name));
       }
@@ -271,7 +315,7 @@ export function createMap(data, { onSelectKecamatan } = {}) {
     },
     relabel() {
       drawBase();
-      attribution.textContent = (data.attribution || []).join("; ") || "—";
+      attribution.textContent = attributionText();
     },
   };
   return api;

@@ -363,11 +363,23 @@ function exportsSection(plan) {
   );
 }
 
+/**
+ * A district whose villages have no counts cannot be planned: says so above
+ * the form and disables its buttons.
+ */
+export async function blockWithoutCounts(root, form, ctx) {
+  const info = await ctx.districtInfo();
+  if (!info || !info.counts_missing) return false;
+  for (const button of form.querySelectorAll("button[type=submit], button:not([type])")) button.disabled = true;
+  form.before(h("div", { class: "notice", id: "counts-missing", role: "status" }, t("district.noCounts", { name: info.display_name, n: fmtInt(info.villages_without_counts) })));
+  return true;
+}
+
 /** Renders a full plan into `box`. */
 export async function showPlan(box, plan, ctx) {
   let mapData;
   try {
-    mapData = await ctx.map();
+    mapData = await ctx.map(plan.region || ctx.district());
   } catch (error) {
     box.replaceChildren(headline(plan), errorBox(error), projectionSection(plan), calendarSection(plan), learnedSection(plan) || "", unvisitedSection(plan), exportsSection(plan));
     return;
@@ -405,6 +417,7 @@ export async function render(root, route, ctx) {
   if (params.get("deadline")) values.deadline = params.get("deadline");
   const form = buildForm(values);
   root.append(form, progress, result);
+  const blocked = await blockWithoutCounts(root, form, ctx);
 
   const solve = async (id) => {
     const { parameters, errors } = readParameters(form);
@@ -416,7 +429,7 @@ export async function render(root, route, ctx) {
     }
     result.replaceChildren();
     try {
-      const plan = await withProgress(progress, t("plan.solving"), (signal) => api("/api/plans", { body: { parameters, request_id: id }, signal }));
+      const plan = await withProgress(progress, t("plan.solving"), (signal) => api("/api/plans", { body: { region: ctx.district(), parameters, request_id: id }, signal }));
       if (!plan || stopped) return;
       state.plans.set(plan.id, plan);
       ctx.replaceRoute("#/plan/" + encodeURIComponent(plan.id));
@@ -436,7 +449,7 @@ export async function render(root, route, ctx) {
     result.replaceChildren(errorBox(loadError));
   } else if (stored) {
     await showPlan(result, stored, ctx);
-  } else if (params.get("run") === "1") {
+  } else if (params.get("run") === "1" && !blocked) {
     // Solve once; switching language re-renders without solving again.
     ctx.replaceRoute("#/plan");
     solve(linkRequestId(params, isoToday()));

@@ -109,17 +109,18 @@ function actionsCell(plan, reload) {
   return cell;
 }
 
-async function list(root, showArchived) {
+async function list(root, showArchived, ctx) {
   const toggle = h("label", { class: "inline show-archived" }, h("input", { type: "checkbox", id: "show-archived", checked: showArchived ? true : null }), " ", t("plans.showArchived"));
   const body = h("div", {}, h("p", { class: "muted" }, t("loading")));
   root.append(toggle, body);
   const reload = () => {
     root.replaceChildren(root.firstChild);
-    list(root, toggle.querySelector("input").checked);
+    list(root, toggle.querySelector("input").checked, ctx);
   };
   toggle.querySelector("input").addEventListener("change", reload);
   try {
-    const response = await api("/api/plans" + (showArchived ? "?archived=1" : ""));
+    // The plans of the district the picker chose.
+    const response = await api(ctx.withDistrict("/api/plans" + (showArchived ? "?archived=1" : "")));
     const plans = response.plans || [];
     if (!plans.length) {
       body.replaceChildren(h("p", { class: "muted" }, t("plans.empty"), " ", h("a", { href: "#/plan" }, t("plan.submit"))));
@@ -217,8 +218,8 @@ async function progressView(root, id) {
   }
 }
 
-export async function render(root, route) {
+export async function render(root, route, ctx) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("plans.title"))));
   if (route.parts[0]) await progressView(root, route.parts[0]);
-  else await list(root, route.params.get("archived") === "1");
+  else await list(root, route.params.get("archived") === "1", ctx);
 }

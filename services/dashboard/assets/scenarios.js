@@ -7,8 +7,9 @@ import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
 import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
+import { blockWithoutCounts } from "./plan.js";
 
-const state = { budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
+const state = { region: null, budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
 
 function readList(text, parse) {
   const items = String(text).split(/[\s,;]+/).filter(Boolean).map(parse);
@@ -71,7 +72,7 @@ function tableSection(scenarios) {
       class: "secondary",
       onclick: (event) => {
         const button = event.currentTarget;
-        download(`/api/scenarios/export.${kind}?lang=${lang()}`, kind === "xlsx" ? { scenarios, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
+        download(`/api/scenarios/export.${kind}?lang=${lang()}`, kind === "xlsx" ? { scenarios, region: state.region, parameters: state.parameters || {} } : { scenarios }, `jemput-skenario-anggaran.${kind}`).catch((error) => button.after(errorBox(error)));
       },
     }, kind.toUpperCase());
   return h(
@@ -120,9 +121,15 @@ function minimumResult(response, deadline) {
   );
 }
 
-export async function render(root, route) {
+export async function render(root, route, ctx) {
   let stopped = false;
   const params = route.params;
+  // What was computed for another district is not shown for this one.
+  if (state.region !== ctx.district()) {
+    state.region = ctx.district();
+    state.scenarios = null;
+    state.minimum = null;
+  }
   if (params.get("budgets")) state.budgets = params.get("budgets").split(",").map((v) => String(Number(v) >= 1e5 ? Number(v) / 1e6 : v)).join(", ");
   if (params.get("teams")) state.teams = params.get("teams");
   root.append(h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("scen.title")), h("p", { class: "lead" }, t("scen.lead")))));
@@ -151,6 +158,8 @@ export async function render(root, route) {
   const minProgress = h("div", { class: "progress-box" });
   const minResult = h("div", {}, minimumResult(state.minimum, state.deadline));
   root.append(form, progress, result, minForm, minProgress, minResult);
+  const blocked = await blockWithoutCounts(root, form, ctx);
+  if (blocked) for (const button of minForm.querySelectorAll("button[type=submit]")) button.disabled = true;
 
   const show = (scenarios) => result.replaceChildren(chartSection(scenarios), marginalSection(scenarios), tableSection(scenarios));
 
@@ -169,7 +178,7 @@ export async function render(root, route) {
     result.replaceChildren();
     try {
       const response = await withProgress(progress, t("scen.solving"), (signal) =>
-        api("/api/scenarios", { body: { parameters: commonParameters(form), budgets_rupiah: budgets, teams }, signal })
+        api("/api/scenarios", { body: { region: state.region, parameters: commonParameters(form), budgets_rupiah: budgets, teams }, signal })
       );
       if (!response || stopped) return;
       state.scenarios = response.scenarios;
@@ -198,7 +207,7 @@ export async function render(root, route) {
     const teams = readList(form.elements.teams.value, Number);
     const parameters = { ...commonParameters(form), teams: teams ? teams[0] : undefined };
     try {
-      const response = await withProgress(minProgress, t("scen.minSolving"), (signal) => api("/api/minimum-budget", { body: { parameters, deadline }, signal }));
+      const response = await withProgress(minProgress, t("scen.minSolving"), (signal) => api("/api/minimum-budget", { body: { region: state.region, parameters, deadline }, signal }));
       if (!response || stopped) return;
       state.minimum = response;
       minResult.replaceChildren(minimumResult(response, deadline));
@@ -209,8 +218,8 @@ export async function render(root, route) {
     }
   });
 
-  if (params.get("run") === "1") {
-    history.replaceState(null, "", "#/scenarios");
+  if (params.get("run") === "1" && !blocked) {
+    ctx.replaceRoute("#/scenarios");
     run();
   } else if (state.scenarios) {
     show(state.scenarios);

@@ -25,8 +25,9 @@ use jemput_proto::optimizer::{
     GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest, UpdatePlanRequest,
 };
 use jemput_proto::registry::{
-    GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest, ListEnrollmentGapsRequest,
-    ListRegionsRequest, Region, RegionLevel, RegionView, WatchEnrollmentGapsRequest,
+    EnrollmentGap, GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest,
+    ListEnrollmentGapsRequest, ListRegionsRequest, Region, RegionLevel, RegionView,
+    WatchEnrollmentGapsRequest,
 };
 use prost_types::FieldMask;
 use serde::Deserialize;
@@ -52,6 +53,9 @@ const READ_TIMEOUT: Duration = Duration::from_secs(20);
 const SOLVE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Pages of regions fetched at most for one list (1000 regions a page).
 const MAX_PAGES: usize = 20;
+/// The nation: its children are the provinces, and with a level every
+/// district.
+const NATION: &str = "regions/ID";
 
 struct AppState {
     clients: Clients,
@@ -69,6 +73,7 @@ pub(crate) fn router(clients: Clients) -> Router {
     });
     Router::new()
         .route("/api/config", get(config))
+        .route("/api/districts", get(districts))
         .route("/api/map", get(map))
         .route("/api/gaps", get(gaps))
         .route("/api/gaps/stream", get(gaps_stream))
@@ -336,6 +341,24 @@ async fn list_regions(
     )))
 }
 
+/// Every district the registry holds, under its province, for the page's
+/// picker. A district added alone (the seed) has no province row: it is
+/// grouped under its province's code. Each district says whether its
+/// villages have counts yet, since one without them cannot be planned.
+async fn districts(State(state): Shared) -> ApiResult<axum::Json<Value>> {
+    let (provinces, districts, gaps) = tokio::try_join!(
+        list_regions(&state, NATION, RegionLevel::Unspecified, RegionView::Basic),
+        list_regions(&state, NATION, RegionLevel::District, RegionView::Basic),
+        list_gap_messages(&state, NATION, RegionLevel::District),
+    )?;
+    Ok(axum::Json(json::districts(
+        &provinces,
+        &districts,
+        &gaps,
+        DEFAULT_DISTRICT,
+    )))
+}
+
 /// The district, its kecamatan and villages with boundaries, and the
 /// boundaries' attribution: everything the map draws.
 async fn map(
@@ -386,6 +409,18 @@ async fn map(
 }
 
 async fn list_gaps(state: &AppState, parent: &str, level: RegionLevel) -> ApiResult<Vec<Value>> {
+    Ok(list_gap_messages(state, parent, level)
+        .await?
+        .iter()
+        .map(json::gap)
+        .collect())
+}
+
+async fn list_gap_messages(
+    state: &AppState,
+    parent: &str,
+    level: RegionLevel,
+) -> ApiResult<Vec<EnrollmentGap>> {
     let mut client = state.clients.registry.clone();
     let mut gaps = Vec::new();
     let mut page_token = String::new();
@@ -403,7 +438,7 @@ async fn list_gaps(state: &AppState, parent: &str, level: RegionLevel) -> ApiRes
             ))
             .await?
             .into_inner();
-        gaps.extend(page.gaps.iter().map(json::gap));
+        gaps.extend(page.gaps);
         if page.next_page_token.is_empty() {
             return Ok(gaps);
         }

@@ -44,6 +44,76 @@ pub fn gap(g: &EnrollmentGap) -> Value {
         "coverage": g.coverage,
         "update_time": timestamp(g.update_time.as_ref()),
         "target_source": g.target_source,
+        "counts_missing": g.counts_missing,
+        "villages_without_counts": g.villages_without_counts,
+    })
+}
+
+/// `regions/17.02` → `17.02`.
+fn code(name: &str) -> &str {
+    name.strip_prefix("regions/").unwrap_or(name)
+}
+
+/// The picker's provinces, each with its districts, both by name. A
+/// district whose province the registry does not hold is listed under the
+/// province's code (`17`), which then stands for its name too. A district
+/// without a gap is taken as without counts: it cannot be planned either.
+pub fn districts(
+    provinces: &[Region],
+    districts: &[Region],
+    gaps: &[EnrollmentGap],
+    default: &str,
+) -> Value {
+    use std::collections::BTreeMap;
+    let gaps: BTreeMap<&str, &EnrollmentGap> =
+        gaps.iter().map(|g| (g.region.as_str(), g)).collect();
+    let held: BTreeMap<&str, &Region> = provinces.iter().map(|p| (code(&p.name), p)).collect();
+    let mut grouped: BTreeMap<&str, Vec<&Region>> = BTreeMap::new();
+    for district in districts {
+        let province = code(&district.name).split('.').next().unwrap_or_default();
+        grouped.entry(province).or_default().push(district);
+    }
+    for province in held.keys() {
+        grouped.entry(province).or_default();
+    }
+    let mut out: Vec<(String, Value)> = grouped
+        .into_iter()
+        .map(|(province, mut members)| {
+            members.sort_by_cached_key(|d| (d.display_name.to_lowercase(), d.name.clone()));
+            let name = held
+                .get(province)
+                .map_or(province.to_owned(), |p| p.display_name.clone());
+            let listed: Vec<Value> = members
+                .iter()
+                .map(|d| {
+                    let gap = gaps.get(d.name.as_str());
+                    json!({
+                        "region": d.name,
+                        "code": code(&d.name),
+                        "display_name": d.display_name,
+                        "kind": kind_word(d.kind()),
+                        "counts_missing": gap.is_none_or(|g| g.counts_missing),
+                        "villages_without_counts": gap.map_or(0, |g| g.villages_without_counts),
+                        "ktp_el_recorded": gap.map_or(0, |g| g.ktp_el_recorded),
+                        "coverage": gap.map_or(0.0, |g| g.coverage),
+                    })
+                })
+                .collect();
+            let value = json!({
+                "region": format!("regions/{province}"),
+                "code": province,
+                "display_name": name,
+                "held": held.contains_key(province),
+                "districts": listed,
+            });
+            (name.to_lowercase(), value)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({
+        "default": default,
+        "district_count": districts.len(),
+        "provinces": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
     })
 }
 
@@ -528,6 +598,45 @@ fn kind_word(kind: jemput_proto::registry::RegionKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn district(name: &str, display_name: &str) -> Region {
+        Region {
+            name: name.into(),
+            display_name: display_name.into(),
+            level: RegionLevel::District as i32,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn districts_without_their_province_row_are_grouped_by_its_code() {
+        let seed = district("regions/17.02", "Rejang Lebong");
+        let other = district("regions/32.01", "Bogor");
+        let jabar = Region {
+            name: "regions/32".into(),
+            display_name: "Jawa Barat".into(),
+            ..Default::default()
+        };
+        let gaps = [EnrollmentGap {
+            region: "regions/17.02".into(),
+            ktp_el_recorded: 10,
+            ..Default::default()
+        }];
+        let value = districts(&[jabar], &[other, seed], &gaps, "regions/17.02");
+        let provinces = value["provinces"].as_array().unwrap();
+        assert_eq!(provinces.len(), 2);
+        // "17" sorts before "jawa barat".
+        assert_eq!(provinces[0]["display_name"], "17");
+        assert_eq!(provinces[0]["held"], false);
+        assert_eq!(provinces[0]["districts"][0]["counts_missing"], false);
+        assert_eq!(provinces[1]["display_name"], "Jawa Barat");
+        assert_eq!(provinces[1]["districts"][0]["code"], "32.01");
+        assert_eq!(
+            provinces[1]["districts"][0]["counts_missing"], true,
+            "no gap, no counts"
+        );
+        assert_eq!(value["district_count"], 2);
+    }
 
     #[test]
     fn unset_parameters_stay_unset_both_ways() {

@@ -9,7 +9,7 @@ use jemput_dashboard::testing::{
     self, Stack, get, http, login, post, send, start_dashboard, start_stack,
 };
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
-use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
+use jemput_proto::registry::{self as pb, ActivationReport, Channel, RecordActivationsRequest};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,4 +392,157 @@ async fn a_plan_not_started_yet_compares_with_nothing_recorded() {
         .status,
         400
     );
+}
+
+/// The registry as the admin: to add regions and import counts, as the CLI does.
+async fn registry_as_admin(
+    stack: &Stack,
+) -> RegistryServiceClient<
+    tonic::service::interceptor::InterceptedService<
+        tonic::transport::Channel,
+        jemput_auth::BearerInterceptor,
+    >,
+> {
+    RegistryServiceClient::with_interceptor(
+        tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap(),
+        jemput_auth::BearerInterceptor::new(&stack.admin).unwrap(),
+    )
+}
+
+const LEBONG: &str = "regions/17.07";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn districts_list_every_province_and_district_and_which_have_counts() {
+    let stack = start_stack().await;
+    // The seed alone: its province row is not held, so it is grouped by code.
+    let alone = get(&stack, "/api/districts").await;
+    assert_eq!(alone.status, 200, "{}", alone.text());
+    let alone = alone.json();
+    assert_eq!(alone["district_count"], 1);
+    assert_eq!(alone["default"], "regions/17.02");
+    let province = &alone["provinces"][0];
+    assert_eq!(
+        (
+            &province["code"],
+            &province["display_name"],
+            &province["held"]
+        ),
+        (&json!("17"), &json!("17"), &json!(false))
+    );
+    assert_eq!(province["districts"][0]["region"], "regions/17.02");
+    assert_eq!(province["districts"][0]["counts_missing"], false);
+
+    // Bengkulu from the national list, then the counts of Lebong alone.
+    let mut registry = registry_as_admin(&stack).await;
+    let added = registry
+        .add_regions(pb::AddRegionsRequest {
+            request_id: "dashboard-bengkulu".into(),
+            regions: vec!["regions/17".into()],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(added.districts_added, 9);
+    let villages = registry
+        .list_regions(pb::ListRegionsRequest {
+            parent: LEBONG.into(),
+            page_size: 1000,
+            level: pb::RegionLevel::Village.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .regions;
+    assert!(!villages.is_empty());
+    registry
+        .import_regions(pb::ImportRegionsRequest {
+            request_id: "dashboard-lebong-counts".into(),
+            counts: villages
+                .iter()
+                .map(|v| pb::VillageCounts {
+                    region: v.name.clone(),
+                    ktp_el_recorded: 1_000,
+                    ikd_activated: 51,
+                })
+                .collect(),
+            validate_only: false,
+        })
+        .await
+        .unwrap();
+
+    let listed = get(&stack, "/api/districts").await.json();
+    assert_eq!(listed["district_count"], 10);
+    let provinces = listed["provinces"].as_array().unwrap();
+    assert_eq!(provinces.len(), 1, "{listed}");
+    assert_eq!(provinces[0]["display_name"], "Bengkulu");
+    assert_eq!(provinces[0]["held"], true);
+    let districts = provinces[0]["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), 10);
+    let with_counts: Vec<&str> = districts
+        .iter()
+        .filter(|d| d["counts_missing"] == false)
+        .map(|d| d["region"].as_str().unwrap())
+        .collect();
+    let mut sorted = with_counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["regions/17.02", LEBONG]);
+    let names: Vec<&str> = districts
+        .iter()
+        .map(|d| d["display_name"].as_str().unwrap())
+        .collect();
+    let mut by_name = names.clone();
+    by_name.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, by_name, "districts by name");
+    let lebong = districts.iter().find(|d| d["region"] == LEBONG).unwrap();
+    assert_eq!(
+        lebong["ktp_el_recorded"],
+        1_000 * villages.len() as i64,
+        "{lebong}"
+    );
+    assert!(
+        districts
+            .iter()
+            .all(|d| d["counts_missing"] == true || d["villages_without_counts"] == 0)
+    );
+
+    // The other pages answer for Lebong: its gaps, and a map of points.
+    let gaps = get(&stack, &format!("/api/gaps?region={LEBONG}")).await;
+    assert_eq!(gaps.status, 200, "{}", gaps.text());
+    let gaps = gaps.json();
+    assert_eq!(gaps["district"]["region"], LEBONG);
+    assert_eq!(gaps["district"]["counts_missing"], false);
+    assert_eq!(
+        gaps["district"]["ikd_activated"],
+        51 * villages.len() as i64
+    );
+    assert_eq!(gaps["villages"].as_array().unwrap().len(), villages.len());
+    let map = get(&stack, &format!("/api/map?region={LEBONG}")).await;
+    assert_eq!(map.status, 200, "{}", map.text());
+    let map = map.json();
+    assert_eq!(map["district"]["name"], LEBONG);
+    let points = map["villages"].as_array().unwrap();
+    assert_eq!(points.len(), villages.len());
+    assert!(
+        points.iter().all(|v| v["boundary"].is_null()
+            && v["latitude"].as_f64().unwrap() < -2.0
+            && v["longitude"].as_f64().unwrap() > 101.0),
+        "villages from the national list are points in Bengkulu"
+    );
+    // A district still without counts shows its gap as such.
+    let empty = districts
+        .iter()
+        .find(|d| d["counts_missing"] == true)
+        .unwrap();
+    let gaps = get(
+        &stack,
+        &format!("/api/gaps?region={}", empty["region"].as_str().unwrap()),
+    )
+    .await
+    .json();
+    assert_eq!(gaps["district"]["counts_missing"], true);
 }

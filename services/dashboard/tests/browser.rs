@@ -4,6 +4,8 @@
 //! date and routes on the map; a budget scenario charts one point per
 //! budget; Saved plans lists the plan; the audit trail shows who did it;
 //! and nothing is logged as an error. It signs in first, as a person does.
+//! With a province added from the national list, the district picker
+//! moves every page to another district, whose villages are points.
 //! Every page is shot at 1400 × 1000 and at a phone's 390 × 844, where
 //! nothing may be wider than the screen.
 //!
@@ -18,7 +20,7 @@ use std::time::Duration;
 
 use jemput_dashboard::testing::{self, browser::Browser};
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
-use jemput_proto::registry::{ActivationReport, Channel, RecordActivationsRequest};
+use jemput_proto::registry::{self as pb, ActivationReport, Channel, RecordActivationsRequest};
 
 const WAIT: Duration = Duration::from_secs(60);
 const DESKTOP: (u32, u32) = (1400, 1000);
@@ -397,6 +399,194 @@ async fn the_dashboard_works_in_a_headless_browser() {
         WAIT,
     ).await;
     shoot("field-admin").await;
+
+    assert!(
+        too_wide.is_empty(),
+        "pages wider than a phone:\n{}",
+        too_wide.join("\n")
+    );
+    let page_errors = browser
+        .script("return document.getElementById('console-errors').textContent")
+        .await;
+    assert_eq!(page_errors, "", "errors the page caught");
+    let console = browser.severe_log().await;
+    assert!(console.is_empty(), "console errors: {console:#?}");
+    for path in &saved {
+        println!("screenshot: {}", path.display());
+    }
+}
+
+/// Signs in with the admin token through the login form, as a person does.
+async fn sign_in(browser: &Browser, stack: &testing::Stack) {
+    browser.goto(&stack.url("/login")).await.unwrap();
+    browser
+        .wait_for(
+            "the sign-in page",
+            "return document.getElementById('token') !== null",
+            WAIT,
+        )
+        .await;
+    browser.script(&format!(
+        "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
+        stack.admin
+    )).await;
+    browser
+        .wait_for(
+            "the dashboard after signing in",
+            "return location.pathname === '/' && document.getElementById('page') !== null",
+            WAIT,
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_picker_moves_the_pages_to_an_added_district() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let stack = testing::start_stack().await;
+    // Bengkulu from the national list, and Dukcapil counts for Lebong only.
+    let mut registry = RegistryServiceClient::with_interceptor(
+        tonic::transport::Channel::from_shared(format!("http://{}", stack.registry))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap(),
+        jemput_auth::BearerInterceptor::new(&stack.admin).unwrap(),
+    );
+    registry
+        .add_regions(pb::AddRegionsRequest {
+            request_id: "browser-bengkulu".into(),
+            regions: vec!["regions/17".into()],
+        })
+        .await
+        .unwrap();
+    let villages = registry
+        .list_regions(pb::ListRegionsRequest {
+            parent: "regions/17.07".into(),
+            page_size: 1000,
+            level: pb::RegionLevel::Village.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .regions;
+    registry
+        .import_regions(pb::ImportRegionsRequest {
+            request_id: "browser-lebong".into(),
+            counts: villages
+                .iter()
+                .map(|v| pb::VillageCounts {
+                    region: v.name.clone(),
+                    ktp_el_recorded: 1_234,
+                    ikd_activated: 63,
+                })
+                .collect(),
+            validate_only: false,
+        })
+        .await
+        .unwrap();
+
+    let mut saved = Vec::new();
+    let mut too_wide = Vec::new();
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
+    sign_in(&browser, &stack).await;
+    browser.goto(&stack.url("/#/gaps")).await.unwrap();
+    browser
+        .wait_for(
+            "the picker on Bengkulu's ten districts",
+            "const d = document.getElementById('pick-district'); return d && d.options.length === 10 && document.getElementById('pick-province').selectedOptions[0].innerText === 'Bengkulu' && document.querySelectorAll('#kecamatan-table tbody tr').length === 15",
+            WAIT,
+        )
+        .await;
+    let marked = browser
+        .script("return [...document.querySelectorAll('#pick-district option')].filter((o) => o.innerText.endsWith('belum ada data')).length")
+        .await;
+    assert_eq!(marked, 8, "districts without counts are marked");
+
+    // Lebong: its numbers, its villages as points, the URL and the title.
+    browser.script(
+        "const d = document.getElementById('pick-district'); d.value = 'regions/17.07'; d.dispatchEvent(new Event('change'));",
+    ).await;
+    let recorded = format!("{}", 1_234 * villages.len());
+    let dotted = format!(
+        "{}.{:03}",
+        1_234 * villages.len() / 1000,
+        1_234 * villages.len() % 1000
+    );
+    assert!(recorded.len() > 3 && recorded.len() <= 6);
+    browser
+        .wait_for(
+            "Lebong's villages as points",
+            &format!(
+                "return location.hash === '#/gaps?d=17.07' && document.querySelectorAll('.map-svg circle.village').length === {} && document.getElementById('district-stats').innerText.includes('{dotted}')",
+                villages.len()
+            ),
+            WAIT,
+        )
+        .await;
+    let title = browser.script("return document.title").await;
+    assert_eq!(title, "Jemput Bola IKD — Kabupaten Lebong");
+    let remembered = browser
+        .script("return localStorage.getItem('jemput.district')")
+        .await;
+    assert_eq!(remembered, "regions/17.07");
+    let filled = browser
+        .script("return [...document.querySelectorAll('.map-svg circle.village')].every((c) => c.getAttribute('fill') && c.getAttribute('fill') !== '#e5e7eb')")
+        .await;
+    assert_eq!(filled, true, "every point is coloured by its coverage");
+    too_wide.extend(shoot_both(&browser, &mut saved, "picker-points").await);
+    // A kecamatan of points zooms in on them and names its villages.
+    browser
+        .script("document.querySelector('#kecamatan-table tbody tr').click()")
+        .await;
+    browser
+        .wait_for(
+            "a kecamatan of points, zoomed",
+            "return document.querySelector('.map-svg.zoomed') && document.querySelectorAll('#village-table tbody tr').length > 0 && document.querySelectorAll('.map-svg .village-label').length === document.querySelectorAll('#village-table tbody tr').length && /^#\\/gaps\\/17\\.07\\.\\d+\\?d=17\\.07$/.test(location.hash)",
+            WAIT,
+        )
+        .await;
+    too_wide.extend(shoot_both(&browser, &mut saved, "picker-points-kecamatan").await);
+
+    // The choice outlives the URL: the Plan page's nav link keeps it.
+    browser
+        .script("document.querySelector('#nav a[data-page=plan]').click()")
+        .await;
+    browser
+        .wait_for(
+            "the plan form for Lebong",
+            "return location.hash === '#/plan?d=17.07' && document.querySelector('#plan-form button[type=submit]') && !document.querySelector('#plan-form button[type=submit]').disabled",
+            WAIT,
+        )
+        .await;
+
+    // A district without counts: seen, marked, and not plannable.
+    browser.script(
+        "const d = document.getElementById('pick-district'); d.value = [...d.options].find((o) => o.dataset.countsMissing === '1').value; d.dispatchEvent(new Event('change'));",
+    ).await;
+    browser
+        .wait_for(
+            "the plan form blocked",
+            "return document.getElementById('counts-missing') && document.querySelector('#plan-form button[type=submit]').disabled && document.getElementById('picker-note').innerText !== ''",
+            WAIT,
+        )
+        .await;
+    browser
+        .script("document.querySelector('.lang button[data-lang=en]').click()")
+        .await;
+    browser
+        .wait_for(
+            "the English picker",
+            "return [...document.querySelectorAll('#pick-district option')].some((o) => o.innerText.endsWith('no counts yet')) && document.getElementById('counts-missing').innerText.includes('Import the Dukcapil data')",
+            WAIT,
+        )
+        .await;
+    too_wide.extend(shoot_both(&browser, &mut saved, "picker-no-counts-en").await);
+    browser
+        .script("document.querySelector('.lang button[data-lang=id]').click()")
+        .await;
 
     assert!(
         too_wide.is_empty(),

@@ -44,6 +44,9 @@ pub(super) fn routes() -> Router<Arc<AppState>> {
 #[derive(Deserialize)]
 struct FieldQuery {
     plan: Option<String>,
+    /// The district the page is showing: its plans are offered, and its
+    /// villages when no plan is chosen.
+    region: Option<String>,
     team: Option<String>,
     date: Option<String>,
 }
@@ -151,13 +154,14 @@ async fn field_day(
     let asked_team = parse_team(query.team.as_deref())?;
     let date = parse_date(query.date.as_deref())?;
     let caller = caller();
+    let region = query.region.clone().filter(|r| !r.is_empty());
     let mut planner = state.clients.planner.clone();
     let listed = planner
         .list_plans(request(
             ListPlansRequest {
                 page_size: PLANS_OFFERED,
                 page_token: String::new(),
-                region: String::new(),
+                region: region.clone().unwrap_or_default(),
                 show_archived: false,
             },
             READ_TIMEOUT,
@@ -188,6 +192,7 @@ async fn field_day(
         .as_ref()
         .map(|p| p.region.clone())
         .filter(|r| !r.is_empty())
+        .or(region)
         .unwrap_or_else(|| DEFAULT_DISTRICT.to_owned());
     let (kecamatan, villages) = tokio::try_join!(
         list_regions(&state, &district, RegionLevel::Kecamatan, RegionView::Basic),
