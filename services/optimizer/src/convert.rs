@@ -560,7 +560,7 @@ pub fn plan_to_proto(
             office_only_working_days: s.office_only_working_days.map_or(0, |d| d as i32),
             method: match s.method {
                 Method::Allocation { .. } => pb::PlanMethod::Allocation,
-                Method::Policy(_) => pb::PlanMethod::RouteBuilder,
+                Method::Policy { .. } => pb::PlanMethod::RouteBuilder,
             }
             .into(),
             method_detail: s.method.describe(),

@@ -208,9 +208,12 @@ fn policies() -> Vec<Policy> {
     let mut list = Vec::new();
     for lambda in [f64::INFINITY, 20e6, 5e6, 2e6, 1e6, 3e5] {
         // Sleeping out saves the daily commute; when money is plentiful that
-        // pays even close to the base (threshold 0).
-        for overnight in [0.0, 60.0, 120.0, f64::INFINITY] {
-            if overnight == 0.0 && lambda < 20e6 {
+        // pays even close to the base (threshold 0). Between that and the
+        // far villages only, a half-hour or 45-minute threshold is often the
+        // fastest plan that money allows (measured on the budget curve).
+        let fast = lambda >= 20e6;
+        for overnight in [0.0, 30.0, 45.0, 60.0, 120.0, f64::INFINITY] {
+            if !fast && (0.0..60.0).contains(&overnight) {
                 continue;
             }
             // Thrifty policies skip small stops: each costs a visit's outreach.
@@ -226,6 +229,13 @@ fn policies() -> Vec<Policy> {
     }
     list
 }
+
+/// The budget, as a share of the real one, that a fast route-builder
+/// policy with stay-out trips plans with again when the money stopped it.
+/// The greedy commits money trip by trip, so with a little more it can pick
+/// trips that end up cheaper in all (no trip runs past the target); such a
+/// plan is kept only if it costs no more than the real budget.
+const ROUTE_BUDGET_SHARE: f64 = 1.25;
 
 /// Shares of the budget the allocation model is solved at: packing real
 /// days loses a little against the model's perfect packing, and a slightly
@@ -267,7 +277,10 @@ enum Candidate {
 impl Candidate {
     fn method(&self) -> Method {
         match self {
-            Candidate::Policy(policy) => Method::Policy(*policy),
+            Candidate::Policy(policy) => Method::Policy {
+                policy: *policy,
+                budget_share: 1.0,
+            },
             Candidate::Packed {
                 budget_share,
                 policy,
@@ -289,8 +302,10 @@ pub enum Method {
         budget_share: f64,
         policy: PackPolicy,
     },
-    /// The route builder under a fixed policy.
-    Policy(Policy),
+    /// The route builder under a fixed policy, planning as if it had
+    /// `budget_share` of the budget (above 1 only when the plan it made
+    /// costs no more than the budget).
+    Policy { policy: Policy, budget_share: f64 },
 }
 
 impl Method {
@@ -314,8 +329,11 @@ impl Method {
                     Seed::Farthest => "farthest",
                 }
             ),
-            Method::Policy(policy) => format!(
-                "route builder valuing a team-day at {}{}",
+            Method::Policy {
+                policy,
+                budget_share,
+            } => format!(
+                "route builder valuing a team-day at {}{}{}",
                 if policy.lambda_rupiah_per_day.is_infinite() {
                     "any price".to_string()
                 } else {
@@ -330,6 +348,14 @@ impl Method {
                         ", stay-out trips beyond {:.0} minutes' round trip",
                         policy.overnight_min_round_trip_minutes
                     )
+                },
+                if *budget_share > 1.0 {
+                    format!(
+                        ", laid out with {}% of the budget and costing less than the budget",
+                        format!("{:.1}", budget_share * 100.0).replace('.', ",")
+                    )
+                } else {
+                    String::new()
                 }
             ),
         }
@@ -505,23 +531,38 @@ impl<'a> Problem<'a> {
                 if i > 0 && options.out_of_time() {
                     return None;
                 }
+                let mut method = candidate.method();
                 let schedule = match candidate {
                     Candidate::Policy(policy) => {
-                        let first = scheduler.run(*policy, self.limit_day);
-                        match first.target_day {
-                            // Trips under way at the target would be cut
-                            // short: plan again with none running past it.
-                            Some(target) if first.itinerary.last_day() > target => {
-                                let again =
-                                    self.end_at_target(scheduler.run(*policy, target), params);
-                                let first = self.end_at_target(first, params);
-                                if self.key(&again) < self.key(&first) {
-                                    again
-                                } else {
-                                    first
-                                }
+                        let schedule = self.route(&scheduler, *policy, params);
+                        let retry = schedule.budget_exhausted
+                            && policy.lambda_rupiah_per_day >= 20e6
+                            && policy.overnight_min_round_trip_minutes.is_finite();
+                        let more = retry.then(|| Parameters {
+                            budget_rupiah: (params.budget_rupiah as f64 * ROUTE_BUDGET_SHARE)
+                                as i64,
+                            ..params.clone()
+                        });
+                        let richer = more.as_ref().and_then(|more| {
+                            let scheduler = Scheduler::new(
+                                more,
+                                &self.travel,
+                                &self.state,
+                                self.need,
+                                self.consecutive.clone(),
+                                self.first_day(),
+                            );
+                            self.within_budget(self.route(&scheduler, *policy, params), params)
+                        });
+                        match richer {
+                            Some(richer) if self.key(&richer) < self.key(&schedule) => {
+                                method = Method::Policy {
+                                    policy: *policy,
+                                    budget_share: ROUTE_BUDGET_SHARE,
+                                };
+                                richer
                             }
-                            _ => first,
+                            _ => schedule,
                         }
                     }
                     Candidate::Packed {
@@ -530,11 +571,11 @@ impl<'a> Problem<'a> {
                         self.end_at_target(packer.run(allocation, *policy, self.limit_day), params)
                     }
                 };
-                Some((self.key(&schedule), i, schedule))
+                Some((self.key(&schedule), i, schedule, method))
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let (_, i, schedule) = best.expect("the first candidate always runs");
-        (schedule, candidates[i].method())
+        let (_, _, schedule, method) = best.expect("the first candidate always runs");
+        (schedule, method)
     }
 
     /// The route builder's policies, then the allocation model's visits at
@@ -568,6 +609,40 @@ impl<'a> Problem<'a> {
             }
         }
         candidates
+    }
+
+    /// The route builder's schedule under `policy`: when trips would run
+    /// past the target, also planned again with none running past it, and
+    /// the better kept.
+    fn route(&self, scheduler: &Scheduler<'_>, policy: Policy, params: &Parameters) -> Schedule {
+        let first = scheduler.run(policy, self.limit_day);
+        match first.target_day {
+            Some(target) if first.itinerary.last_day() > target => {
+                let again = self.end_at_target(scheduler.run(policy, target), params);
+                let first = self.end_at_target(first, params);
+                if self.key(&again) < self.key(&first) {
+                    again
+                } else {
+                    first
+                }
+            }
+            _ => first,
+        }
+    }
+
+    /// A schedule laid out with more than the budget, if it costs no more
+    /// than the budget (outreach as the plan will pay it); the money binds
+    /// it when what is left would not pay another team-day.
+    fn within_budget(&self, mut schedule: Schedule, params: &Parameters) -> Option<Schedule> {
+        let mut settled = schedule.itinerary.clone();
+        settle_outreach(&mut settled, params);
+        let cost = settled.cost().total();
+        if cost > params.budget_rupiah {
+            return None;
+        }
+        schedule.budget_exhausted =
+            params.budget_rupiah - cost < params.team_day_fixed_cost(false, false);
+        Some(schedule)
     }
 
     /// Ends every team's work on the day the target is reached: later days
