@@ -113,11 +113,18 @@ impl<'a> Relaxation<'a> {
     /// relaxation cannot reach the target by then, `working_days` is the
     /// relaxation's answer past it or `None`.
     pub fn lower_bound(&self, solver: LpSolver) -> Bound {
+        self.solve_bound(solver).0
+    }
+
+    /// The bound, and the LP solution (activations per village and level)
+    /// at the number of levels the bound settled on.
+    fn solve_bound(&self, solver: LpSolver) -> (Bound, Option<Vec<Vec<f64>>>) {
         if self.need <= 0 {
-            return Bound {
+            let bound = Bound {
                 working_days: Some(1),
                 lp_days: Some(0.0),
             };
+            return (bound, None);
         }
         // Visit level m (1-based) can first happen on day 1 + (m−1)·s, so a
         // plan of D days uses at most m(D) levels and is feasible in the LP
@@ -125,7 +132,6 @@ impl<'a> Relaxation<'a> {
         // The least such D over the ranges of each m is the bound.
         let spacing = self.params.min_days_between_visits.max(1);
         let levels_total = self.params.visit_yields.len();
-        let mut best: Option<(u32, f64)> = None;
         for levels in 1..=levels_total {
             let first = 1 + (levels as u32 - 1) * spacing;
             let last = if levels < levels_total {
@@ -133,24 +139,23 @@ impl<'a> Relaxation<'a> {
             } else {
                 u32::MAX
             };
-            let Some(lp_days) = self.min_days(levels, solver) else {
+            let Some((lp_days, amounts)) = self.solve_allocation(levels, solver) else {
                 continue;
             };
             let days = ((lp_days - 1e-6).ceil().max(1.0) as u32).max(first);
             if days <= last {
-                best = Some((days, lp_days));
-                break;
+                let bound = Bound {
+                    working_days: Some(days),
+                    lp_days: Some(lp_days),
+                };
+                return (bound, Some(amounts));
             }
         }
-        Bound {
-            working_days: best.map(|b| b.0),
-            lp_days: best.map(|b| b.1),
-        }
-    }
-
-    /// The LP: minimise D with visit levels `levels` allowed.
-    fn min_days(&self, levels: usize, solver: LpSolver) -> Option<f64> {
-        self.solve_allocation(levels, solver).map(|(d, _)| d)
+        let none = Bound {
+            working_days: None,
+            lp_days: None,
+        };
+        (none, None)
     }
 
     /// The relaxation's own answer as an allocation: the visits that reach
@@ -158,13 +163,14 @@ impl<'a> Relaxation<'a> {
     /// down, so never above a visit's cap). `None` when the relaxation does
     /// not reach the target.
     pub fn allocation(&self, solver: LpSolver) -> Option<Allocation> {
-        let days = self.lower_bound(solver).working_days?;
-        let spacing = self.params.min_days_between_visits.max(1);
-        let levels = (0..self.params.visit_yields.len())
-            .take_while(|&k| k as u32 * spacing < days)
-            .count()
-            .max(1);
-        let (working_days, amounts) = self.solve_allocation(levels, solver)?;
+        // The bound's last LP is the allocation: a plan of the bound's days
+        // can use exactly the levels that LP allowed.
+        let (working_days, amounts) = match self.solve_bound(solver) {
+            (bound, Some(amounts)) => (bound.lp_days?, amounts),
+            // Nothing needed: the LP with one level says what costs nothing.
+            (Bound { working_days: Some(_), .. }, None) => self.solve_allocation(1, solver)?,
+            (_, None) => return None,
+        };
         let levels_total = self.params.visit_yields.len();
         let activations = amounts
             .iter()

@@ -210,10 +210,13 @@ fn policies() -> Vec<Policy> {
         // Sleeping out saves the daily commute; when money is plentiful that
         // pays even close to the base (threshold 0). Between that and the
         // far villages only, a half-hour or 45-minute threshold is often the
-        // fastest plan that money allows (measured on the budget curve).
-        let fast = lambda >= 20e6;
+        // fastest plan that money allows (measured on the budget curve, with
+        // a team-day valued at Rp 20 juta; with any other value they added
+        // nothing there).
         for overnight in [0.0, 30.0, 45.0, 60.0, 120.0, f64::INFINITY] {
-            if !fast && (0.0..60.0).contains(&overnight) {
+            if overnight == 0.0 && lambda < 20e6
+                || (overnight == 30.0 || overnight == 45.0) && lambda != 20e6
+            {
                 continue;
             }
             // Thrifty policies skip small stops: each costs a visit's outreach.
@@ -230,8 +233,11 @@ fn policies() -> Vec<Policy> {
     list
 }
 
-/// The budget, as a share of the real one, that a fast route-builder
-/// policy with stay-out trips plans with again when the money stopped it.
+/// The budget, as a share of the real one, that a route-builder policy
+/// valuing a team-day at Rp 20 juta, with stay-out trips from 30 minutes'
+/// round trip or nearer, plans with again when the money stopped it (the
+/// other policies gained nothing from it on the budget curve, and each try
+/// costs two runs of the route builder).
 /// The greedy commits money trip by trip, so with a little more it can pick
 /// trips that end up cheaper in all (no trip runs past the target); such a
 /// plan is kept only if it costs no more than the real budget.
@@ -536,8 +542,8 @@ impl<'a> Problem<'a> {
                     Candidate::Policy(policy) => {
                         let schedule = self.route(&scheduler, *policy, params);
                         let retry = schedule.budget_exhausted
-                            && policy.lambda_rupiah_per_day >= 20e6
-                            && policy.overnight_min_round_trip_minutes.is_finite();
+                            && policy.lambda_rupiah_per_day == 20e6
+                            && policy.overnight_min_round_trip_minutes <= 30.0;
                         let more = retry.then(|| Parameters {
                             budget_rupiah: (params.budget_rupiah as f64 * ROUTE_BUDGET_SHARE)
                                 as i64,
