@@ -11,11 +11,15 @@
 //! - The least budget for 2027-06-30 with 4 teams against its proven lower
 //!   bound.
 //!
+//! - What a plan at the budget cliff is made of (Rp 130–150 juta, 4
+//!   teams): team-days, activations, travel and idle minutes, and the
+//!   opened visits' caps left undone.
+//!
 //! - A province's budget split (`allocate::allocate_budget`): Bengkulu's
 //!   ten districts from the national region list with GENERATED counts,
 //!   at a few totals.
 //!
-//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`, `allocate`) runs one part.
+//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`, `cliff`, `allocate`) runs one part.
 
 use std::time::Instant;
 
@@ -174,6 +178,52 @@ fn curve(start: NaiveDate) {
     }
 }
 
+/// Where a plan's money goes near the cliff: how full its team-days are,
+/// and how much of the visits it opened it leaves undone.
+fn cliff(start: NaiveDate) {
+    use jemput_optimizer::district::VisitState;
+    use std::collections::BTreeMap;
+    let district = fixtures::rejang_lebong();
+    println!(
+        "\n| budget, 4 teams | days | bound | team-days | mobile | per team-day | travel min | idle min | caps left undone | Rp per mobile |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for juta in [130, 140, 150] {
+        let params = Parameters {
+            budget_rupiah: juta * 1_000_000,
+            ..Parameters::defaults(start, CURUP, 0.30)
+        };
+        let plan = solve::plan(&district, &params, &Options::default()).expect("a valid plan");
+        let caps = VisitState::fresh(&district, &params).caps;
+        let workday = params.workday_minutes as f64;
+        let (mut team_days, mut travel, mut idle) = (0, 0.0, 0.0);
+        let mut served: BTreeMap<(usize, u32), i64> = BTreeMap::new();
+        for day in plan.itinerary.teams.iter().flat_map(|t| &t.days) {
+            team_days += 1;
+            travel += day.travel_minutes;
+            idle += workday - day.used_minutes;
+            for stop in &day.stops {
+                *served.entry((stop.village, stop.visit_number)).or_default() +=
+                    stop.expected_activations;
+            }
+        }
+        let undone: i64 = served
+            .iter()
+            .map(|(&(v, k), &done)| caps[v][k as usize - 1] - done)
+            .sum();
+        let s = &plan.summary;
+        println!(
+            "| Rp {juta} juta | {} | {} | {team_days} | {} | {:.0} | {travel:.0} | {idle:.0} | {undone} | {:.0} |",
+            s.working_days,
+            s.lower_bound_working_days
+                .map_or("-".to_string(), |b| b.to_string()),
+            s.mobile_activations,
+            s.mobile_activations as f64 / team_days as f64,
+            s.cost.total() as f64 / s.mobile_activations as f64,
+        );
+    }
+}
+
 fn minimum(start: NaiveDate) {
     let district = fixtures::rejang_lebong();
     let params = Parameters {
@@ -216,6 +266,9 @@ fn main() {
     }
     if only.is_empty() || only == "minimum" {
         minimum(from_2027);
+    }
+    if only.is_empty() || only == "cliff" {
+        cliff(from_2027);
     }
     if only.is_empty() || only == "allocate" {
         allocate(from_2027);

@@ -168,7 +168,13 @@ impl<'a> Relaxation<'a> {
         let (working_days, amounts) = match self.solve_bound(solver) {
             (bound, Some(amounts)) => (bound.lp_days?, amounts),
             // Nothing needed: the LP with one level says what costs nothing.
-            (Bound { working_days: Some(_), .. }, None) => self.solve_allocation(1, solver)?,
+            (
+                Bound {
+                    working_days: Some(_),
+                    ..
+                },
+                None,
+            ) => self.solve_allocation(1, solver)?,
             (_, None) => return None,
         };
         let levels_total = self.params.visit_yields.len();
