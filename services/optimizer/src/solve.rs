@@ -29,6 +29,23 @@ mod tests {
     use crate::fixtures::{self, CURUP};
 
     #[test]
+    fn a_pair_not_solved_takes_the_bound_of_the_next_larger_budget() {
+        let pairs = [(4, 100), (4, 150), (4, 200), (4, 250), (6, 100), (6, 150)];
+        let own = [
+            Some(Some(176)),
+            None,
+            Some(Some(38)),
+            None,
+            Some(None),
+            None,
+        ];
+        assert_eq!(
+            bounds_per_pair(&pairs, &own),
+            [Some(176), Some(38), Some(38), None, None, None]
+        );
+    }
+
+    #[test]
     fn a_stay_out_trip_under_way_at_the_target_ends_that_day() {
         let district = fixtures::rejang_lebong();
         let start = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
@@ -972,8 +989,20 @@ pub fn evaluate_budgets(
             Some(plan(district, &p, options))
         })
         .collect();
+    // A plan kept from a smaller budget carries that budget's bound, which
+    // more money may lower: each pair states the bound proven at its own
+    // budget — its own solve's, or (not solved) that of the next larger
+    // budget solved with the same teams, which holds for less money too.
+    let own: Vec<Option<Option<u32>>> = results
+        .iter()
+        .map(|r| match r {
+            Some(Ok(plan)) => Some(plan.summary.lower_bound_working_days),
+            _ => None,
+        })
+        .collect();
+    let bounds = bounds_per_pair(&pairs, &own);
     let mut scenarios: Vec<Scenario> = Vec::with_capacity(pairs.len());
-    for (result, &(teams, budget_rupiah)) in results.into_iter().zip(&pairs) {
+    for ((result, &(teams, budget_rupiah)), bound) in results.into_iter().zip(&pairs).zip(bounds) {
         let previous = scenarios.last().filter(|s| s.teams == teams);
         let (mut plan, solved) = match (result, previous) {
             (Some(result), _) => (result?, true),
@@ -993,6 +1022,19 @@ pub fn evaluate_budgets(
                 }
                 kept.summary.minimum_budget_for_target_rupiah =
                     plan.summary.minimum_budget_for_target_rupiah;
+                let s = &mut kept.summary;
+                s.lower_bound_working_days = bound;
+                s.optimality_gap = optimality_gap(s.target_day, s.lower_bound_working_days);
+                if let Some(date) = s.target_date {
+                    s.message = reached_message(
+                        s.target_count,
+                        kept.parameters.target_fraction,
+                        date,
+                        s.working_days,
+                        s.lower_bound_working_days,
+                        s.cost.total(),
+                    );
+                }
                 plan = kept;
             }
             let extra = (budget_rupiah - prev.budget_rupiah) as f64 / 10_000_000.0;
@@ -1009,6 +1051,51 @@ pub fn evaluate_budgets(
         });
     }
     Ok(scenarios)
+}
+
+/// The proven bound of each (teams, budget) pair, sorted by teams then
+/// budget: its own solve's (`own[i]`, `None` if not solved), else that of
+/// the next larger budget solved with the same teams — the relaxation's
+/// days never fall with less money — else none.
+fn bounds_per_pair(pairs: &[(u32, i64)], own: &[Option<Option<u32>>]) -> Vec<Option<u32>> {
+    let mut bounds = vec![None; pairs.len()];
+    for i in (0..pairs.len()).rev() {
+        bounds[i] = match own[i] {
+            Some(bound) => bound,
+            None if i + 1 < pairs.len() && pairs[i + 1].0 == pairs[i].0 => bounds[i + 1],
+            None => None,
+        };
+    }
+    bounds
+}
+
+/// How far above the proven bound, as a share of the bound: the plan is at
+/// most this much slower than the best possible one.
+fn optimality_gap(target_day: Option<u32>, lower_bound: Option<u32>) -> f64 {
+    match (target_day, lower_bound) {
+        (Some(days), Some(lb)) if lb > 0 => (days as f64 - lb as f64).max(0.0) / lb as f64,
+        _ => 0.0,
+    }
+}
+
+/// The summary line of a plan that reaches its target.
+fn reached_message(
+    target_count: i64,
+    target_fraction: f64,
+    date: NaiveDate,
+    working_days: u32,
+    lower_bound: Option<u32>,
+    cost_rupiah: i64,
+) -> String {
+    format!(
+        "Target {} ({}) reached on {}, working day {} (lower bound {}); cost {}.",
+        jemput_base::format::count(target_count),
+        jemput_base::format::target(target_fraction),
+        day_month_year(date),
+        working_days,
+        lower_bound.map_or("none".to_string(), |b| b.to_string()),
+        rupiah(cost_rupiah)
+    )
 }
 
 fn sort_key(plan: &Plan) -> (u8, u32, i64) {
@@ -1170,12 +1257,7 @@ fn finish(
     let gap_at_start = problem.need.max(0);
     let office_only_working_days =
         (office > 0).then(|| ((gap_at_start + office - 1) / office).max(1) as u32);
-    // How far above the proven bound, as a share of the bound: the plan is
-    // at most this much slower than the best possible one.
-    let optimality_gap = match (target_day, lower_bound) {
-        (Some(days), Some(lb)) if lb > 0 => (days as f64 - lb as f64).max(0.0) / lb as f64,
-        _ => 0.0,
-    };
+    let optimality_gap = optimality_gap(target_day, lower_bound);
     let visited: std::collections::BTreeSet<usize> = schedule
         .itinerary
         .teams
@@ -1198,14 +1280,13 @@ fn finish(
     let unvisited = explain_unvisited(problem, &visited, target_date, binding);
     let cost = derived.cost;
     let message = match target_date {
-        Some(date) => format!(
-            "Target {} ({}) reached on {}, working day {} (lower bound {}); cost {}.",
-            jemput_base::format::count(problem.target_count),
-            jemput_base::format::target(params.target_fraction),
-            day_month_year(date),
+        Some(date) => reached_message(
+            problem.target_count,
+            params.target_fraction,
+            date,
             working_days,
-            lower_bound.map_or("none".to_string(), |b| b.to_string()),
-            rupiah(cost.total())
+            lower_bound,
+            cost.total(),
         ),
         None => format!(
             "Target {} ({}) not reached by {}: {} coverage at the end{}.",
