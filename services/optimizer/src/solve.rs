@@ -55,14 +55,7 @@ mod tests {
         };
         let problem =
             Problem::new(&district, &params, &History::default()).expect("valid parameters");
-        let scheduler = Scheduler::new(
-            &params,
-            &problem.travel,
-            &problem.state,
-            problem.need,
-            problem.consecutive.clone(),
-            1,
-        );
+        let scheduler = problem.scheduler(&params);
         // Sleeping out anywhere, money no object: trips are under way when
         // the target is reached.
         let policy = Policy {
@@ -531,14 +524,7 @@ impl<'a> Problem<'a> {
     /// runs, so there is always a plan.
     fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> (Schedule, Method) {
         let params = &self.for_new_days(params);
-        let scheduler = Scheduler::new(
-            params,
-            &self.travel,
-            &self.state,
-            self.need,
-            self.consecutive.clone(),
-            self.first_day(),
-        );
+        let scheduler = self.scheduler(params);
         let packer = Packer::new(
             params,
             &self.travel,
@@ -567,15 +553,8 @@ impl<'a> Problem<'a> {
                             ..params.clone()
                         });
                         let richer = more.as_ref().and_then(|more| {
-                            let scheduler = Scheduler::new(
-                                more,
-                                &self.travel,
-                                &self.state,
-                                self.need,
-                                self.consecutive.clone(),
-                                self.first_day(),
-                            );
-                            self.within_budget(self.route(&scheduler, *policy, params), params)
+                            let schedule = self.route(&self.scheduler(more), *policy, params);
+                            self.within_budget(schedule, params)
                         });
                         match richer {
                             Some(richer) if self.key(&richer) < self.key(&schedule) => {
@@ -632,6 +611,18 @@ impl<'a> Problem<'a> {
             }
         }
         candidates
+    }
+
+    /// The route builder for the new days at `params`' budget.
+    fn scheduler<'p>(&'p self, params: &'p Parameters) -> Scheduler<'p> {
+        Scheduler::new(
+            params,
+            &self.travel,
+            &self.state,
+            self.need,
+            self.consecutive.clone(),
+            self.first_day(),
+        )
     }
 
     /// The route builder's schedule under `policy`: when trips would run
