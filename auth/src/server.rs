@@ -4,9 +4,11 @@
 //! calls) on SIGINT or SIGTERM, and a handle to stop a server served on a
 //! task of its own, as the tests run them.
 
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -123,6 +125,20 @@ impl<E: Send + 'static> ServerHandle<E> {
         let (stop, stopped) = oneshot::channel();
         let served = tokio::spawn(serve(Stopped(stopped)));
         ServerHandle { stop, served }
+    }
+
+    /// Binds `127.0.0.1:0` and spawns the server `serve` makes of the
+    /// listener and its shutdown future, as the tests run them: the
+    /// listener is bound before this returns, so clients connect at once.
+    pub async fn spawn_on_loopback<F>(
+        serve: impl FnOnce(TcpListener, Stopped) -> F,
+    ) -> std::io::Result<(SocketAddr, ServerHandle<E>)>
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        Ok((address, Self::spawn(|stopped| serve(listener, stopped))))
     }
 
     /// Signals shutdown and waits until in-flight calls have drained.

@@ -13,7 +13,6 @@ use jemput_registry::testing::{TestDb, issue_token, start_registry};
 use jemput_registry::{RegistryError, Store};
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, ORIGIN};
 use reqwest::{Method, RequestBuilder};
-use tokio::net::TcpListener;
 
 use crate::{Backends, CSRF_HEADER, DashboardError, Options, serve};
 
@@ -94,14 +93,9 @@ pub async fn start_dashboard(
     backends: Backends,
     options: Options,
 ) -> (SocketAddr, ServerHandle<DashboardError>) {
-    let listener = TcpListener::bind("127.0.0.1:0")
+    ServerHandle::spawn_on_loopback(|listener, stopped| serve(listener, backends, options, stopped))
         .await
-        .expect("bind 127.0.0.1:0");
-    let address = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let served = ServerHandle::spawn(|stopped| serve(listener, backends, options, stopped));
-    (address, served)
+        .expect("bind 127.0.0.1:0")
 }
 
 /// An HTTP response, read whole, so a test can look at it more than once.

@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 
 use jemput_auth::server::ServerHandle;
-use tokio::net::TcpListener;
 
 use crate::{OptimizerError, PlanStore, ServeOptions, serve};
 
@@ -16,14 +15,8 @@ pub async fn start_optimizer(
     registry_url: &str,
     store: PlanStore,
 ) -> (SocketAddr, ServerHandle<OptimizerError>) {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let address = listener
-        .local_addr()
-        .expect("a bound listener has an address");
     let registry_url = registry_url.to_owned();
-    let served = ServerHandle::spawn(|stopped| async move {
+    ServerHandle::spawn_on_loopback(|listener, stopped| async move {
         serve(
             listener,
             &registry_url,
@@ -32,6 +25,7 @@ pub async fn start_optimizer(
             stopped,
         )
         .await
-    });
-    (address, served)
+    })
+    .await
+    .expect("bind 127.0.0.1:0")
 }

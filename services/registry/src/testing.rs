@@ -9,7 +9,6 @@ use std::{
 };
 
 use sqlx::{Connection, Executor, postgres::PgConnection};
-use tokio::net::TcpListener;
 
 use jemput_auth::{Role, server::ServerHandle};
 
@@ -162,12 +161,7 @@ pub async fn start_registry_with(
     store: Store,
     options: ServeOptions,
 ) -> (SocketAddr, ServerHandle<RegistryError>) {
-    let listener = TcpListener::bind("127.0.0.1:0")
+    ServerHandle::spawn_on_loopback(|listener, stopped| serve(listener, store, options, stopped))
         .await
-        .expect("bind 127.0.0.1:0");
-    let address = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let served = ServerHandle::spawn(|stopped| serve(listener, store, options, stopped));
-    (address, served)
+        .expect("bind 127.0.0.1:0")
 }
