@@ -50,6 +50,12 @@ pub struct PackPolicy {
     pub min_stop_activations: i64,
     /// Once the allocation is done, go on with other visits while money lasts.
     pub extras: bool,
+    /// Lay each planned day out with several hop allowances, and with one
+    /// team fewer, and keep the layout that does the most per team-day
+    /// (less what cut visits leave undone): where money sets the pace, an
+    /// idle afternoon or a lost remainder is money that bought nothing.
+    #[serde(default)]
+    pub adaptive: bool,
 }
 
 /// What remains of a visit level's allocation.
@@ -166,6 +172,8 @@ pub struct Packer<'a> {
 const NEIGHBOURS: usize = 40;
 /// Nearest due visits a planned day chooses from.
 const DAY_CANDIDATES: usize = 30;
+/// Hop allowances an adaptive planned day tries, in minutes per team.
+const ADAPTIVE_HOPS: [f64; 7] = [-10.0, -5.0, 0.0, 3.0, 6.0, 10.0, 15.0];
 
 impl<'a> Packer<'a> {
     /// Packs from `first_day` with the villages as `state` has them.
@@ -267,6 +275,9 @@ impl<'a> Packer<'a> {
             let mut opened: Vec<usize> = Vec::new();
             let planned = match policy.mode {
                 DayMode::Chain => self.chain_day(&mut due, teams, policy, day),
+                DayMode::Planned if policy.adaptive => {
+                    self.adaptive_day(&mut due, teams, policy, day)
+                }
                 DayMode::Planned => self.planned_day(&mut due, teams, policy, day),
             };
             for (team, mut team_day) in planned.into_iter().enumerate() {
@@ -371,6 +382,65 @@ impl<'a> Packer<'a> {
         out
     }
 
+    /// The planned day, laid out with each of [`ADAPTIVE_HOPS`] and with all
+    /// teams or one fewer, that does the most per team-day, counting what a
+    /// cut visit leaves undone as lost; ties go to more activations.
+    fn adaptive_day(
+        &self,
+        due: &mut Vec<Due>,
+        teams: usize,
+        policy: PackPolicy,
+        day: u32,
+    ) -> Vec<TeamDay> {
+        let before: Vec<(usize, i64)> = due.iter().map(|d| (d.village, d.remaining)).collect();
+        let mut best: Option<(f64, i64, Vec<Due>, Vec<TeamDay>)> = None;
+        for out_teams in [teams, teams.saturating_sub(1)] {
+            if out_teams == 0 || (out_teams < teams && best.is_none()) {
+                continue;
+            }
+            for hop in ADAPTIVE_HOPS {
+                let mut trial = due.clone();
+                let policy = PackPolicy {
+                    hop_allowance_minutes: hop,
+                    ..policy
+                };
+                let days = self.planned_day(&mut trial, out_teams, policy, day);
+                if days.is_empty() {
+                    continue;
+                }
+                let mut served: Vec<(usize, i64)> = Vec::new();
+                for stop in days.iter().flat_map(|d| &d.stops) {
+                    match served.iter_mut().find(|(v, _)| *v == stop.village) {
+                        Some((_, a)) => *a += stop.expected_activations,
+                        None => served.push((stop.village, stop.expected_activations)),
+                    }
+                }
+                let done: i64 = served.iter().map(|(_, a)| a).sum();
+                let lost: i64 = served
+                    .iter()
+                    .map(|&(v, a)| {
+                        let remaining = before.iter().find(|(w, _)| *w == v).map_or(a, |&(_, r)| r);
+                        (remaining - a).max(0)
+                    })
+                    .sum();
+                let score = (done - lost) as f64 / days.len() as f64;
+                if best
+                    .as_ref()
+                    .is_none_or(|b| score > b.0 + 1e-9 || (score > b.0 - 1e-9 && done > b.1))
+                {
+                    best = Some((score, done, trial, days));
+                }
+            }
+        }
+        match best {
+            Some((_, _, trial, days)) => {
+                *due = trial;
+                days
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// Chooses the day's visits around a seed, as many as the teams can
     /// finish, then cuts one path through them into team-days.
     fn planned_day(
@@ -390,7 +460,6 @@ impl<'a> Packer<'a> {
         // What the teams can do near the anchor, allowing a few minutes
         // between villages.
         let per_team = p.team_capacity(workday - anchor_trip - policy.hop_allowance_minutes);
-        let room = per_team * teams as i64;
         let by_distance = |list: &mut Vec<usize>, due: &[Due]| {
             list.sort_by(|&a, &b| {
                 self.travel
@@ -410,50 +479,56 @@ impl<'a> Packer<'a> {
             .collect();
         by_distance(&mut allocated, due);
         allocated.truncate(DAY_CANDIDATES);
-        // The anchor and the subset of its nearest due visits that fills the
-        // day best (a subset sum): whole visits, so none is cut short.
-        let mut chosen = vec![anchor_index];
-        let mut sum = due[anchor_index].remaining;
-        if sum < room {
-            let gap = (room - sum) as usize;
-            // reach[s]: the last item of a subset summing to s, if any.
-            let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
-            let mut reached = vec![false; gap + 1];
-            reached[0] = true;
-            for (j, &i) in allocated.iter().enumerate() {
-                let size = due[i].remaining as usize;
-                for total in (size..=gap).rev() {
-                    if !reached[total] && reached[total - size] {
-                        reached[total] = true;
-                        reach[total] = Some(j);
+        let mut others: Vec<usize> = (0..due.len()).collect();
+        by_distance(&mut others, due);
+        // The anchor and the subset of its nearest due visits that fills
+        // `room` best (a subset sum): whole visits, so none is cut short;
+        // then the last gap topped up with whatever fits, allocated or not.
+        let select = |room: i64| -> (Vec<usize>, i64) {
+            let mut chosen = vec![anchor_index];
+            let mut sum = due[anchor_index].remaining;
+            if sum < room {
+                let gap = (room - sum) as usize;
+                // reach[s]: the last item of a subset summing to s, if any.
+                let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
+                let mut reached = vec![false; gap + 1];
+                reached[0] = true;
+                for (j, &i) in allocated.iter().enumerate() {
+                    let size = due[i].remaining as usize;
+                    for total in (size..=gap).rev() {
+                        if !reached[total] && reached[total - size] {
+                            reached[total] = true;
+                            reach[total] = Some(j);
+                        }
                     }
                 }
+                let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
+                while total > 0 {
+                    let j = reach[total].expect("reached sums have an item");
+                    let i = allocated[j];
+                    chosen.push(i);
+                    sum += due[i].remaining;
+                    total -= due[i].remaining as usize;
+                }
             }
-            let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
-            while total > 0 {
-                let j = reach[total].expect("reached sums have an item");
-                let i = allocated[j];
-                chosen.push(i);
-                sum += due[i].remaining;
-                total -= due[i].remaining as usize;
+            for &i in &others {
+                let gap = room - sum;
+                if gap < policy.min_stop_activations {
+                    break;
+                }
+                if !chosen.contains(&i)
+                    && due[i].remaining <= gap
+                    && p.team_capacity(
+                        workday - self.travel.round_trip_minutes(point(due[i].village)),
+                    ) > 0
+                {
+                    chosen.push(i);
+                    sum += due[i].remaining;
+                }
             }
-        }
-        // Top up the last gap with whatever fits, allocated or not.
-        let mut others: Vec<usize> = (0..due.len()).filter(|i| !chosen.contains(i)).collect();
-        by_distance(&mut others, due);
-        for i in others {
-            let gap = room - sum;
-            if gap < policy.min_stop_activations {
-                break;
-            }
-            if due[i].remaining <= gap
-                && p.team_capacity(workday - self.travel.round_trip_minutes(point(due[i].village)))
-                    > 0
-            {
-                chosen.push(i);
-                sum += due[i].remaining;
-            }
-        }
+            (chosen, sum)
+        };
+        let (mut chosen, _) = select(per_team * teams as i64);
         // One path through the chosen visits, farthest from the base first.
         let mut path: Vec<Due> = Vec::with_capacity(chosen.len());
         let mut pool: Vec<Due> = chosen.iter().map(|&i| due[i]).collect();
@@ -506,6 +581,18 @@ impl<'a> Packer<'a> {
                 if out.len() == teams {
                     break;
                 }
+                continue;
+            }
+            let opened_today = out
+                .iter()
+                .flat_map(|d| &d.stops)
+                .chain(&trip.stops)
+                .any(|s| s.village == next.village);
+            if out.len() + 1 == teams && amount < next.remaining && !opened_today {
+                // No team comes after this one today, and what it cannot
+                // finish would be lost: the visit waits for a day that
+                // finishes it, and this team goes on to visits that fit.
+                due.push(next);
                 continue;
             }
             trip.serve(self, &next, amount);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::bound::{Allocation, LpSolver, Relaxation};
+use crate::bound::{LpSolver, Relaxation};
 use crate::district::{District, VisitState};
 use crate::itinerary::Itinerary;
 use crate::itinerary::{Cost, Place, TeamItinerary};
@@ -259,7 +259,23 @@ const ROUTE_BUDGET_SHARE: f64 = 1.25;
 const BUDGET_SHARES: [f64; 8] = [1.0, 0.995, 0.99, 0.98, 0.97, 0.95, 0.93, 0.90];
 
 /// The ways the packer lays an allocation's visits into days.
-fn pack_policies() -> Vec<PackPolicy> {
+fn pack_policies(adaptive: bool) -> Vec<PackPolicy> {
+    let base = PackPolicy {
+        seed: Seed::Largest,
+        mode: DayMode::Planned,
+        hop_allowance_minutes: 0.0,
+        min_stop_activations: 10,
+        extras: true,
+        adaptive,
+    };
+    if adaptive {
+        // The seeds that win where money binds (measured on the budget
+        // curve); the adaptive day chooses its own hop allowance.
+        return [Seed::Largest, Seed::Nearest]
+            .into_iter()
+            .map(|seed| PackPolicy { seed, ..base })
+            .collect();
+    }
     let mut list = Vec::new();
     for seed in [Seed::Largest, Seed::Nearest, Seed::Farthest] {
         for (mode, hop_allowance_minutes) in [
@@ -272,8 +288,7 @@ fn pack_policies() -> Vec<PackPolicy> {
                 seed,
                 mode,
                 hop_allowance_minutes,
-                min_stop_activations: 10,
-                extras: true,
+                ..base
             });
         }
     }
@@ -336,6 +351,9 @@ impl Method {
                 // Written the Indonesian way, as every number jemput shows.
                 format!("{:.1}", budget_share * 100.0).replace('.', ","),
                 match policy.mode {
+                    DayMode::Planned if policy.adaptive => {
+                        "day by day, each day laid out several ways,"
+                    }
                     DayMode::Planned => "day by day",
                     DayMode::Chain => "team by team",
                 },
@@ -532,12 +550,52 @@ impl<'a> Problem<'a> {
             self.need,
             self.first_day(),
         );
-        let candidates = self.candidates(params, options);
+        let allocations = self.allocations(params, options);
+        let first = self
+            .best_of(
+                params,
+                &scheduler,
+                &packer,
+                &self.candidates(&allocations, false),
+                options,
+                true,
+            )
+            .expect("the first candidate always runs");
+        // Where the money runs out before the target and the office closes
+        // the rest, every activation the money buys brings the target
+        // nearer: there the adaptive packer (dearer: it lays each day out
+        // several ways) is tried as well.
+        let office_closes = first
+            .0
+            .target_day
+            .is_none_or(|day| day > first.0.itinerary.last_day());
+        if !(first.0.budget_exhausted && office_closes) || options.out_of_time() {
+            return first;
+        }
+        let adaptive = self.candidates(&allocations, true);
+        match self.best_of(params, &scheduler, &packer, &adaptive, options, false) {
+            Some(second) if self.key(&second.0) < self.key(&first.0) => second,
+            _ => first,
+        }
+    }
+
+    /// The best of `candidates` by [`Self::key`], ties to the earlier one;
+    /// `None` if none ran. With `first_always`, the first one runs even out
+    /// of time.
+    fn best_of(
+        &self,
+        params: &Parameters,
+        scheduler: &Scheduler<'_>,
+        packer: &Packer<'_>,
+        candidates: &[Candidate],
+        options: &Options<'_>,
+        first_always: bool,
+    ) -> Option<(Schedule, Method)> {
         let best = candidates
             .par_iter()
             .enumerate()
             .filter_map(|(i, candidate)| {
-                if i > 0 && options.out_of_time() {
+                if (i > 0 || !first_always) && options.out_of_time() {
                     return None;
                 }
                 let mut method = candidate.method();
@@ -576,16 +634,16 @@ impl<'a> Problem<'a> {
                 Some((self.key(&schedule), i, schedule, method))
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let (_, _, schedule, method) = best.expect("the first candidate always runs");
-        (schedule, method)
+        best.map(|(_, _, schedule, method)| (schedule, method))
     }
 
-    /// The route builder's policies, then the allocation model's visits at
-    /// each share of the budget under each packing policy.
-    fn candidates(&self, params: &Parameters, options: &Options<'_>) -> Vec<Candidate> {
-        let mut candidates: Vec<Candidate> =
-            policies().into_iter().map(Candidate::Policy).collect();
-        let allocations: Vec<(f64, Allocation)> = BUDGET_SHARES
+    /// The allocation model's visits at each share of the budget.
+    fn allocations(
+        &self,
+        params: &Parameters,
+        options: &Options<'_>,
+    ) -> Vec<(f64, Arc<Vec<Vec<i64>>>)> {
+        BUDGET_SHARES
             .par_iter()
             .filter_map(|&share| {
                 if options.out_of_time() {
@@ -597,14 +655,27 @@ impl<'a> Problem<'a> {
                 };
                 self.relaxation(&scaled)
                     .allocation(options.solver)
-                    .map(|a| (share, a))
+                    .map(|a| (share, Arc::new(a.activations)))
             })
-            .collect();
+            .collect()
+    }
+
+    /// The route builder's policies, then `allocations` under each packing
+    /// policy; or, if `adaptive`, only under the adaptive packing policies.
+    fn candidates(
+        &self,
+        allocations: &[(f64, Arc<Vec<Vec<i64>>>)],
+        adaptive: bool,
+    ) -> Vec<Candidate> {
+        let mut candidates: Vec<Candidate> = if adaptive {
+            Vec::new()
+        } else {
+            policies().into_iter().map(Candidate::Policy).collect()
+        };
         for (share, allocation) in allocations {
-            let allocation = Arc::new(allocation.activations);
-            for policy in pack_policies() {
+            for policy in pack_policies(adaptive) {
                 candidates.push(Candidate::Packed {
-                    budget_share: share,
+                    budget_share: *share,
                     allocation: allocation.clone(),
                     policy,
                 });

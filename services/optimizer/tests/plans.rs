@@ -311,3 +311,27 @@ fn a_plan_laid_out_with_more_money_is_kept_when_it_costs_no_more_than_the_budget
     assert_eq!(Some(s.working_days), s.lower_bound_working_days);
     assert!(s.cost.total() <= 250_000_000);
 }
+
+#[test]
+fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() {
+    // Four teams with Rp 150 juta from January 2027: the money runs out
+    // weeks before the target and the office closes the rest, so every
+    // activation the money buys counts. Days laid out one way only (and a
+    // last team cutting visits it cannot finish) gave 49 working days; the
+    // adaptive packer gives 45, against a bound of 38.
+    let district = fixtures::rejang_lebong();
+    let params = Parameters {
+        budget_rupiah: 150_000_000,
+        ..Parameters::defaults(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(), CURUP, 0.30)
+    };
+    let plan = solve::plan(&district, &params, &Options::default()).unwrap();
+    revalidate(&district, &plan);
+    let s = &plan.summary;
+    assert!(
+        matches!(s.method, solve::Method::Allocation { policy, .. } if policy.adaptive),
+        "{}",
+        s.method.describe()
+    );
+    assert!(s.working_days <= 45, "{}", s.working_days);
+    assert!(plan.itinerary.last_day() < s.working_days);
+}
