@@ -419,24 +419,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
 /// Signs in with the admin token through the login form, as a person does.
 async fn sign_in(browser: &Browser, stack: &testing::Stack) {
     browser.goto(&stack.url("/login")).await.unwrap();
-    browser
-        .wait_for(
-            "the sign-in page",
-            "return document.getElementById('token') !== null",
-            WAIT,
-        )
-        .await;
-    browser.script(&format!(
-        "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
-        stack.admin
-    )).await;
-    browser
-        .wait_for(
-            "the dashboard after signing in",
-            "return location.pathname === '/' && document.getElementById('page') !== null",
-            WAIT,
-        )
-        .await;
+    browser.sign_in_with(&stack.admin, WAIT).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -389,22 +389,12 @@ async fn the_field_page_records_offline_and_sends_once() {
     browser.goto(&url("/#/field")).await.unwrap();
     browser
         .wait_for(
-            "the sign-in page",
-            "return location.pathname === '/login' && document.getElementById('token') !== null",
+            "the sign-in page the field page sent us to",
+            "return location.pathname === '/login'",
             WAIT,
         )
         .await;
-    browser.script(&format!(
-        "document.getElementById('token').value = '{}'; document.querySelector('form').submit();",
-        stack.admin
-    )).await;
-    browser
-        .wait_for(
-            "the dashboard after signing in",
-            "return location.pathname === '/' && document.getElementById('page') !== null",
-            WAIT,
-        )
-        .await;
+    browser.sign_in_with(&stack.admin, WAIT).await;
     browser
         .goto(&url(&format!("/#/field?team=1&date={date}")))
         .await

@@ -137,6 +137,27 @@ impl Browser {
         }
     }
 
+    /// On the sign-in page: types `token` into the form and submits it as a
+    /// person does, then waits for the dashboard.
+    pub async fn sign_in_with(&self, token: &str, timeout: Duration) {
+        self.wait_for(
+            "the sign-in page",
+            "return document.getElementById('token') !== null",
+            timeout,
+        )
+        .await;
+        self.script(&format!(
+            "document.getElementById('token').value = '{token}'; document.querySelector('form').submit();"
+        ))
+        .await;
+        self.wait_for(
+            "the dashboard after signing in",
+            "return location.pathname === '/' && document.getElementById('page') !== null",
+            timeout,
+        )
+        .await;
+    }
+
     /// Saves a PNG of the whole page (up to 4000 px tall) `width` wide, then
     /// puts the page back at `width` × `height`. WebDriver shoots only what
     /// the window shows, so the window grows to the page first.
