@@ -257,6 +257,8 @@ const ROUTE_BUDGET_SHARE: f64 = 1.25;
 /// days loses a little against the model's perfect packing, and a slightly
 /// smaller allocation can leave the money to make up for it.
 const BUDGET_SHARES: [f64; 8] = [1.0, 0.995, 0.99, 0.98, 0.97, 0.95, 0.93, 0.90];
+/// Further shares the adaptive round tries, between those above.
+const ADAPTIVE_EXTRA_SHARES: [f64; 4] = [0.96, 0.94, 0.92, 0.91];
 
 /// The ways the packer lays an allocation's visits into days.
 fn pack_policies(adaptive: bool) -> Vec<PackPolicy> {
@@ -572,6 +574,11 @@ impl<'a> Problem<'a> {
         if !(first.0.budget_exhausted && office_closes) || options.out_of_time() {
             return first;
         }
+        // Near the cliff the best share moves with the budget (93% and 97%
+        // both win on the curve): the adaptive round also tries the shares
+        // between them.
+        let mut allocations = allocations;
+        allocations.extend(self.allocations_at(params, &ADAPTIVE_EXTRA_SHARES, options));
         let adaptive = self.candidates(&allocations, true);
         match self.best_of(params, &scheduler, &packer, &adaptive, options, false) {
             Some(second) if self.key(&second.0) < self.key(&first.0) => second,
@@ -601,7 +608,7 @@ impl<'a> Problem<'a> {
                 let mut method = candidate.method();
                 let schedule = match candidate {
                     Candidate::Policy(policy) => {
-                        let schedule = self.route(&scheduler, *policy, params);
+                        let schedule = self.route(scheduler, *policy, params);
                         let retry = schedule.budget_exhausted
                             && policy.lambda_rupiah_per_day == 20e6
                             && policy.overnight_min_round_trip_minutes <= 30.0;
@@ -643,7 +650,17 @@ impl<'a> Problem<'a> {
         params: &Parameters,
         options: &Options<'_>,
     ) -> Vec<(f64, Arc<Vec<Vec<i64>>>)> {
-        BUDGET_SHARES
+        self.allocations_at(params, &BUDGET_SHARES, options)
+    }
+
+    /// The allocation model's visits at each of `shares` of the budget.
+    fn allocations_at(
+        &self,
+        params: &Parameters,
+        shares: &[f64],
+        options: &Options<'_>,
+    ) -> Vec<(f64, Arc<Vec<Vec<i64>>>)> {
+        shares
             .par_iter()
             .filter_map(|&share| {
                 if options.out_of_time() {
