@@ -479,56 +479,51 @@ impl<'a> Packer<'a> {
             .collect();
         by_distance(&mut allocated, due);
         allocated.truncate(DAY_CANDIDATES);
-        let mut others: Vec<usize> = (0..due.len()).collect();
-        by_distance(&mut others, due);
-        // The anchor and the subset of its nearest due visits that fills
-        // `room` best (a subset sum): whole visits, so none is cut short;
-        // then the last gap topped up with whatever fits, allocated or not.
-        let select = |room: i64| -> (Vec<usize>, i64) {
-            let mut chosen = vec![anchor_index];
-            let mut sum = due[anchor_index].remaining;
-            if sum < room {
-                let gap = (room - sum) as usize;
-                // reach[s]: the last item of a subset summing to s, if any.
-                let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
-                let mut reached = vec![false; gap + 1];
-                reached[0] = true;
-                for (j, &i) in allocated.iter().enumerate() {
-                    let size = due[i].remaining as usize;
-                    for total in (size..=gap).rev() {
-                        if !reached[total] && reached[total - size] {
-                            reached[total] = true;
-                            reach[total] = Some(j);
-                        }
+        // The anchor and the subset of its nearest due visits that fills the
+        // day best (a subset sum): whole visits, so none is cut short.
+        let room = per_team * teams as i64;
+        let mut chosen = vec![anchor_index];
+        let mut sum = due[anchor_index].remaining;
+        if sum < room {
+            let gap = (room - sum) as usize;
+            // reach[s]: the last item of a subset summing to s, if any.
+            let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
+            let mut reached = vec![false; gap + 1];
+            reached[0] = true;
+            for (j, &i) in allocated.iter().enumerate() {
+                let size = due[i].remaining as usize;
+                for total in (size..=gap).rev() {
+                    if !reached[total] && reached[total - size] {
+                        reached[total] = true;
+                        reach[total] = Some(j);
                     }
                 }
-                let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
-                while total > 0 {
-                    let j = reach[total].expect("reached sums have an item");
-                    let i = allocated[j];
-                    chosen.push(i);
-                    sum += due[i].remaining;
-                    total -= due[i].remaining as usize;
-                }
             }
-            for &i in &others {
-                let gap = room - sum;
-                if gap < policy.min_stop_activations {
-                    break;
-                }
-                if !chosen.contains(&i)
-                    && due[i].remaining <= gap
-                    && p.team_capacity(
-                        workday - self.travel.round_trip_minutes(point(due[i].village)),
-                    ) > 0
-                {
-                    chosen.push(i);
-                    sum += due[i].remaining;
-                }
+            let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
+            while total > 0 {
+                let j = reach[total].expect("reached sums have an item");
+                let i = allocated[j];
+                chosen.push(i);
+                sum += due[i].remaining;
+                total -= due[i].remaining as usize;
             }
-            (chosen, sum)
-        };
-        let (mut chosen, _) = select(per_team * teams as i64);
+        }
+        // Top up the last gap with whatever fits, allocated or not.
+        let mut others: Vec<usize> = (0..due.len()).filter(|i| !chosen.contains(i)).collect();
+        by_distance(&mut others, due);
+        for i in others {
+            let gap = room - sum;
+            if gap < policy.min_stop_activations {
+                break;
+            }
+            if due[i].remaining <= gap
+                && p.team_capacity(workday - self.travel.round_trip_minutes(point(due[i].village)))
+                    > 0
+            {
+                chosen.push(i);
+                sum += due[i].remaining;
+            }
+        }
         // One path through the chosen visits, farthest from the base first.
         let mut path: Vec<Due> = Vec::with_capacity(chosen.len());
         let mut pool: Vec<Due> = chosen.iter().map(|&i| due[i]).collect();
@@ -583,12 +578,13 @@ impl<'a> Packer<'a> {
                 }
                 continue;
             }
-            let opened_today = out
-                .iter()
-                .flat_map(|d| &d.stops)
-                .chain(&trip.stops)
-                .any(|s| s.village == next.village);
-            if out.len() + 1 == teams && amount < next.remaining && !opened_today {
+            let opened_today = || {
+                out.iter()
+                    .flat_map(|d| &d.stops)
+                    .chain(&trip.stops)
+                    .any(|s| s.village == next.village)
+            };
+            if out.len() + 1 == teams && amount < next.remaining && !opened_today() {
                 // No team comes after this one today, and what it cannot
                 // finish would be lost: the visit waits for a day that
                 // finishes it, and this team goes on to visits that fit.

@@ -552,7 +552,7 @@ impl<'a> Problem<'a> {
             self.need,
             self.first_day(),
         );
-        let allocations = self.allocations(params, options);
+        let mut allocations = self.allocations(params, options);
         let first = self
             .best_of(
                 params,
@@ -577,7 +577,6 @@ impl<'a> Problem<'a> {
         // Near the cliff the best share moves with the budget (93% and 97%
         // both win on the curve): the adaptive round also tries the shares
         // between them.
-        let mut allocations = allocations;
         allocations.extend(self.allocations_at(params, &ADAPTIVE_EXTRA_SHARES, options));
         let adaptive = self.candidates(&allocations, true);
         match self.best_of(params, &scheduler, &packer, &adaptive, options, false) {
