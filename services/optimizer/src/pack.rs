@@ -486,20 +486,11 @@ impl<'a> Packer<'a> {
         let mut sum = due[anchor_index].remaining;
         if sum < room {
             let gap = (room - sum) as usize;
-            // reach[s]: the last item of a subset summing to s, if any.
-            let mut reach: Vec<Option<usize>> = vec![None; gap + 1];
-            let mut reached = vec![false; gap + 1];
-            reached[0] = true;
-            for (j, &i) in allocated.iter().enumerate() {
-                let size = due[i].remaining as usize;
-                for total in (size..=gap).rev() {
-                    if !reached[total] && reached[total - size] {
-                        reached[total] = true;
-                        reach[total] = Some(j);
-                    }
-                }
-            }
-            let mut total = (0..=gap).rev().find(|&t| reached[t]).unwrap_or(0);
+            let sizes: Vec<usize> = allocated
+                .iter()
+                .map(|&i| due[i].remaining as usize)
+                .collect();
+            let (reach, mut total) = subset_sums(&sizes, gap);
             while total > 0 {
                 let j = reach[total].expect("reached sums have an item");
                 let i = allocated[j];
@@ -755,5 +746,102 @@ impl<'a> Packer<'a> {
             }
         }
         best.map(|(_, i)| i)
+    }
+}
+
+/// Subset sums of `sizes` up to `limit`: for each sum, the item that first
+/// reached it (following those items back gives the subset), and the largest
+/// sum reached. Sums are kept as bits, 64 to a word, so each item is one
+/// shift-or over the words.
+fn subset_sums(sizes: &[usize], limit: usize) -> (Vec<Option<usize>>, usize) {
+    let words = limit / 64 + 1;
+    let mut reach: Vec<Option<usize>> = vec![None; limit + 1];
+    let mut reached = vec![0u64; words];
+    reached[0] = 1;
+    // Bits past `limit` in the last word never count.
+    let tail = (limit % 64) as u32;
+    let last_mask = if tail == 63 {
+        u64::MAX
+    } else {
+        (1u64 << (tail + 1)) - 1
+    };
+    let mut shifted = vec![0u64; words];
+    for (j, &size) in sizes.iter().enumerate() {
+        if size == 0 || size > limit {
+            continue;
+        }
+        let (whole, bits) = (size / 64, (size % 64) as u32);
+        for (w, out) in shifted.iter_mut().enumerate() {
+            let low = w.checked_sub(whole).map_or(0, |k| reached[k]);
+            let carry = match (bits, w.checked_sub(whole + 1)) {
+                (0, _) | (_, None) => 0,
+                (_, Some(k)) => reached[k] >> (64 - bits),
+            };
+            *out = (low << bits) | carry;
+        }
+        shifted[words - 1] &= last_mask;
+        for (w, (have, &next)) in reached.iter_mut().zip(&shifted).enumerate() {
+            let mut new = next & !*have;
+            *have |= new;
+            while new != 0 {
+                reach[w * 64 + new.trailing_zeros() as usize] = Some(j);
+                new &= new - 1;
+            }
+        }
+    }
+    let best = (0..words)
+        .rev()
+        .find(|&w| reached[w] != 0)
+        .map_or(0, |w| w * 64 + 63 - reached[w].leading_zeros() as usize);
+    (reach, best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subset_sums;
+    use proptest::prelude::*;
+
+    /// The plain table the bit version replaces.
+    fn by_table(sizes: &[usize], limit: usize) -> (Vec<Option<usize>>, usize) {
+        let mut reach = vec![None; limit + 1];
+        let mut reached = vec![false; limit + 1];
+        reached[0] = true;
+        for (j, &size) in sizes.iter().enumerate() {
+            if size == 0 {
+                continue;
+            }
+            for total in (size..=limit).rev() {
+                if !reached[total] && reached[total - size] {
+                    reached[total] = true;
+                    reach[total] = Some(j);
+                }
+            }
+        }
+        let best = (0..=limit).rev().find(|&t| reached[t]).unwrap_or(0);
+        (reach, best)
+    }
+
+    proptest! {
+        #[test]
+        fn subset_sums_match_the_plain_table(
+            sizes in proptest::collection::vec(0usize..400, 0..40),
+            limit in 0usize..1300,
+        ) {
+            prop_assert_eq!(subset_sums(&sizes, limit), by_table(&sizes, limit));
+        }
+    }
+
+    #[test]
+    fn the_chosen_items_add_up_to_the_best_sum() {
+        let sizes = [300, 64, 128, 17, 700, 1];
+        let (reach, best) = subset_sums(&sizes, 500);
+        assert_eq!(best, 300 + 128 + 64 + 1);
+        let (mut total, mut sum) = (best, 0);
+        while total > 0 {
+            let j = reach[total].expect("a reached sum has an item");
+            sum += sizes[j];
+            total -= sizes[j];
+        }
+        assert_eq!(sum, best);
     }
 }

@@ -453,23 +453,36 @@ impl<'a> Scheduler<'a> {
                 (Some(last), _, _) => &self.neighbours[last.village],
             };
             let mut chosen = None;
-            for &c in candidates {
+            let least = policy.min_stop_activations.max(1);
+            for (i, &c) in candidates.iter().enumerate() {
+                // After the village itself, candidates come nearest first:
+                // once the drive alone leaves too little of the day, so does
+                // every later one.
+                let to = self.travel.minutes(position, point(c));
+                if self.params.team_capacity(workday - time - to) < least {
+                    if i == 0 {
+                        continue;
+                    }
+                    break;
+                }
                 if stops.iter().any(|s| s.village == c) {
                     continue;
                 }
-                let Some((demand, opens, number)) = self.demand(&visits[c], tentative, c, day)
-                else {
-                    continue;
-                };
-                let to = self.travel.minutes(position, point(c));
                 let back = if must_return {
                     self.travel.minutes(point(c), BASE)
                 } else {
                     0.0
                 };
                 let capacity = self.params.team_capacity(workday - time - to - back);
+                if capacity < least {
+                    continue;
+                }
+                let Some((demand, opens, number)) = self.demand(&visits[c], tentative, c, day)
+                else {
+                    continue;
+                };
                 let activations = demand.min(capacity);
-                if activations >= policy.min_stop_activations.max(1) {
+                if activations >= least {
                     chosen = Some((c, to, activations, opens, number));
                     break;
                 }
