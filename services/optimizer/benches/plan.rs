@@ -129,9 +129,9 @@ fn curve(start: NaiveDate) {
     for solver in solvers() {
         println!("\n{} (median of 3 solves per pair)\n", solver.name());
         println!(
-            "| teams | budget | working days | lower bound | gap | cost | median s | made by |"
+            "| teams | budget | working days | lower bound | gap | mobile / most | cost | median s | made by |"
         );
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|");
         let mut gaps = Vec::new();
         let mut previous: Option<(u32, u32)> = None;
         let mut rises = Vec::new();
@@ -154,11 +154,14 @@ fn curve(start: NaiveDate) {
             gaps.push(gap(&plan));
             slowest = slowest.max(t);
             println!(
-                "| {teams} | Rp {juta} juta | {} | {} | {:.1}% | Rp {} | {t:.3} | {} |",
+                "| {teams} | Rp {juta} juta | {} | {} | {:.1}% | {} / {} | Rp {} | {t:.3} | {} |",
                 s.working_days,
                 s.lower_bound_working_days
                     .map_or("-".to_string(), |b| b.to_string()),
                 gap(&plan) * 100.0,
+                s.mobile_activations,
+                s.mobile_activations_upper_bound
+                    .map_or("-".to_string(), |b| b.to_string()),
                 s.cost.total(),
                 s.method.describe(),
             );

@@ -56,6 +56,15 @@ pub struct Allocation {
     pub activations: Vec<Vec<i64>>,
 }
 
+/// What the relaxation optimises.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    /// The fewest working days to the target.
+    FewestDays,
+    /// The most mobile activations in this many working days.
+    MostActivations(f64),
+}
+
 /// The relaxation's inputs that do not change with the budget or deadline.
 pub struct Relaxation<'a> {
     params: &'a Parameters,
@@ -198,7 +207,31 @@ impl<'a> Relaxation<'a> {
         })
     }
 
+    /// The most mobile activations any plan can do on its first `days`
+    /// working days with this budget: the same relaxation with the days
+    /// fixed, the target dropped, and activations maximised. A proven upper
+    /// bound, so a plan's activations divided by it say how much of what the
+    /// money and teams could buy the plan gets — the measure that stays
+    /// meaningful where the money runs out and each missing activation costs
+    /// the office's time.
+    pub fn most_activations(&self, days: u32, solver: LpSolver) -> Option<f64> {
+        if days == 0 {
+            return Some(0.0);
+        }
+        // A plan of `days` days uses at most the levels that can start by then.
+        let spacing = self.params.min_days_between_visits.max(1);
+        let levels = (((days - 1) / spacing) as usize + 1).min(self.params.visit_yields.len());
+        self.solve(levels, Goal::MostActivations(days as f64), solver)
+            .map(|(value, _)| value)
+    }
+
     fn solve_allocation(&self, levels: usize, solver: LpSolver) -> Option<(f64, Vec<Vec<f64>>)> {
+        self.solve(levels, Goal::FewestDays, solver)
+    }
+
+    /// The relaxation with `levels` visit levels, toward `goal`: its
+    /// objective value and the activations per village and level.
+    fn solve(&self, levels: usize, goal: Goal, solver: LpSolver) -> Option<(f64, Vec<Vec<f64>>)> {
         let p = self.params;
         let officers = p.officers_per_team as f64;
         let workday = p.workday_minutes as f64;
@@ -206,7 +239,10 @@ impl<'a> Relaxation<'a> {
         let longest = if p.allow_overnight { MAX_TRIP_DAYS } else { 1 };
 
         let mut vars = variables!();
-        let days = vars.add(variable().min(0.0));
+        let days = vars.add(match goal {
+            Goal::FewestDays => variable().min(0.0),
+            Goal::MostActivations(fixed) => variable().min(fixed).max(fixed),
+        });
         let mut activations = Expression::from(0.0);
         let mut team_days = Expression::from(0.0);
         let mut cost = Expression::from(0.0);
@@ -250,18 +286,29 @@ impl<'a> Relaxation<'a> {
             surplus_before = Expression::from(surplus);
         }
         let office = p.office_activations_per_day as f64;
-        let constraints = [
-            constraint!(activations + office * days >= self.need as f64),
+        let mut constraints = vec![
             constraint!(team_days <= p.teams as f64 * days),
             constraint!(cost <= p.budget_rupiah as f64),
         ];
-        let problem = vars.minimise(days);
+        let problem = match goal {
+            Goal::FewestDays => {
+                constraints.push(constraint!(activations + office * days >= self.need as f64));
+                vars.minimise(days)
+            }
+            Goal::MostActivations(_) => vars.maximise(activations),
+        };
         let read = |s: &dyn Solution| {
             let mut amounts = vec![vec![0.0; self.params.visit_yields.len()]; self.caps.len()];
+            let mut total = 0.0;
             for &(v, k, a) in &visit_vars {
                 amounts[v][k] = s.value(a);
+                total += s.value(a);
             }
-            (s.value(days), amounts)
+            let value = match goal {
+                Goal::FewestDays => s.value(days),
+                Goal::MostActivations(_) => total,
+            };
+            (value, amounts)
         };
         let value = match solver {
             LpSolver::Microlp => problem

@@ -149,6 +149,10 @@ pub struct Summary {
     pub optimality_gap: f64,
     pub cost: crate::itinerary::Cost,
     pub mobile_activations: i64,
+    /// No plan of `working_days` days does more mobile activations with
+    /// this budget and these teams (the relaxation, maximised); `None` if
+    /// it could not be solved in time.
+    pub mobile_activations_upper_bound: Option<i64>,
     pub office_activations: i64,
     pub coverage_at_end: f64,
     pub minimum_budget_for_target_rupiah: Option<i64>,
@@ -1303,6 +1307,15 @@ fn finish(
     }
     let last_team_day = schedule.itinerary.last_day();
     let working_days = target_day.unwrap_or(problem.limit_day);
+    let kept_mobile: i64 = derived
+        .mobile_by_day
+        .iter()
+        .take(kept_through as usize)
+        .sum();
+    let mobile_activations_upper_bound = problem
+        .relaxation(&problem.for_new_days(params))
+        .most_activations(working_days.saturating_sub(kept_through), solver)
+        .map(|most| kept_mobile + (most + 1e-6).floor() as i64);
     let end_day = working_days.max(last_team_day);
     let mut calendar = params.calendar();
     let mut projection = Vec::with_capacity(end_day as usize);
@@ -1397,6 +1410,7 @@ fn finish(
             optimality_gap,
             cost,
             mobile_activations: derived.mobile_activations,
+            mobile_activations_upper_bound,
             office_activations,
             coverage_at_end,
             minimum_budget_for_target_rupiah: minimum_budget,

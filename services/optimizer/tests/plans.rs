@@ -175,6 +175,17 @@ fn more_budget_never_means_more_days() {
     }
     for s in &scenarios {
         revalidate(&district, &s.plan);
+        // The relaxation maximised over the plan's days is an upper bound.
+        let summary = &s.plan.summary;
+        let most = summary
+            .mobile_activations_upper_bound
+            .expect("the relaxation solves");
+        assert!(
+            summary.mobile_activations <= most,
+            "Rp {}: {} mobile, most {most}",
+            s.budget_rupiah,
+            summary.mobile_activations
+        );
     }
     // Above ~Rp 200 juta the four teams, not money, set the pace.
     let top = &scenarios[7];
@@ -334,4 +345,9 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
     );
     assert!(s.working_days <= 45, "{}", s.working_days);
     assert!(plan.itinerary.last_day() < s.working_days);
+    // The days are far from their bound, but the activations are close to
+    // the most any plan of these days could buy: within 3%.
+    let most = s.mobile_activations_upper_bound.expect("solved") as f64;
+    let share = s.mobile_activations as f64 / most;
+    assert!((0.97..=1.0).contains(&share), "{share}");
 }
