@@ -86,6 +86,12 @@ async fn a_250_juta_plan_reaches_30_percent_and_validates(db: TestDb) {
     assert_eq!(s.gap_at_start, GAP);
     assert!(s.lower_bound_working_days > 0);
     assert!(s.lower_bound_working_days <= s.working_days);
+    let most = s.mobile_activations_upper_bound.expect("an upper bound");
+    assert!(
+        s.mobile_activations <= most,
+        "{} > {most}",
+        s.mobile_activations
+    );
     assert!(s.total_cost_rupiah <= 250_000_000);
     assert_eq!(plan.teams.len(), 4);
     assert!(!s.target_date.is_empty());
@@ -275,6 +281,12 @@ async fn replanning_follows_recorded_activations(db: TestDb) {
         "the replan starts from the registry's gap"
     );
     assert_eq!(s.ikd_activated_at_start, gap.ikd_activated);
+    let most = s.mobile_activations_upper_bound.expect("an upper bound");
+    assert!(
+        s.mobile_activations <= most,
+        "{} > {most}",
+        s.mobile_activations
+    );
     check(&registry, &replanned).await;
 
     optimizer.stop().await;
@@ -434,6 +446,14 @@ async fn a_replan_keeps_history_and_learns_from_the_field(db: TestDb) {
             assert!(learned.recorded_activations * 2 <= learned.expected_activations);
         }
     }
+    // The kept days' activations count toward the upper bound too.
+    let s = replanned.summary.as_ref().unwrap();
+    let most = s.mobile_activations_upper_bound.expect("an upper bound");
+    assert!(
+        s.mobile_activations <= most,
+        "{} > {most}",
+        s.mobile_activations
+    );
     let original_date = original.summary.as_ref().unwrap().target_date.clone();
     let new_date = replanned.summary.as_ref().unwrap().target_date.clone();
     assert!(

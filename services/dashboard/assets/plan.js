@@ -215,6 +215,12 @@ function headline(plan) {
           : s.reaches_target
             ? h("p", {}, t("plan.gapNone"))
             : null,
+        // Where money binds, the days' gap says little (each missing
+        // activation costs the office's time): the share of the most the
+        // money could buy says how good the plan is.
+        s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0
+          ? h("p", { id: "most-activations" }, t("plan.mostActivations", { p: fmtPct(s.mobile_activations / s.mobile_activations_upper_bound), n: fmtInt(s.mobile_activations_upper_bound), d: fmtInt(s.working_days) }))
+          : null,
         s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
         // The optimizer's own sentence is English; in Indonesian the facts
         // above say the same.

@@ -143,6 +143,10 @@ async fn plan_exports_read_back_and_add_up_to_the_plan() {
     let id = plan["id"].as_str().unwrap();
     let mobile = plan["summary"]["mobile_activations"].as_i64().unwrap();
     assert!(mobile > 0);
+    let most = plan["summary"]["mobile_activations_upper_bound"]
+        .as_i64()
+        .unwrap();
+    assert!(mobile <= most, "{mobile} > {most}");
 
     let csv_reply = get(&stack, &format!("/api/plans/{id}/itinerary.csv?lang=en")).await;
     assert_eq!(csv_reply.status, 200);

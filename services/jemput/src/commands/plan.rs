@@ -75,6 +75,9 @@ pub struct Headline {
     pub total_cost_rupiah: i64,
     pub cost: Cost,
     pub mobile_activations: i64,
+    /// Proven: no plan of `working_days` days does more mobile activations
+    /// with this budget and these teams.
+    pub mobile_activations_upper_bound: Option<i64>,
     pub office_activations: i64,
     pub coverage_at_end: f64,
     /// When the target is not reached: the least budget that would reach
@@ -325,6 +328,7 @@ impl Headline {
                 outreach_rupiah: cost.outreach_rupiah,
             },
             mobile_activations: summary.mobile_activations,
+            mobile_activations_upper_bound: summary.mobile_activations_upper_bound,
             office_activations: summary.office_activations,
             coverage_at_end: summary.coverage_at_end,
             minimum_budget_for_target_rupiah: summary.minimum_budget_for_target_rupiah,
@@ -438,7 +442,16 @@ impl Headline {
             (
                 "activations",
                 format_count(self.mobile_activations),
-                "by the mobile teams".to_string(),
+                match self.mobile_activations_upper_bound {
+                    // Where money binds, how much of what it could buy the
+                    // plan gets; elsewhere a plan stops at the target.
+                    Some(most) if most > 0 && self.binding_constraint == "budget" => format!(
+                        "by the mobile teams: {} of the most any plan of these days could do ({})",
+                        format_percent(self.mobile_activations as f64 / most as f64),
+                        format_count(most),
+                    ),
+                    _ => "by the mobile teams".to_string(),
+                },
             ),
             (
                 "",
