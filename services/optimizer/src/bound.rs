@@ -10,7 +10,9 @@
 //! LP lets trips be fractional, ignores travel between villages, and pays
 //! outreach per activation (`cost ÷ cap` of each visit day). Every feasible
 //! plan maps to a feasible point of this LP with the same number of days, so
-//! its optimum, rounded up, is a valid lower bound.
+//! its optimum, rounded up, is a valid lower bound. With the days fixed and
+//! activations maximised, the same LP bounds from above what any plan of
+//! those days can activate.
 
 use good_lp::{Expression, Solution, SolverModel, Variable, constraint, variable, variables};
 
