@@ -42,7 +42,7 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-function monthTicks(min, max) {
+function monthTicks(min, max, most = 7) {
   const start = new Date(min);
   const months = [];
   let y = start.getUTCFullYear(), m = start.getUTCMonth() + 1;
@@ -53,7 +53,7 @@ function monthTicks(min, max) {
     months.push({ v, y, m });
     m += 1;
   }
-  const step = Math.max(1, Math.ceil(months.length / 7));
+  const step = Math.max(1, Math.ceil(months.length / most));
   return months.filter((_, i) => i % step === 0).map(({ v, y, m }) => ({ v, label: fmtMonth(y, m) }));
 }
 
@@ -62,8 +62,44 @@ function monthTicks(min, max) {
  * line, dots, dashed}]; `hlines`: [{y, label, color}]; x.type "date" takes
  * ISO dates, "number" numbers. Points get class "point" (one per datum).
  */
-export function xyChart({ series, hlines = [], x = {}, y = {}, width = 960, height = 340, className = "" }) {
-  const margin = { top: 16, right: 20, bottom: 44, left: 72 };
+export function xyChart(spec) {
+  let width = 960;
+  let svg = drawXY(spec, width);
+  const legend = h(
+    "ul",
+    { class: "chart-legend" },
+    spec.series.filter((se) => se.label).map((se) => h("li", {}, h("span", { class: "swatch line" + (se.dashed ? " dashed" : ""), style: `border-color:${se.color}` }), se.label)),
+    (spec.hlines || []).filter((l) => l.label).map((l) => h("li", {}, h("span", { class: "swatch line dashed", style: `border-color:${l.color || "#1e8449"}` }), l.label))
+  );
+  const figure = h("figure", { class: "chart-figure" }, svg, legend);
+  // Drawn again at the width it is shown at, so its text keeps its size: a
+  // 960-unit drawing squeezed onto a phone would shrink 11 px labels to 4.
+  // The redraw waits for the next frame: redrawing inside the observer's
+  // callback would resize the figure while its notices are delivered.
+  if (typeof ResizeObserver === "function") {
+    let pending = false;
+    new ResizeObserver(() => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        const shown = Math.round(figure.getBoundingClientRect().width);
+        if (shown < 200 || Math.abs(shown - width) < 2) return;
+        width = shown;
+        const next = drawXY(spec, width);
+        svg.replaceWith(next);
+        svg = next;
+      });
+    }).observe(figure);
+  }
+  return figure;
+}
+
+/** The chart's SVG drawn `width` units wide, one unit a pixel where shown. */
+function drawXY({ series, hlines = [], x = {}, y = {}, className = "" }, width) {
+  const narrow = width < 600;
+  const height = narrow ? 260 : 340;
+  const margin = narrow ? { top: 14, right: 12, bottom: 40, left: 56 } : { top: 16, right: 20, bottom: 44, left: 72 };
   const toX = (value) => (x.type === "date" ? dateValue(value) : Number(value));
   const all = series.flatMap((se) => se.points.map((p) => ({ x: toX(p.x), y: Number(p.y) }))).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   let xMin = Math.min(...all.map((p) => p.x)), xMax = Math.max(...all.map((p) => p.x));
@@ -88,10 +124,14 @@ export function xyChart({ series, hlines = [], x = {}, y = {}, width = 960, heig
     grid.append(s("line", { x1: margin.left, x2: margin.left + pw, y1: py(tick), y2: py(tick) }));
     svg.append(s("text", { x: margin.left - 8, y: py(tick) + 4, class: "tick y" }, yFormat(tick)));
   }
-  const xTicks = x.type === "date" ? monthTicks(xMin, xMax) : niceTicks(xMin, xMax, 6).map((v) => ({ v, label: (x.format || fmtInt)(v) }));
+  // About one x label per 100 px, so they never run into each other.
+  const xCount = Math.max(2, Math.min(6, Math.floor(pw / 100)));
+  const xTicks = x.type === "date" ? monthTicks(xMin, xMax, xCount + 1) : niceTicks(xMin, xMax, xCount).map((v) => ({ v, label: (x.format || fmtInt)(v) }));
   for (const tick of xTicks) {
     grid.append(s("line", { x1: px(tick.v), x2: px(tick.v), y1: margin.top, y2: margin.top + ph, class: "v" }));
-    svg.append(s("text", { x: px(tick.v), y: margin.top + ph + 18, class: "tick x" }, tick.label));
+    // A label at the right edge ends there instead of running off it.
+    const edge = px(tick.v) > width - 36 ? " end" : "";
+    svg.append(s("text", { x: px(tick.v), y: margin.top + ph + 18, class: "tick x" + edge }, tick.label));
   }
   svg.prepend(grid);
   svg.append(s("line", { x1: margin.left, x2: margin.left + pw, y1: margin.top + ph, y2: margin.top + ph, class: "axis" }));
@@ -118,13 +158,7 @@ export function xyChart({ series, hlines = [], x = {}, y = {}, width = 960, heig
     }
     svg.append(group);
   }
-  const legend = h(
-    "ul",
-    { class: "chart-legend" },
-    series.filter((se) => se.label).map((se) => h("li", {}, h("span", { class: "swatch line" + (se.dashed ? " dashed" : ""), style: `border-color:${se.color}` }), se.label)),
-    hlines.filter((l) => l.label).map((l) => h("li", {}, h("span", { class: "swatch line dashed", style: `border-color:${l.color || "#1e8449"}` }), l.label))
-  );
-  return h("figure", { class: "chart-figure" }, svg, legend);
+  return svg;
 }
 
 /** Horizontal bars: [{label, value, color}] with values formatted by `format`. */

@@ -7,7 +7,7 @@
 //! With a province added from the national list, the district picker
 //! moves every page to another district, whose villages are points.
 //! Every page is shot at 1400 × 1000 and at a phone's 390 × 844, where
-//! nothing may be wider than the screen.
+//! nothing may be wider than the screen and chart labels stay readable.
 //!
 //! Skips (saying so) without chromium + chromedriver unless
 //! `JEMPUT_REQUIRE_BROWSER=1`. Screenshots go to `JEMPUT_SCREENSHOTS`
@@ -46,7 +46,9 @@ async fn shoot_both(
            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.parentElement.closest('.scroll, nav, svg')) \
            .slice(0, 6) \
            .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : ''} ${Math.round(e.getBoundingClientRect().right)} px`); \
-         return [document.documentElement.scrollWidth, window.innerWidth, wide];",
+         const heights = [...document.querySelectorAll('svg.chart text')] \
+           .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0); \
+         return [document.documentElement.scrollWidth, window.innerWidth, wide, heights.length ? Math.min(...heights) : null];",
     ).await;
     let (scroll_width, inner_width) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
     assert_eq!(inner_width, u64::from(PHONE.0), "{name}: a phone's width");
@@ -54,12 +56,22 @@ async fn shoot_both(
     browser.screenshot_sized(&phone, PHONE.0, PHONE.1).await;
     browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
     saved.extend([desktop, phone]);
-    (scroll_width > inner_width).then(|| {
-        format!(
+    // A chart's labels must stay readable on the phone (its ticks are
+    // 11 px; drawn for a desktop and squeezed they would be 4 px).
+    let smallest_text = widths[3].as_f64();
+    let mut problems = Vec::new();
+    if scroll_width > inner_width {
+        problems.push(format!(
             "{name} is {scroll_width} px wide on a {inner_width} px phone; sticking out: {}",
             widths[2]
-        )
-    })
+        ));
+    }
+    if let Some(smallest) = smallest_text.filter(|&h| h < 10.0) {
+        problems.push(format!(
+            "{name}: a chart label is {smallest:.1} px tall on a phone"
+        ));
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -402,7 +414,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
 
     assert!(
         too_wide.is_empty(),
-        "pages wider than a phone:\n{}",
+        "pages that do not fit a phone:\n{}",
         too_wide.join("\n")
     );
     let page_errors = browser
@@ -573,7 +585,7 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
 
     assert!(
         too_wide.is_empty(),
-        "pages wider than a phone:\n{}",
+        "pages that do not fit a phone:\n{}",
         too_wide.join("\n")
     );
     let page_errors = browser
