@@ -1,55 +1,72 @@
-//! Prints plan summaries for a few budgets on Rejang Lebong, with where team time goes.
+//! Where a plan's team time and money go, against the proven bounds:
+//! Rejang Lebong from 2027-01-04 (the budget curve's start), one line per
+//! `teams:juta` argument, e.g.
+//! `cargo run --release -p jemput-optimizer --features fixtures --example explore -- 4:150 6:150`.
+use std::collections::BTreeSet;
+
 use jemput_optimizer::{fixtures, params::Parameters, solve};
+
 fn main() {
-    let d = fixtures::rejang_lebong();
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    let budgets: Vec<i64> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().unwrap())
-        .collect();
-    for budget in budgets {
-        let mut p = Parameters::defaults(start, fixtures::CURUP, 0.30);
-        p.budget_rupiah = budget;
-        let t = std::time::Instant::now();
-        match solve::plan(&d, &p, &solve::Options::default()) {
-            Ok(plan) => {
-                let s = &plan.summary;
-                let days: Vec<_> = plan.itinerary.teams.iter().flat_map(|t| &t.days).collect();
-                let overnight = days.iter().filter(|d| d.overnight()).count();
-                let travel: f64 = days.iter().map(|d| d.travel_minutes).sum();
-                let used: f64 = days.iter().map(|d| d.used_minutes).sum();
-                let stops: usize = days.iter().map(|d| d.stops.len()).sum();
-                let idle = days.len() as f64 * 480.0 - used;
-                println!(
-                    "Rp {budget:>12}: days {:>4} lb {:?} gap {:.3} cost {:>11} outreach {:>10} mobile {:>6} teamdays {} stops {stops} overnight {overnight} travel {:.0} idle {:.0} per-day {:.0} unvisited {} {:?} {:.0} ms",
-                    s.working_days,
-                    s.lower_bound_working_days,
-                    s.optimality_gap,
-                    s.cost.total(),
-                    s.cost.outreach_rupiah,
-                    s.mobile_activations,
-                    days.len(),
-                    travel,
-                    idle,
-                    s.mobile_activations as f64 / days.len().max(1) as f64,
-                    plan.unvisited.len(),
-                    s.binding,
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
+    let district = fixtures::rejang_lebong();
+    let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
+    for arg in std::env::args().skip(1) {
+        let Some((teams, juta)) = arg.split_once(':') else {
+            eprintln!("{arg}: expected teams:juta, e.g. 4:150");
+            continue;
+        };
+        let (Ok(teams), Ok(juta)) = (teams.parse::<u32>(), juta.parse::<i64>()) else {
+            eprintln!("{arg}: expected teams:juta, e.g. 4:150");
+            continue;
+        };
+        let mut params = Parameters::defaults(start, fixtures::CURUP, 0.30);
+        params.teams = teams;
+        params.budget_rupiah = juta * 1_000_000;
+        let started = std::time::Instant::now();
+        let plan = match solve::plan(&district, &params, &solve::Options::default()) {
+            Ok(plan) => plan,
+            Err(error) => {
+                println!("{arg}: {error:?}");
+                continue;
             }
-            Err(e) => println!("Rp {budget}: error {e:?}"),
-        }
-        if let Ok(plan) = solve::plan(&d, &p, &solve::Options::default()) {
-            // near the end: how far from the target each of the last days is
-            let t = plan.summary.target_count;
-            let tail: Vec<_> = plan
-                .projection
-                .iter()
-                .rev()
-                .take(4)
-                .map(|p| (p.day, p.ikd_activated - t))
-                .collect();
-            println!("  near the end: {tail:?}");
-        }
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        let s = &plan.summary;
+        let days: Vec<_> = plan.itinerary.teams.iter().flat_map(|t| &t.days).collect();
+        let travel: f64 = days.iter().map(|d| d.travel_minutes).sum();
+        let used: f64 = days.iter().map(|d| d.used_minutes).sum();
+        let offered = days.len() as f64 * params.workday_minutes as f64;
+        let stops: usize = days.iter().map(|d| d.stops.len()).sum();
+        let visit_days: BTreeSet<(usize, u32)> = days
+            .iter()
+            .flat_map(|d| d.stops.iter().map(|stop| (stop.village, d.day)))
+            .collect();
+        let c = &s.cost;
+        println!(
+            "{teams} teams, Rp {juta} juta: {} working days (bound {:?}), {} mobile activations \
+             (upper bound for these days {:?}), {:?} binds, {seconds:.2} s",
+            s.working_days,
+            s.lower_bound_working_days,
+            s.mobile_activations,
+            s.mobile_activations_upper_bound,
+            s.binding,
+        );
+        println!(
+            "  {} team-days ({offered:.0} min): service {:.0}, travel {travel:.0}, idle {:.0}; \
+             {stops} stops on {} visit days",
+            days.len(),
+            used - travel,
+            offered - used,
+            visit_days.len(),
+        );
+        println!(
+            "  cost {}: per diem {}, vehicle {}, fuel {}, outreach {}, lodging {}",
+            c.total(),
+            c.per_diem_rupiah,
+            c.vehicle_rupiah,
+            c.fuel_rupiah,
+            c.outreach_rupiah,
+            c.lodging_rupiah,
+        );
+        println!("  {}", s.method.describe());
     }
 }
