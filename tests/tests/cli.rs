@@ -846,7 +846,16 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
 
     let text = report.to_human();
     assert!(text.contains("Rp 150.000.000"), "{text}");
-    assert_eq!(text.lines().count(), 2 + 1 + 3 + 4, "{text}");
+    // Rp 100 juta is where money binds: its row gives the plan's share of
+    // the most mobile activations its days could buy, and a note says so.
+    let first = &report.scenarios[0];
+    assert_eq!(first.binding_constraint, "budget");
+    let share = first.share_of_most().expect("a share where money binds");
+    assert!(share > 0.9 && share <= 1.0, "{share}");
+    let row = text.lines().nth(3).unwrap();
+    assert!(row.trim_end().ends_with('%'), "{row}");
+    assert!(text.contains("\nof the most possible: "), "{text}");
+    assert_eq!(text.lines().count(), 2 + 1 + 3 + 2 + 4, "{text}");
     let csv = std::fs::read_to_string(dir.path().join("scenarios.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
     // --lang id (the default): Indonesian headers.

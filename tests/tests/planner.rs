@@ -212,6 +212,13 @@ async fn more_budget_never_means_more_days(db: TestDb) {
         assert_eq!(s.budget_rupiah, *b);
         assert!(s.cost_rupiah <= *b);
         assert!(s.reaches_target);
+        // No plan of these days does more with this budget.
+        let most = s.mobile_activations_upper_bound.expect("an upper bound");
+        assert!(
+            s.mobile_activations <= most && (s.mobile_activations > 0) == (*b > 0),
+            "Rp {b}: {} mobile, most {most}",
+            s.mobile_activations
+        );
     }
     for pair in response.scenarios.windows(2) {
         assert!(

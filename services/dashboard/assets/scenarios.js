@@ -85,17 +85,25 @@ function tableSection(scenarios) {
       stacked(h(
         "table",
         { class: "data", id: "scenario-table" },
-        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
+        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding"), t("scen.ofMost")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
         h(
           "tbody",
           {},
           scenarios.map((s, i) =>
-            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, i === 0 || scenarios[i - 1].teams !== s.teams ? "—" : fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)))
+            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, i === 0 || scenarios[i - 1].teams !== s.teams ? "—" : fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)), h("td", { class: "num of-most" }, shareOfMost(s) === null ? "—" : fmtPct(shareOfMost(s))))
           )
         )
       ))
-    )
+    ),
+    scenarios.some((s) => shareOfMost(s) !== null) ? h("p", { class: "muted small" }, t("scen.ofMostNote")) : null
   );
+}
+
+/** Where the budget binds, the plan's mobile activations as a share of the
+ * most any plan of its days could do with that budget (a proven bound);
+ * elsewhere a plan stops at the target, so the share says nothing. */
+function shareOfMost(s) {
+  return s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0 ? s.mobile_activations / s.mobile_activations_upper_bound : null;
 }
 
 function minimumResult(response, deadline) {

@@ -504,7 +504,7 @@ pub fn routes_geojson(plan: &Plan, villages: &[Region], base: (f64, f64)) -> Str
     text
 }
 
-const SCENARIO_HEADER: [&str; 10] = [
+const SCENARIO_HEADER: [&str; 12] = [
     "teams",
     "budget_rupiah",
     "reaches_target",
@@ -515,9 +515,11 @@ const SCENARIO_HEADER: [&str; 10] = [
     "coverage_at_end",
     "days_saved_per_extra_10_juta",
     "binding_constraint",
+    "mobile_activations",
+    "mobile_activations_upper_bound",
 ];
 
-const SCENARIO_HEADER_ID: [&str; 10] = [
+const SCENARIO_HEADER_ID: [&str; 12] = [
     "jumlah_tim",
     "anggaran_rupiah",
     "mencapai_target",
@@ -528,6 +530,8 @@ const SCENARIO_HEADER_ID: [&str; 10] = [
     "cakupan_akhir",
     "hari_dihemat_per_tambahan_10_juta",
     "pembatas",
+    "aktivasi_tim_keliling",
+    "batas_atas_aktivasi_tim_keliling",
 ];
 
 /// The budget scenario table, one row per (teams, budget), with headers
@@ -557,6 +561,10 @@ pub fn scenarios_csv(scenarios: &[BudgetScenario], lang: Lang) -> String {
                     Lang::Id => binding_words(binding),
                 }
                 .to_owned(),
+                s.mobile_activations.to_string(),
+                s.mobile_activations_upper_bound
+                    .map(|most| most.to_string())
+                    .unwrap_or_default(),
             ])
         });
     }
@@ -580,7 +588,7 @@ pub struct ScenarioReport<'a> {
 const NONE: &str = "—";
 
 /// The scenario sheet's columns, in Indonesian, as a finance office reads them.
-const SCENARIO_COLUMNS: [(&str, f64); 15] = [
+const SCENARIO_COLUMNS: [(&str, f64); 17] = [
     ("Jumlah tim", 10.0),
     ("Anggaran (Rp)", 16.0),
     ("Target tercapai", 14.0),
@@ -596,6 +604,8 @@ const SCENARIO_COLUMNS: [(&str, f64); 15] = [
     ("Cakupan IKD akhir", 12.0),
     ("Hari dihemat per tambahan Rp 10 juta", 16.0),
     ("Pembatas", 22.0),
+    ("Aktivasi tim keliling", 14.0),
+    ("Aktivasi terbanyak yang mungkin (batas atas)", 18.0),
 ];
 
 const SCENARIO_SHEET: &str = "Skenario anggaran";
@@ -696,6 +706,7 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
     let money = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.00%");
     let decimals = Format::new().set_num_format("0.00");
+    let whole = Format::new().set_num_format("#,##0");
     let date = Format::new()
         .set_num_format("d mmm yyyy")
         .set_align(FormatAlign::Left);
@@ -760,6 +771,11 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
     summary.write_string(
         notes + 2,
         0,
+        "Aktivasi terbanyak yang mungkin: tidak ada rencana dengan hari kerja, anggaran dan tim yang sama yang mengaktifkan lebih banyak lewat tim keliling.",
+    )?;
+    summary.write_string(
+        notes + 3,
+        0,
         format!("Tabel dan grafik: lembar \"{SCENARIO_SHEET}\"."),
     )?;
 
@@ -819,6 +835,11 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
             14,
             binding_words(crate::json::binding_code(s.binding_constraint)),
         )?;
+        sheet.write_number_with_format(row, 15, s.mobile_activations as f64, &whole)?;
+        match s.mobile_activations_upper_bound {
+            Some(most) => sheet.write_number_with_format(row, 16, most as f64, &whole)?,
+            None => sheet.write_string_with_format(row, 16, NONE, &none)?,
+        };
     }
     sheet.set_freeze_panes(1, 0)?;
 
@@ -1277,6 +1298,8 @@ pub(crate) mod tests {
                     fuel_rupiah: (budget - 1_000_000) / 20,
                     outreach_rupiah: (budget - 1_000_000) * 3 / 20,
                 }),
+                mobile_activations: 40_000 + 1_000 * i as i64,
+                mobile_activations_upper_bound: Some(41_000 + 1_000 * i as i64),
             })
             .collect()
     }

@@ -426,6 +426,10 @@ pub struct Scenario {
     /// Where the money goes, when the optimizer said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<ScenarioCost>,
+    pub mobile_activations: i64,
+    /// Proven: no plan of these days does more with this budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile_activations_upper_bound: Option<i64>,
 }
 
 /// A scenario's cost by item, whole rupiah.
@@ -459,6 +463,8 @@ impl From<&BudgetScenario> for Scenario {
                 fuel_rupiah: c.fuel_rupiah,
                 outreach_rupiah: c.outreach_rupiah,
             }),
+            mobile_activations: s.mobile_activations,
+            mobile_activations_upper_bound: s.mobile_activations_upper_bound,
         }
     }
 }
@@ -483,6 +489,8 @@ impl From<Scenario> for BudgetScenario {
                 fuel_rupiah: c.fuel_rupiah,
                 outreach_rupiah: c.outreach_rupiah,
             }),
+            mobile_activations: s.mobile_activations,
+            mobile_activations_upper_bound: s.mobile_activations_upper_bound,
         }
     }
 }

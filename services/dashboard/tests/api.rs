@@ -249,6 +249,12 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
     assert_eq!(reply.status, 200, "{}", reply.text());
     let scenarios = reply.json()["scenarios"].clone();
     assert_eq!(scenarios.as_array().unwrap().len(), budgets.len());
+    for s in scenarios.as_array().unwrap() {
+        // Each carries what its plan did and the most a plan of its days could.
+        let mobile = s["mobile_activations"].as_i64().unwrap();
+        let most = s["mobile_activations_upper_bound"].as_i64().unwrap();
+        assert!(mobile > 0 && mobile <= most, "{s}");
+    }
 
     let xlsx = post(
         &stack,
@@ -275,6 +281,12 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
             "vehicle cost: {:?}",
             sheet.get((row + 1, 9))
         );
+        match (sheet.get((row + 1, 15)), sheet.get((row + 1, 16))) {
+            (Some(Data::Float(mobile)), Some(Data::Float(most))) => {
+                assert!(*mobile > 0.0 && mobile <= most, "{mobile} of {most}")
+            }
+            other => panic!("mobile activations and their upper bound: {other:?}"),
+        }
     }
 
     let csv_text = post(

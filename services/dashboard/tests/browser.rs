@@ -320,6 +320,23 @@ async fn the_dashboard_works_in_a_headless_browser() {
         .script("return document.querySelectorAll('svg.scenarios circle.point').length")
         .await;
     assert_eq!(points, budgets.len(), "one point per budget");
+    // Where money binds (Rp 100 juta), the row says how much of the most
+    // its days could buy the plan gets; where teams bind, it says nothing.
+    let shares = browser
+        .script("return [...document.querySelectorAll('#scenario-table td.of-most')].map((td) => td.textContent)")
+        .await;
+    let shares: Vec<&str> = shares
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(shares.len(), budgets.len(), "{shares:?}");
+    assert!(
+        shares[0].ends_with('%') && shares[0].contains(','),
+        "{shares:?}"
+    );
+    assert_eq!(shares[budgets.len() - 1], "—", "{shares:?}");
     shoot("scenarios").await;
 
     // The least budget for a deadline, on the same page.

@@ -650,6 +650,8 @@ pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
         lower_bound_working_days: summary.lower_bound_working_days.map_or(0, |b| b as i32),
         binding_constraint: binding_to_proto(summary.binding).into(),
         cost: Some(cost_to_proto(&summary.cost)),
+        mobile_activations: summary.mobile_activations,
+        mobile_activations_upper_bound: summary.mobile_activations_upper_bound,
     }
 }
 

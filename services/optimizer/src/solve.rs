@@ -1104,6 +1104,14 @@ pub fn evaluate_budgets(
                 }
                 kept.summary.minimum_budget_for_target_rupiah =
                     plan.summary.minimum_budget_for_target_rupiah;
+                // What a plan of its days could do is bounded at this
+                // budget, not the smaller one it was made for.
+                kept.summary.mobile_activations_upper_bound = most_mobile_activations(
+                    district,
+                    &kept.parameters,
+                    kept.summary.working_days,
+                    options.solver,
+                );
                 let s = &mut kept.summary;
                 s.lower_bound_working_days = bound;
                 s.optimality_gap = optimality_gap(s.target_day, s.lower_bound_working_days);
@@ -1133,6 +1141,21 @@ pub fn evaluate_budgets(
         });
     }
     Ok(scenarios)
+}
+
+/// The most mobile activations any fresh plan of `days` working days could
+/// do under `params` (the relaxation, maximised; rounded down).
+fn most_mobile_activations(
+    district: &District,
+    params: &Parameters,
+    days: u32,
+    solver: LpSolver,
+) -> Option<i64> {
+    let problem = Problem::new(district, params, &History::default()).ok()?;
+    problem
+        .relaxation(params)
+        .most_activations(days, solver)
+        .map(|most| (most + 1e-6).floor() as i64)
 }
 
 /// The proven bound of each (teams, budget) pair, sorted by teams then

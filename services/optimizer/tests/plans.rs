@@ -2,7 +2,8 @@
 //! validator (inside `solve::plan`) and against what a planner would expect.
 
 use chrono::NaiveDate;
-use jemput_optimizer::district::District;
+use jemput_optimizer::bound::{LpSolver, Relaxation};
+use jemput_optimizer::district::{District, VisitState};
 use jemput_optimizer::fixtures::{self, CURUP};
 use jemput_optimizer::params::Parameters;
 use jemput_optimizer::solve::{self, Options, PlanError};
@@ -125,6 +126,43 @@ fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
     assert!(!short.summary.reaches_target);
 }
 
+/// The most mobile activations the relaxation allows a fresh plan of
+/// `days` days at `p`'s budget, rounded down as plans state it.
+fn most_at(district: &District, p: &Parameters, days: u32) -> Option<i64> {
+    let travel = Travel::new(district, p).unwrap();
+    let state = VisitState::fresh(district, p);
+    let need = district.target_count(p.target_fraction) - district.ikd_activated;
+    Relaxation::new(p, &travel, &state, need)
+        .most_activations(days, LpSolver::preferred())
+        .map(|m| (m + 1e-6).floor() as i64)
+}
+
+#[test]
+fn a_curve_out_of_time_states_the_upper_bound_of_each_budget() {
+    // Out of time, only the smallest budget is solved and the larger one
+    // keeps its plan; what a plan of those days could do is then bounded
+    // at the larger budget, which buys more.
+    let district = fixtures::rejang_lebong();
+    let options = Options {
+        stop_at: Some(std::time::Instant::now()),
+        ..Options::default()
+    };
+    let budgets = [100_000_000, 150_000_000];
+    let scenarios =
+        solve::evaluate_budgets(&district, &params(0), &budgets, &[4], &options).unwrap();
+    let (small, large) = (&scenarios[0].plan.summary, &scenarios[1].plan.summary);
+    assert_eq!(large.working_days, small.working_days, "the plan is kept");
+    assert_eq!(
+        small.mobile_activations_upper_bound,
+        most_at(&district, &params(budgets[0]), small.working_days)
+    );
+    assert_eq!(
+        large.mobile_activations_upper_bound,
+        most_at(&district, &params(budgets[1]), large.working_days)
+    );
+    assert!(large.mobile_activations_upper_bound > small.mobile_activations_upper_bound);
+}
+
 #[test]
 fn out_of_time_the_best_plan_so_far_comes_with_its_bound() {
     let district = fixtures::rejang_lebong();
@@ -185,6 +223,14 @@ fn more_budget_never_means_more_days() {
             "Rp {}: {} mobile, most {most}",
             s.budget_rupiah,
             summary.mobile_activations
+        );
+        // At its own budget, also where a smaller budget's plan was kept:
+        // more money lets a plan of the same days do more.
+        assert_eq!(
+            summary.mobile_activations_upper_bound,
+            most_at(&district, &params(s.budget_rupiah), summary.working_days),
+            "Rp {}: the upper bound of its own budget",
+            s.budget_rupiah
         );
     }
     // Above ~Rp 200 juta the four teams, not money, set the pace.

@@ -44,6 +44,24 @@ pub struct Scenario {
     pub days_saved_per_extra_10_juta: f64,
     /// "budget", "teams", "villages" or "none".
     pub binding_constraint: String,
+    pub mobile_activations: i64,
+    /// Proven: no plan of these days does more mobile activations with
+    /// this budget and these teams.
+    pub mobile_activations_upper_bound: Option<i64>,
+}
+
+impl Scenario {
+    /// Where the money binds, the plan's share of the most mobile
+    /// activations any plan of its days could buy; elsewhere a plan stops
+    /// at the target, so the share says nothing.
+    pub fn share_of_most(&self) -> Option<f64> {
+        match self.mobile_activations_upper_bound {
+            Some(most) if most > 0 && self.binding_constraint == "budget" => {
+                Some(self.mobile_activations as f64 / most as f64)
+            }
+            _ => None,
+        }
+    }
 }
 
 pub async fn run(
@@ -110,6 +128,8 @@ pub async fn run(
                 coverage_at_end: s.coverage_at_end,
                 days_saved_per_extra_10_juta: s.days_saved_per_extra_10_juta,
                 binding_constraint: jemput_dashboard::binding_code(s.binding_constraint).to_owned(),
+                mobile_activations: s.mobile_activations,
+                mobile_activations_upper_bound: s.mobile_activations_upper_bound,
             })
             .collect(),
         files,
@@ -145,6 +165,7 @@ impl Report for ScenariosReport {
             ("coverage", Align::Right),
             ("days saved / Rp 10 jt", Align::Right),
             ("limited by", Align::Left),
+            ("of the most possible", Align::Right),
         ]);
         for s in &self.scenarios {
             table.row(vec![
@@ -160,9 +181,21 @@ impl Report for ScenariosReport {
                 format_percent(s.coverage_at_end),
                 format_decimal(s.days_saved_per_extra_10_juta, 1),
                 s.binding_constraint.clone(),
+                s.share_of_most()
+                    .map(format_percent)
+                    .unwrap_or_else(|| "-".to_string()),
             ]);
         }
         out.push_str(&table.render());
+        if self.scenarios.iter().any(|s| s.share_of_most().is_some()) {
+            out.push_str(
+                "
+
+of the most possible: where the budget limits, the plan's mobile \
+                 activations as a share of the most any plan of its working days could \
+                 do with that budget (a proven upper bound).",
+            );
+        }
         if !self.files.is_empty() {
             out.push_str("\n\nWritten:");
             for path in &self.files {
