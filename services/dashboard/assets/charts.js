@@ -73,7 +73,7 @@ export function xyChart(spec) {
   );
   const figure = h("figure", { class: "chart-figure" }, svg, legend);
   // Drawn again at the width it is shown at, so its text keeps its size: a
-  // 960-unit drawing squeezed onto a phone would shrink 11 px labels to 4.
+  // 960-unit drawing squeezed onto a phone would shrink 11 px labels to 5.
   // The redraw waits for the next frame: redrawing inside the observer's
   // callback would resize the figure while its notices are delivered.
   if (typeof ResizeObserver === "function") {

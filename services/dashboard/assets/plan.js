@@ -218,8 +218,8 @@ function headline(plan) {
         // Where money binds, the days' gap says little (each missing
         // activation costs the office's time): the share of the most the
         // money could buy says how good the plan is.
-        s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0
-          ? h("p", { id: "most-activations" }, t("plan.mostActivations", { p: fmtPct(s.mobile_activations / s.mobile_activations_upper_bound), n: fmtInt(s.mobile_activations_upper_bound), d: fmtInt(s.working_days) }))
+        shareOfMost(s) !== null
+          ? h("p", { id: "most-activations" }, t("plan.mostActivations", { p: fmtPct(shareOfMost(s)), n: fmtInt(s.mobile_activations_upper_bound), d: fmtInt(s.working_days) }))
           : null,
         s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
         // The optimizer's own sentence is English; in Indonesian the facts
@@ -466,4 +466,12 @@ export async function render(root, route, ctx) {
     const running = progress.querySelector(".progress button");
     if (running) running.click();
   };
+}
+
+/** Where the budget binds, a plan's (or a scenario's) mobile activations as
+ * a share of the most any plan of its days could do with that budget (a
+ * proven bound); elsewhere a plan stops at the target, so the share says
+ * nothing (null). */
+export function shareOfMost(s) {
+  return s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0 ? s.mobile_activations / s.mobile_activations_upper_bound : null;
 }

@@ -7,7 +7,7 @@ import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
 import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
-import { blockWithoutCounts } from "./plan.js";
+import { blockWithoutCounts, shareOfMost } from "./plan.js";
 
 const state = { region: null, budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
 
@@ -97,13 +97,6 @@ function tableSection(scenarios) {
     ),
     scenarios.some((s) => shareOfMost(s) !== null) ? h("p", { class: "muted small" }, t("scen.ofMostNote")) : null
   );
-}
-
-/** Where the budget binds, the plan's mobile activations as a share of the
- * most any plan of its days could do with that budget (a proven bound);
- * elsewhere a plan stops at the target, so the share says nothing. */
-function shareOfMost(s) {
-  return s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0 ? s.mobile_activations / s.mobile_activations_upper_bound : null;
 }
 
 function minimumResult(response, deadline) {

@@ -57,7 +57,7 @@ async fn shoot_both(
     browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
     saved.extend([desktop, phone]);
     // A chart's labels must stay readable on the phone (its ticks are
-    // 11 px; drawn for a desktop and squeezed they would be 4 px).
+    // 11 px; drawn for a desktop and squeezed they were 5 px).
     let smallest_text = widths[3].as_f64();
     let mut problems = Vec::new();
     if scroll_width > inner_width {

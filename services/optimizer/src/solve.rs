@@ -539,6 +539,20 @@ impl<'a> Problem<'a> {
         Relaxation::new(params, &self.travel, &self.state, self.need)
     }
 
+    /// The most mobile activations any plan could do on `days` new days
+    /// with what is left of `params`' budget (the relaxation maximised,
+    /// rounded down as plans state it).
+    fn most_mobile_activations(
+        &self,
+        params: &Parameters,
+        days: u32,
+        solver: LpSolver,
+    ) -> Option<i64> {
+        self.relaxation(&self.for_new_days(params))
+            .most_activations(days, solver)
+            .map(|most| (most + 1e-6).floor() as i64)
+    }
+
     /// The best schedule at `params`' budget over every candidate: the
     /// allocation model's visits (at a few shares of the budget, so what
     /// packing loses can be made up) realised by the packer, and the route
@@ -1106,12 +1120,16 @@ pub fn evaluate_budgets(
                     plan.summary.minimum_budget_for_target_rupiah;
                 // What a plan of its days could do is bounded at this
                 // budget, not the smaller one it was made for.
-                kept.summary.mobile_activations_upper_bound = most_mobile_activations(
-                    district,
-                    &kept.parameters,
-                    kept.summary.working_days,
-                    options.solver,
-                );
+                kept.summary.mobile_activations_upper_bound =
+                    Problem::new(district, &kept.parameters, &History::default())
+                        .ok()
+                        .and_then(|fresh| {
+                            fresh.most_mobile_activations(
+                                &kept.parameters,
+                                kept.summary.working_days,
+                                options.solver,
+                            )
+                        });
                 let s = &mut kept.summary;
                 s.lower_bound_working_days = bound;
                 s.optimality_gap = optimality_gap(s.target_day, s.lower_bound_working_days);
@@ -1141,21 +1159,6 @@ pub fn evaluate_budgets(
         });
     }
     Ok(scenarios)
-}
-
-/// The most mobile activations any fresh plan of `days` working days could
-/// do under `params` (the relaxation, maximised; rounded down).
-fn most_mobile_activations(
-    district: &District,
-    params: &Parameters,
-    days: u32,
-    solver: LpSolver,
-) -> Option<i64> {
-    let problem = Problem::new(district, params, &History::default()).ok()?;
-    problem
-        .relaxation(params)
-        .most_activations(days, solver)
-        .map(|most| (most + 1e-6).floor() as i64)
 }
 
 /// The proven bound of each (teams, budget) pair, sorted by teams then
@@ -1336,9 +1339,8 @@ fn finish(
         .take(kept_through as usize)
         .sum();
     let mobile_activations_upper_bound = problem
-        .relaxation(&problem.for_new_days(params))
-        .most_activations(working_days.saturating_sub(kept_through), solver)
-        .map(|most| kept_mobile + (most + 1e-6).floor() as i64);
+        .most_mobile_activations(params, working_days.saturating_sub(kept_through), solver)
+        .map(|most| kept_mobile + most);
     let end_day = working_days.max(last_team_day);
     let mut calendar = params.calendar();
     let mut projection = Vec::with_capacity(end_day as usize);

@@ -442,12 +442,17 @@ impl Headline {
             (
                 "activations",
                 format_count(self.mobile_activations),
-                match self.mobile_activations_upper_bound {
-                    // Where money binds, how much of what it could buy the
-                    // plan gets; elsewhere a plan stops at the target.
-                    Some(most) if most > 0 && self.binding_constraint == "budget" => format!(
+                match (
+                    share_of_most(
+                        self.mobile_activations,
+                        self.mobile_activations_upper_bound,
+                        &self.binding_constraint,
+                    ),
+                    self.mobile_activations_upper_bound,
+                ) {
+                    (Some(share), Some(most)) => format!(
                         "by the mobile teams: {} of the most any plan of these days could do ({})",
-                        format_percent(self.mobile_activations as f64 / most as f64),
+                        format_percent(share),
                         format_count(most),
                     ),
                     _ => "by the mobile teams".to_string(),
@@ -631,5 +636,16 @@ impl Report for PlanReport {
             }
         }
         out
+    }
+}
+
+/// Where the money binds (`binding` is "budget"), a plan's mobile
+/// activations as a share of the most any plan of its days could do with
+/// that budget; elsewhere a plan stops at the target, so the share says
+/// nothing.
+pub fn share_of_most(mobile: i64, most: Option<i64>, binding: &str) -> Option<f64> {
+    match most {
+        Some(most) if most > 0 && binding == "budget" => Some(mobile as f64 / most as f64),
+        _ => None,
     }
 }

@@ -52,15 +52,13 @@ pub struct Scenario {
 
 impl Scenario {
     /// Where the money binds, the plan's share of the most mobile
-    /// activations any plan of its days could buy; elsewhere a plan stops
-    /// at the target, so the share says nothing.
+    /// activations any plan of its days could buy (`plan::share_of_most`).
     pub fn share_of_most(&self) -> Option<f64> {
-        match self.mobile_activations_upper_bound {
-            Some(most) if most > 0 && self.binding_constraint == "budget" => {
-                Some(self.mobile_activations as f64 / most as f64)
-            }
-            _ => None,
-        }
+        super::plan::share_of_most(
+            self.mobile_activations,
+            self.mobile_activations_upper_bound,
+            &self.binding_constraint,
+        )
     }
 }
 
@@ -189,9 +187,7 @@ impl Report for ScenariosReport {
         out.push_str(&table.render());
         if self.scenarios.iter().any(|s| s.share_of_most().is_some()) {
             out.push_str(
-                "
-
-of the most possible: where the budget limits, the plan's mobile \
+                "\n\nof the most possible: where the budget limits, the plan's mobile \
                  activations as a share of the most any plan of its working days could \
                  do with that budget (a proven upper bound).",
             );
