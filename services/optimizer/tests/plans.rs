@@ -137,16 +137,22 @@ fn most_at(district: &District, p: &Parameters, days: u32) -> Option<i64> {
         .map(|m| (m + 1e-6).floor() as i64)
 }
 
+/// Options whose time is up before the solve starts: only the first
+/// candidate (and, on a curve, the smallest budget of each team count) runs.
+fn already_out_of_time() -> Options<'static> {
+    Options {
+        stop_at: Some(std::time::Instant::now()),
+        ..Options::default()
+    }
+}
+
 #[test]
 fn a_curve_out_of_time_states_the_upper_bound_of_each_budget() {
     // Out of time, only the smallest budget is solved and the larger one
     // keeps its plan; what a plan of those days could do is then bounded
     // at the larger budget, which buys more.
     let district = fixtures::rejang_lebong();
-    let options = Options {
-        stop_at: Some(std::time::Instant::now()),
-        ..Options::default()
-    };
+    let options = already_out_of_time();
     let budgets = [100_000_000, 150_000_000];
     let scenarios =
         solve::evaluate_budgets(&district, &params(0), &budgets, &[4], &options).unwrap();
@@ -166,10 +172,7 @@ fn a_curve_out_of_time_states_the_upper_bound_of_each_budget() {
 #[test]
 fn out_of_time_the_best_plan_so_far_comes_with_its_bound() {
     let district = fixtures::rejang_lebong();
-    let options = Options {
-        stop_at: Some(std::time::Instant::now()),
-        ..Options::default()
-    };
+    let options = already_out_of_time();
     let quick = solve::plan(&district, &params(150_000_000), &options).unwrap();
     revalidate(&district, &quick);
     let full = solve::plan(&district, &params(150_000_000), &Options::default()).unwrap();
