@@ -855,7 +855,17 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
     let row = text.lines().nth(3).unwrap();
     assert!(row.trim_end().ends_with('%'), "{row}");
     assert!(text.contains("\nof the most possible: "), "{text}");
-    assert_eq!(text.lines().count(), 2 + 1 + 3 + 2 + 4, "{text}");
+    // Each row states its proven lower bound next to its working days
+    // (teams, "Rp", budget, reaches, working days, at least, ...).
+    for (s, row) in report.scenarios.iter().zip(text.lines().skip(3)) {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells[4], s.working_days.to_string(), "{row}");
+        assert!(s.lower_bound_working_days > 0, "{row}");
+        assert!(s.lower_bound_working_days <= s.working_days, "{row}");
+        assert_eq!(cells[5], s.lower_bound_working_days.to_string(), "{row}");
+    }
+    assert!(text.contains("\n\nat least: no plan "), "{text}");
+    assert_eq!(text.lines().count(), 2 + 1 + 3 + 3 + 4, "{text}");
     let csv = std::fs::read_to_string(dir.path().join("scenarios.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
     // --lang id (the default): Indonesian headers.

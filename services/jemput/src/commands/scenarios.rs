@@ -158,6 +158,7 @@ impl Report for ScenariosReport {
             ("budget", Align::Right),
             ("reaches", Align::Left),
             ("working days", Align::Right),
+            ("at least", Align::Right),
             ("target date", Align::Right),
             ("cost", Align::Right),
             ("coverage", Align::Right),
@@ -171,6 +172,13 @@ impl Report for ScenariosReport {
                 format_rupiah(s.budget_rupiah),
                 if s.reaches_target { "yes" } else { "no" }.to_string(),
                 format_count(s.working_days.into()),
+                // The proven lower bound on the days to the target (0: none
+                // proven, e.g. the relaxation was out of time).
+                if s.lower_bound_working_days > 0 {
+                    format_count(s.lower_bound_working_days.into())
+                } else {
+                    "-".to_string()
+                },
                 s.target_date
                     .as_deref()
                     .map(|day| format_iso_date(day, language))
@@ -185,9 +193,13 @@ impl Report for ScenariosReport {
             ]);
         }
         out.push_str(&table.render());
+        out.push_str(
+            "\n\nat least: no plan with that budget and those teams reaches the target in \
+             fewer working days (a proven lower bound).",
+        );
         if self.scenarios.iter().any(|s| s.share_of_most().is_some()) {
             out.push_str(
-                "\n\nof the most possible: where the budget limits, the plan's mobile \
+                "\nof the most possible: where the budget limits, the plan's mobile \
                  activations as a share of the most any plan of its working days could \
                  do with that budget (a proven upper bound).",
             );
