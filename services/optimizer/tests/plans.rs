@@ -378,7 +378,8 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
     // weeks before the target and the office closes the rest, so every
     // activation the money buys counts. Days laid out one way only (and a
     // last team cutting visits it cannot finish) gave 49 working days; the
-    // adaptive packer gives 45, against a bound of 38.
+    // adaptive packer 45; its best plans packed again with a rollout of
+    // the adaptive day give 44, against a bound of 38.
     let district = fixtures::rejang_lebong();
     let params = Parameters {
         budget_rupiah: 150_000_000,
@@ -388,11 +389,11 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
     revalidate(&district, &plan);
     let s = &plan.summary;
     assert!(
-        matches!(s.method, solve::Method::Allocation { policy, .. } if policy.adaptive),
+        matches!(s.method, solve::Method::Allocation { policy, .. } if policy.rollout),
         "{}",
         s.method.describe()
     );
-    assert!(s.working_days <= 45, "{}", s.working_days);
+    assert!(s.working_days <= 44, "{}", s.working_days);
     assert!(plan.itinerary.last_day() < s.working_days);
     // The days are far from their bound, but the activations are close to
     // the most any plan of these days could buy: within 3%.
