@@ -78,6 +78,14 @@ struct Progress {
     extras: bool,
 }
 
+/// What stays the same through a packing run.
+struct Frame<'r> {
+    /// Each visit level's cap (0 where the packer cannot go).
+    caps: &'r [Vec<i64>],
+    limit_day: u32,
+    stop: &'r TimeUp<'r>,
+}
+
 /// What remains of a visit level's allocation.
 #[derive(Debug, Clone, Copy)]
 struct Due {
@@ -271,36 +279,37 @@ impl<'a> Packer<'a> {
             budget_exhausted: false,
             extras: false,
         };
-        self.finish(progress, &caps, policy, self.first_day, limit_day, stop)
+        let frame = Frame {
+            caps: &caps,
+            limit_day,
+            stop,
+        };
+        self.finish(progress, &frame, policy, self.first_day)
     }
 
     /// Goes on from `progress` on `from_day` to the end of the plan.
     fn finish(
         &self,
         mut progress: Progress,
-        caps: &[Vec<i64>],
+        frame: &Frame<'_>,
         policy: PackPolicy,
         from_day: u32,
-        limit_day: u32,
-        stop: &TimeUp<'_>,
     ) -> Schedule {
         let teams = self.params.teams as usize;
-        for day in from_day..=limit_day {
-            let mut due = self.due(&progress, caps, policy, day);
-            let planned = if policy.rollout && !stop() {
-                self.rollout_day(&progress, &due, caps, policy, day, limit_day, stop)
+        for day in from_day..=frame.limit_day {
+            let mut due = self.due(&progress, frame.caps, policy, day);
+            let planned = if policy.rollout && !(frame.stop)() {
+                self.rollout_day(&progress, &due, frame, policy, day)
             } else {
                 match policy.mode {
                     DayMode::Chain => self.chain_day(&mut due, teams, policy, day),
                     DayMode::Planned if policy.adaptive => {
-                        self.adaptive_day(&mut due, teams, policy, day)
+                        self.adaptive_day(&due, teams, policy, day)
                     }
                     DayMode::Planned => self.planned_day(&mut due, teams, policy, day),
                 }
             };
-            if let Some(schedule) =
-                self.commit(&mut progress, planned, caps, policy, day, limit_day)
-            {
+            if let Some(schedule) = self.commit(&mut progress, planned, frame, policy, day) {
                 return schedule;
             }
         }
@@ -354,10 +363,9 @@ impl<'a> Packer<'a> {
         &self,
         progress: &mut Progress,
         planned: Vec<TeamDay>,
-        caps: &[Vec<i64>],
+        frame: &Frame<'_>,
         policy: PackPolicy,
         day: u32,
-        limit_day: u32,
     ) -> Option<Schedule> {
         let p = self.params;
         let min_day_cost = p.team_day_fixed_cost(false, false);
@@ -426,7 +434,8 @@ impl<'a> Packer<'a> {
         }
         let anything_left = anything_left
             || (progress.extras
-                && caps
+                && frame
+                    .caps
                     .iter()
                     .zip(&progress.visited)
                     .any(|(c, v)| next_level_left(c, v)));
@@ -435,7 +444,7 @@ impl<'a> Packer<'a> {
             let rest = self.need - progress.cumulative - self.office_through(day);
             let target_day = if self.office_per_day > 0 {
                 let d = day as i64 + (rest + self.office_per_day - 1) / self.office_per_day;
-                (d <= limit_day as i64).then_some(d as u32)
+                (d <= frame.limit_day as i64).then_some(d as u32)
             } else {
                 None
             };
@@ -456,11 +465,9 @@ impl<'a> Packer<'a> {
         &self,
         progress: &Progress,
         due: &[Due],
-        caps: &[Vec<i64>],
+        frame: &Frame<'_>,
         policy: PackPolicy,
         day: u32,
-        limit_day: u32,
-        stop: &TimeUp<'_>,
     ) -> Vec<TeamDay> {
         let base = PackPolicy {
             rollout: false,
@@ -490,10 +497,9 @@ impl<'a> Packer<'a> {
         let mut best: Option<((u32, i64, i64), usize)> = None;
         for (i, option) in options.iter().enumerate() {
             let mut trial = progress.clone();
-            let schedule = match self.commit(&mut trial, option.clone(), caps, base, day, limit_day)
-            {
+            let schedule = match self.commit(&mut trial, option.clone(), frame, base, day) {
                 Some(schedule) => schedule,
-                None => self.finish(trial, caps, base, day + 1, limit_day, stop),
+                None => self.finish(trial, frame, base, day + 1),
             };
             let key = (
                 schedule.target_day.unwrap_or(u32::MAX),
@@ -533,7 +539,7 @@ impl<'a> Packer<'a> {
     /// cut visit leaves undone as lost; ties go to more activations.
     fn adaptive_day(
         &self,
-        due: &mut Vec<Due>,
+        due: &[Due],
         teams: usize,
         policy: PackPolicy,
         day: u32,
