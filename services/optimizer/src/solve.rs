@@ -582,15 +582,17 @@ impl<'a> Problem<'a> {
             self.first_day(),
         );
         let mut allocations = self.allocations(params, options);
-        let first = self
-            .best_of(
+        let ranked = |candidates: &[Candidate], first_always: bool| {
+            self.ranked(
                 params,
                 &scheduler,
                 &packer,
-                &self.candidates(&allocations, false),
+                candidates,
                 options,
-                true,
+                first_always,
             )
+        };
+        let first = best(ranked(&self.candidates(&allocations, false), true))
             .expect("the first candidate always runs");
         // Where the money runs out before the target and the office closes
         // the rest, every activation the money buys brings the target
@@ -608,11 +610,11 @@ impl<'a> Problem<'a> {
         // between them.
         allocations.extend(self.allocations_at(params, &ADAPTIVE_EXTRA_SHARES, options));
         let adaptive = self.candidates(&allocations, true);
-        let ranked = self.ranked(params, &scheduler, &packer, &adaptive, options, false);
+        let second = ranked(&adaptive, false);
         // The adaptive day picks each day's layout by that day alone; its
         // best plans are packed again choosing each day's layout by the
         // plan it leads to, which is never worse than the adaptive day's.
-        let rollouts: Vec<Candidate> = ranked
+        let rollouts: Vec<Candidate> = second
             .iter()
             .take(ROLLOUTS)
             .filter_map(|(i, _, _)| match &adaptive[*i] {
@@ -631,8 +633,8 @@ impl<'a> Problem<'a> {
                 Candidate::Policy(_) => None,
             })
             .collect();
-        let third = self.best_of(params, &scheduler, &packer, &rollouts, options, false);
-        [ranked.into_iter().next().map(|(_, s, m)| (s, m)), third]
+        let third = best(ranked(&rollouts, false));
+        [best(second), third]
             .into_iter()
             .flatten()
             .fold(first, |best, next| {
@@ -644,26 +646,9 @@ impl<'a> Problem<'a> {
             })
     }
 
-    /// The best of `candidates` by [`Self::key`], ties to the earlier one;
-    /// `None` if none ran. With `first_always`, the first one runs even out
-    /// of time.
-    fn best_of(
-        &self,
-        params: &Parameters,
-        scheduler: &Scheduler<'_>,
-        packer: &Packer<'_>,
-        candidates: &[Candidate],
-        options: &Options<'_>,
-        first_always: bool,
-    ) -> Option<(Schedule, Method)> {
-        self.ranked(params, scheduler, packer, candidates, options, first_always)
-            .into_iter()
-            .next()
-            .map(|(_, schedule, method)| (schedule, method))
-    }
-
     /// The candidates that ran, best first by [`Self::key`] (ties to the
-    /// earlier one), each with its index in `candidates`.
+    /// earlier one), each with its index in `candidates`. With
+    /// `first_always`, the first one runs even out of time.
     fn ranked(
         &self,
         params: &Parameters,
@@ -993,6 +978,14 @@ impl<'a> Problem<'a> {
         }
         (Some(found), Some(lower_bound))
     }
+}
+
+/// The first of a [`Problem::ranked`] list.
+fn best(ranked: Vec<(usize, Schedule, Method)>) -> Option<(Schedule, Method)> {
+    ranked
+        .into_iter()
+        .next()
+        .map(|(_, schedule, method)| (schedule, method))
 }
 
 /// A budget with the schedule that reached the target at it.
