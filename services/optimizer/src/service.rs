@@ -83,6 +83,7 @@ impl Planner {
                 solver: LpSolver::preferred(),
                 stop_at: Some(stop_at),
                 cancel: Some(&cancel),
+                rollouts: true,
             };
             work(&options)
         });

@@ -109,6 +109,10 @@ pub struct Options<'a> {
     pub stop_at: Option<Instant>,
     /// Set by the caller to abandon the solve.
     pub cancel: Option<&'a AtomicBool>,
+    /// Where money runs out before the target, pack the adaptive round's
+    /// two best plans again with a rollout: a day or two at the
+    /// cliff for about twice the time.
+    pub rollouts: bool,
 }
 
 impl Default for Options<'_> {
@@ -117,6 +121,7 @@ impl Default for Options<'_> {
             solver: LpSolver::preferred(),
             stop_at: None,
             cancel: None,
+            rollouts: true,
         }
     }
 }
@@ -616,7 +621,7 @@ impl<'a> Problem<'a> {
         // plan it leads to, which is never worse than the adaptive day's.
         let rollouts: Vec<Candidate> = second
             .iter()
-            .take(ROLLOUTS)
+            .take(if options.rollouts { ROLLOUTS } else { 0 })
             .filter_map(|(i, _, _)| match &adaptive[*i] {
                 Candidate::Packed {
                     budget_share,
