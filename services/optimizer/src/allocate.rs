@@ -441,8 +441,6 @@ mod tests {
                 .expect("a validated plan at the share");
             if share.point.reaches_target {
                 assert!(alone.summary.target_date <= share.point.target_date);
-            }
-            if share.point.reaches_target {
                 assert!(share.point.target_date.expect("a date") <= deadline);
                 let lower = share.lower_bound_rupiah.expect("a bound");
                 assert!(lower <= share.point.budget_rupiah);

@@ -56,8 +56,8 @@ pub struct PackPolicy {
     /// idle afternoon or a lost remainder is money that bought nothing.
     #[serde(default)]
     pub adaptive: bool,
-    /// Each adaptive day, finish the plan from every layout it weighs and
-    /// keep the layout whose plan is best (a rollout of the adaptive day).
+    /// Each adaptive day, finish the plan from its best layouts and keep the
+    /// layout whose plan is best (a rollout of the adaptive day).
     #[serde(default)]
     pub rollout: bool,
 }
@@ -481,9 +481,13 @@ impl<'a> Packer<'a> {
         let teams = self.params.teams as usize;
         let mut options: Vec<Vec<TeamDay>> = Vec::new();
         let mut layouts = self.adaptive_layouts(due, teams, base, day);
-        // Best first by the adaptive day's own measure (a stable sort keeps
-        // the adaptive day's tie-breaking: more activations, then the first).
-        layouts.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        // The adaptive day's own layout first, so its plan is always among
+        // those finished; then the rest best first by the same measure.
+        if let Some(own) = adaptive_pick(&layouts) {
+            let own = layouts.remove(own);
+            layouts.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+            layouts.insert(0, own);
+        }
         for (_, _, days) in layouts {
             if options.len() == ROLLOUT_LAYOUTS {
                 break;
@@ -555,16 +559,11 @@ impl<'a> Packer<'a> {
         policy: PackPolicy,
         day: u32,
     ) -> Vec<TeamDay> {
-        let mut best: Option<(f64, i64, Vec<TeamDay>)> = None;
-        for (score, done, days) in self.adaptive_layouts(due, teams, policy, day) {
-            if best
-                .as_ref()
-                .is_none_or(|b| score > b.0 + 1e-9 || (score > b.0 - 1e-9 && done > b.1))
-            {
-                best = Some((score, done, days));
-            }
+        let mut layouts = self.adaptive_layouts(due, teams, policy, day);
+        match adaptive_pick(&layouts) {
+            Some(i) => layouts.swap_remove(i).2,
+            None => Vec::new(),
         }
-        best.map(|(_, _, days)| days).unwrap_or_default()
     }
 
     /// Every layout the adaptive day weighs, all teams first: its score
@@ -927,6 +926,21 @@ impl<'a> Packer<'a> {
 /// reached it (following those items back gives the subset), and the largest
 /// sum reached. Sums are kept as bits, 64 to a word, so each item is one
 /// shift-or over the words.
+/// The layout the adaptive day keeps: the most per team-day (less what
+/// cut visits leave undone), near-ties to more activations, then the first.
+fn adaptive_pick(layouts: &[(f64, i64, Vec<TeamDay>)]) -> Option<usize> {
+    let mut best: Option<(f64, i64, usize)> = None;
+    for (i, &(score, done, _)) in layouts.iter().enumerate() {
+        if best
+            .as_ref()
+            .is_none_or(|b| score > b.0 + 1e-9 || (score > b.0 - 1e-9 && done > b.1))
+        {
+            best = Some((score, done, i));
+        }
+    }
+    best.map(|(_, _, i)| i)
+}
+
 fn subset_sums(sizes: &[usize], limit: usize) -> (Vec<Option<usize>>, usize) {
     let words = limit / 64 + 1;
     let mut reach: Vec<Option<usize>> = vec![None; limit + 1];

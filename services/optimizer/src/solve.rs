@@ -270,8 +270,8 @@ const BUDGET_SHARES: [f64; 8] = [1.0, 0.995, 0.99, 0.98, 0.97, 0.95, 0.93, 0.90]
 const ADAPTIVE_EXTRA_SHARES: [f64; 4] = [0.96, 0.94, 0.92, 0.91];
 
 /// How many of the adaptive round's best candidates are packed again with a
-/// rollout (each day, every layout the adaptive day weighs is finished by
-/// the adaptive packer and the best kept). A rollout costs about as much
+/// rollout (each day, the adaptive day's best layouts are finished by the
+/// adaptive packer and the best kept). A rollout costs about as much
 /// as the whole adaptive round; two of them run side by side on two cores,
 /// and the second best was the one that won at Rp 150 juta with 4 teams.
 const ROLLOUTS: usize = 2;
