@@ -376,8 +376,10 @@ fn allocate(start: NaiveDate) {
         })
         .collect();
     for solver in solvers() {
+        // As `AllocateBudget` plans them: without rollouts.
         let options = Options {
             solver,
+            rollouts: false,
             ..Options::default()
         };
         // The curves once, timed per district; then the split at each total.
