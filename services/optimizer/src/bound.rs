@@ -57,7 +57,7 @@ impl LpSolver {
 /// What the relaxation would do: activations per visit level of each village.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Allocation {
-    /// The relaxation's working days (not rounded).
+    /// The guide form's working days (not rounded).
     pub working_days: f64,
     /// `activations[v][k]` for visit level k (0-based, counting the visits
     /// a village already had) of village v.
@@ -88,7 +88,7 @@ enum Form {
     /// The allocation that guides the packer: travel rounded down to the
     /// band's whole minute and fractional activations per trip, the form
     /// the packing policies and budget shares were tuned on (docs/MODEL.md,
-    /// "Allocation model").
+    /// "The allocation model decides the visits").
     Guide,
 }
 
@@ -211,13 +211,13 @@ impl<'a> Relaxation<'a> {
         (none, None)
     }
 
-    /// The relaxation's own answer as an allocation: the visits that reach
-    /// the target soonest within the budget, in whole activations (rounded
-    /// down, so never above a visit's cap). `None` when the relaxation does
-    /// not reach the target.
+    /// The relaxation's own answer, in its guide form, as an allocation: the
+    /// visits that reach the target soonest within the budget, in whole
+    /// activations (rounded down, so never above a visit's cap). `None` when
+    /// the relaxation does not reach the target.
     pub fn allocation(&self, solver: LpSolver) -> Option<Allocation> {
-        // The bound's last LP is the allocation: a plan of the bound's days
-        // can use exactly the levels that LP allowed.
+        // The guide form's fewest-days LP, at the levels it settled on, is
+        // the allocation: a plan of its days can use exactly those levels.
         let (working_days, amounts) = match self.solve_bound(Form::Guide, solver) {
             (bound, Some(amounts)) => (bound.lp_days?, amounts),
             // Nothing needed: the LP with one level says what costs nothing.
