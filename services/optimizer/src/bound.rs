@@ -316,7 +316,7 @@ impl<'a> Relaxation<'a> {
                 // number its service minutes allow (with the validator's
                 // tolerance on each arrival and service to spare).
                 let capacity = match form {
-                    Form::Proof => ((service + TOLERANCE_MINUTES) / minutes_per_activation).floor(),
+                    Form::Proof => p.team_capacity(service + TOLERANCE_MINUTES) as f64,
                     Form::Guide => service / minutes_per_activation,
                 };
                 if capacity <= 0.0 {
@@ -415,7 +415,7 @@ mod tests {
         params.allow_overnight = false;
         params.budget_rupiah = 1_000_000_000;
         let workday = params.workday_minutes as f64;
-        let per_activation = params.minutes_per_activation / params.officers_per_team as f64;
+        let per_activation = params.service_minutes(1);
         // A village whose service minutes after the round trip are not a
         // whole number of activations, made large enough that its cap
         // does not bind.

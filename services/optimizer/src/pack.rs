@@ -922,10 +922,6 @@ impl<'a> Packer<'a> {
     }
 }
 
-/// Subset sums of `sizes` up to `limit`: for each sum, the item that first
-/// reached it (following those items back gives the subset), and the largest
-/// sum reached. Sums are kept as bits, 64 to a word, so each item is one
-/// shift-or over the words.
 /// The layout the adaptive day keeps: the most per team-day (less what
 /// cut visits leave undone), near-ties to more activations, then the first.
 fn adaptive_pick(layouts: &[(f64, i64, Vec<TeamDay>)]) -> Option<usize> {
@@ -941,6 +937,10 @@ fn adaptive_pick(layouts: &[(f64, i64, Vec<TeamDay>)]) -> Option<usize> {
     best.map(|(_, _, i)| i)
 }
 
+/// Subset sums of `sizes` up to `limit`: for each sum, the item that first
+/// reached it (following those items back gives the subset), and the largest
+/// sum reached. Sums are kept as bits, 64 to a word, so each item is one
+/// shift-or over the words.
 fn subset_sums(sizes: &[usize], limit: usize) -> (Vec<Option<usize>>, usize) {
     let words = limit / 64 + 1;
     let mut reach: Vec<Option<usize>> = vec![None; limit + 1];
