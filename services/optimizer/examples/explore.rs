@@ -1,7 +1,9 @@
 //! Where a plan's team time and money go, against the proven bounds:
 //! Rejang Lebong from 2027-01-04 (the budget curve's start), one line per
 //! `teams:juta` argument, e.g.
-//! `cargo run --release -p jemput-optimizer --features fixtures --example explore -- 4:150 6:150`.
+//! `cargo run --release -p jemput-optimizer --features fixtures --example explore -- 4:150 6:150`;
+//! and, per `teams@deadline` argument (e.g. `4@2027-02-24`), the least
+//! budget that reaches the target by that date against its proven bound.
 use std::collections::BTreeSet;
 
 use jemput_optimizer::{fixtures, params::Parameters, solve};
@@ -10,6 +12,10 @@ fn main() {
     let district = fixtures::rejang_lebong();
     let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
     for arg in std::env::args().skip(1) {
+        if let Some((teams, deadline)) = arg.split_once('@') {
+            least_budget(&district, start, teams, deadline);
+            continue;
+        }
         let Some((teams, juta)) = arg.split_once(':') else {
             eprintln!("{arg}: expected teams:juta, e.g. 4:150");
             continue;
@@ -69,4 +75,43 @@ fn main() {
         );
         println!("  {}", s.method.describe());
     }
+}
+
+/// The least budget for `teams` to reach the target by `deadline`, its proven
+/// lower bound, and the plan at it.
+fn least_budget(
+    district: &jemput_optimizer::district::District,
+    start: chrono::NaiveDate,
+    teams: &str,
+    deadline: &str,
+) {
+    let (Ok(teams), Some(deadline)) = (
+        teams.parse::<u32>(),
+        jemput_optimizer::calendar::parse_date(deadline),
+    ) else {
+        eprintln!("{teams}@{deadline}: expected teams@YYYY-MM-DD, e.g. 4@2027-06-30");
+        return;
+    };
+    let mut params = Parameters::defaults(start, fixtures::CURUP, 0.30);
+    params.teams = teams;
+    params.deadline = Some(deadline);
+    let started = std::time::Instant::now();
+    let found = match solve::minimum_budget(district, &params, &solve::Options::default()) {
+        Ok(found) => found,
+        Err(error) => {
+            println!("{teams}@{deadline}: {error:?}");
+            return;
+        }
+    };
+    let s = &found.plan.summary;
+    println!(
+        "{teams} teams by {deadline}: least budget {:?}, proven at least {:?}; its plan {} \
+         working days at Rp {}, {:.1} s",
+        found.minimum_budget_rupiah,
+        found.lower_bound_rupiah,
+        s.working_days,
+        s.cost.total(),
+        started.elapsed().as_secs_f64(),
+    );
+    println!("  {}", s.method.describe());
 }
