@@ -103,15 +103,21 @@ fn least_budget(
             return;
         }
     };
+    let seconds = started.elapsed().as_secs_f64();
+    let bound = match found.lower_bound_rupiah {
+        Some(bound) => format!("proven at least Rp {bound}"),
+        None => "proven that no budget does".to_string(),
+    };
+    let Some(least) = found.minimum_budget_rupiah else {
+        println!("{teams} teams by {deadline}: no budget found; {bound}; {seconds:.1} s");
+        return;
+    };
     let s = &found.plan.summary;
     println!(
-        "{teams} teams by {deadline}: least budget {:?}, proven at least {:?}; its plan {} \
-         working days at Rp {}, {:.1} s",
-        found.minimum_budget_rupiah,
-        found.lower_bound_rupiah,
+        "{teams} teams by {deadline}: least budget Rp {least}, {bound}; its plan {} working \
+         days at Rp {}; {seconds:.1} s",
         s.working_days,
         s.cost.total(),
-        started.elapsed().as_secs_f64(),
     );
     println!("  {}", s.method.describe());
 }
