@@ -88,8 +88,9 @@ enum Form {
     /// The allocation that guides the packer: travel rounded down to the
     /// band's whole minute and fractional activations per trip, the form
     /// the packing policies and budget shares were tuned on (docs/MODEL.md,
-    /// "The allocation model decides the visits").
-    Guide,
+    /// "The allocation model decides the visits"), with `idle_minutes` of
+    /// every team-day kept free for the idle end a real day has.
+    Guide { idle_minutes: u32 },
 }
 
 /// What the relaxation optimises.
@@ -213,12 +214,14 @@ impl<'a> Relaxation<'a> {
 
     /// The relaxation's own answer, in its guide form, as an allocation: the
     /// visits that reach the target soonest within the budget, in whole
-    /// activations (rounded down, so never above a visit's cap). `None` when
-    /// the relaxation does not reach the target.
-    pub fn allocation(&self, solver: LpSolver) -> Option<Allocation> {
+    /// activations (rounded down, so never above a visit's cap), with
+    /// `idle_minutes` of every team-day kept free. `None` when the
+    /// relaxation does not reach the target.
+    pub fn allocation(&self, solver: LpSolver, idle_minutes: u32) -> Option<Allocation> {
         // The guide form's fewest-days LP, at the levels it settled on, is
         // the allocation: a plan of its days can use exactly those levels.
-        let (working_days, amounts) = match self.solve_bound(Form::Guide, solver) {
+        let guide = Form::Guide { idle_minutes };
+        let (working_days, amounts) = match self.solve_bound(guide, solver) {
             (bound, Some(amounts)) => (bound.lp_days?, amounts),
             // Nothing needed: the LP with one level says what costs nothing.
             (
@@ -227,7 +230,7 @@ impl<'a> Relaxation<'a> {
                     ..
                 },
                 None,
-            ) => self.solve(1, Goal::FewestDays, Form::Guide, solver)?,
+            ) => self.solve(1, Goal::FewestDays, guide, solver)?,
             (_, None) => return None,
         };
         let levels_total = self.params.visit_yields.len();
@@ -306,7 +309,7 @@ impl<'a> Relaxation<'a> {
         for band in &self.bands {
             let minutes = match form {
                 Form::Proof => band.least_minutes,
-                Form::Guide => band.minute,
+                Form::Guide { .. } => band.minute,
             };
             let mut offered = Expression::from(0.0);
             let mut needed = Expression::from(0.0);
@@ -317,7 +320,9 @@ impl<'a> Relaxation<'a> {
                 // tolerance on each arrival and service to spare).
                 let capacity = match form {
                     Form::Proof => p.team_capacity(service + TOLERANCE_MINUTES) as f64,
-                    Form::Guide => service / minutes_per_activation,
+                    Form::Guide { idle_minutes } => {
+                        (service - length as f64 * idle_minutes as f64) / minutes_per_activation
+                    }
                 };
                 if capacity <= 0.0 {
                     continue;
@@ -465,7 +470,7 @@ mod tests {
             let relaxation = Relaxation::new(&params, &travel, &state, need);
             let proof = relaxation.lower_bound(LpSolver::Microlp);
             let guide = relaxation
-                .allocation(LpSolver::Microlp)
+                .allocation(LpSolver::Microlp, 0)
                 .expect("reaches the target");
             let proof_days = proof.lp_days.expect("reaches the target");
             assert!(
@@ -479,5 +484,40 @@ mod tests {
         }
         // Rp 100 and 130 juta: 176 → 177 and 90 → 91 days.
         assert!(tighter >= 2, "{tighter}");
+    }
+
+    /// Keeping minutes of every team-day free leaves the allocation less
+    /// team time: never fewer days, and where teams set the pace, more.
+    #[test]
+    fn an_allocation_that_keeps_minutes_free_takes_at_least_as_long() {
+        let district = fixtures::rejang_lebong();
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        let need = district.target_count(0.30) - district.ikd_activated;
+        let mut longer = 0;
+        for juta in [150, 250] {
+            let params = Parameters {
+                budget_rupiah: juta * 1_000_000,
+                ..Parameters::defaults(start, fixtures::CURUP, 0.30)
+            };
+            let travel = Travel::new(&district, &params).unwrap();
+            let state = VisitState::fresh(&district, &params);
+            let relaxation = Relaxation::new(&params, &travel, &state, need);
+            let days = |idle| {
+                relaxation
+                    .allocation(LpSolver::Microlp, idle)
+                    .expect("reaches the target")
+                    .working_days
+            };
+            let (full, reserved) = (days(0), days(4));
+            assert!(
+                reserved >= full - 1e-6,
+                "Rp {juta} juta: {reserved} against {full}"
+            );
+            if reserved > full + 1e-3 {
+                longer += 1;
+            }
+        }
+        // Where teams bind, 4 minutes of every team-day are days.
+        assert!(longer >= 1, "{longer}");
     }
 }

@@ -1013,7 +1013,7 @@ mod tests {
             ..params.clone()
         };
         let allocation = Relaxation::new(&at_93, &travel, &state, need)
-            .allocation(LpSolver::Microlp)
+            .allocation(LpSolver::Microlp, 0)
             .expect("the model reaches the target")
             .activations;
         let packer = Packer::new(&params, &travel, &state, need, 1);

@@ -269,6 +269,17 @@ const BUDGET_SHARES: [f64; 8] = [1.0, 0.995, 0.99, 0.98, 0.97, 0.95, 0.93, 0.90]
 /// Further shares the adaptive round tries, between those above.
 const ADAPTIVE_EXTRA_SHARES: [f64; 4] = [0.96, 0.94, 0.92, 0.91];
 
+/// Minutes of every team-day the adaptive round's reserving allocations
+/// keep free, and the shares of the budget they are solved at. Real days
+/// end with a little idle time where the next visit would not fit (650
+/// minutes over 153 team-days at Rp 150 juta with 4 teams); an allocation
+/// that expects it asks a little less of the teams and spends the money a
+/// little differently. 2 minutes did as well on the budget curve, 6, 8 and
+/// 12 worse; at all twelve shares the least budget took almost twice as
+/// long for the same answer (docs/BENCHMARKS.md).
+const IDLE_RESERVE_MINUTES: u32 = 4;
+const IDLE_RESERVE_SHARES: [f64; 3] = [1.0, 0.98, 0.90];
+
 /// How many of the adaptive round's best candidates are packed again with a
 /// rollout (each day, the adaptive day's best layouts are finished by the
 /// adaptive packer and the best kept). A rollout costs about as much
@@ -314,11 +325,20 @@ fn pack_policies(adaptive: bool) -> Vec<PackPolicy> {
     list
 }
 
+/// An allocation the packer lays out, with how it was solved.
+struct Allocated {
+    budget_share: f64,
+    idle_minutes: u32,
+    activations: Arc<Vec<Vec<i64>>>,
+}
+
 /// One way of building a plan, tried with the others.
 enum Candidate {
     Policy(Policy),
     Packed {
         budget_share: f64,
+        /// Minutes of each team-day the allocation kept free.
+        idle_minutes: u32,
         allocation: Arc<Vec<Vec<i64>>>,
         policy: PackPolicy,
     },
@@ -333,10 +353,12 @@ impl Candidate {
             },
             Candidate::Packed {
                 budget_share,
+                idle_minutes,
                 policy,
                 ..
             } => Method::Allocation {
                 budget_share: *budget_share,
+                idle_minutes: *idle_minutes,
                 policy: *policy,
             },
         }
@@ -347,9 +369,13 @@ impl Candidate {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Method {
     /// The allocation model's visits, solved at `budget_share` of the
-    /// budget, laid into days by the packer.
+    /// budget with `idle_minutes` of every team-day kept free, laid into
+    /// days by the packer.
     Allocation {
         budget_share: f64,
+        /// Plans stored before the reserve existed kept none.
+        #[serde(default)]
+        idle_minutes: u32,
         policy: PackPolicy,
     },
     /// The route builder under a fixed policy, planning as if it had
@@ -364,11 +390,17 @@ impl Method {
         match self {
             Method::Allocation {
                 budget_share,
+                idle_minutes,
                 policy,
             } => format!(
-                "allocation model at {}% of the budget, packed {} from the {} visit",
+                "allocation model at {}% of the budget{}, packed {} from the {} visit",
                 // Written the Indonesian way, as every number jemput shows.
                 format!("{:.1}", budget_share * 100.0).replace('.', ","),
+                if *idle_minutes > 0 {
+                    format!(" keeping {idle_minutes} minutes of each team-day free")
+                } else {
+                    String::new()
+                },
                 match policy.mode {
                     DayMode::Planned if policy.rollout => {
                         "day by day, each day laid out the way whose whole plan is best,"
@@ -613,7 +645,14 @@ impl<'a> Problem<'a> {
         // Near the cliff the best share moves with the budget (93% and 97%
         // both win on the curve): the adaptive round also tries the shares
         // between them.
-        allocations.extend(self.allocations_at(params, &ADAPTIVE_EXTRA_SHARES, options));
+        allocations.extend(self.allocations_at(params, &ADAPTIVE_EXTRA_SHARES, 0, options));
+        // And a few expecting real days' idle ends.
+        allocations.extend(self.allocations_at(
+            params,
+            &IDLE_RESERVE_SHARES,
+            IDLE_RESERVE_MINUTES,
+            options,
+        ));
         let adaptive = self.candidates(&allocations, true);
         let second = ranked(&adaptive, false);
         // The adaptive day picks each day's layout by that day alone; its
@@ -625,10 +664,12 @@ impl<'a> Problem<'a> {
             .filter_map(|(i, _, _)| match &adaptive[*i] {
                 Candidate::Packed {
                     budget_share,
+                    idle_minutes,
                     allocation,
                     policy,
                 } => Some(Candidate::Packed {
                     budget_share: *budget_share,
+                    idle_minutes: *idle_minutes,
                     allocation: allocation.clone(),
                     policy: PackPolicy {
                         rollout: true,
@@ -716,21 +757,19 @@ impl<'a> Problem<'a> {
     }
 
     /// The allocation model's visits at each share of the budget.
-    fn allocations(
-        &self,
-        params: &Parameters,
-        options: &Options<'_>,
-    ) -> Vec<(f64, Arc<Vec<Vec<i64>>>)> {
-        self.allocations_at(params, &BUDGET_SHARES, options)
+    fn allocations(&self, params: &Parameters, options: &Options<'_>) -> Vec<Allocated> {
+        self.allocations_at(params, &BUDGET_SHARES, 0, options)
     }
 
-    /// The allocation model's visits at each of `shares` of the budget.
+    /// The allocation model's visits at each of `shares` of the budget,
+    /// keeping `idle_minutes` of every team-day free.
     fn allocations_at(
         &self,
         params: &Parameters,
         shares: &[f64],
+        idle_minutes: u32,
         options: &Options<'_>,
-    ) -> Vec<(f64, Arc<Vec<Vec<i64>>>)> {
+    ) -> Vec<Allocated> {
         shares
             .par_iter()
             .filter_map(|&share| {
@@ -742,29 +781,30 @@ impl<'a> Problem<'a> {
                     ..params.clone()
                 };
                 self.relaxation(&scaled)
-                    .allocation(options.solver)
-                    .map(|a| (share, Arc::new(a.activations)))
+                    .allocation(options.solver, idle_minutes)
+                    .map(|a| Allocated {
+                        budget_share: share,
+                        idle_minutes,
+                        activations: Arc::new(a.activations),
+                    })
             })
             .collect()
     }
 
     /// The route builder's policies, then `allocations` under each packing
     /// policy; or, if `adaptive`, only under the adaptive packing policies.
-    fn candidates(
-        &self,
-        allocations: &[(f64, Arc<Vec<Vec<i64>>>)],
-        adaptive: bool,
-    ) -> Vec<Candidate> {
+    fn candidates(&self, allocations: &[Allocated], adaptive: bool) -> Vec<Candidate> {
         let mut candidates: Vec<Candidate> = if adaptive {
             Vec::new()
         } else {
             policies().into_iter().map(Candidate::Policy).collect()
         };
-        for (share, allocation) in allocations {
+        for allocated in allocations {
             for policy in pack_policies(adaptive) {
                 candidates.push(Candidate::Packed {
-                    budget_share: *share,
-                    allocation: allocation.clone(),
+                    budget_share: allocated.budget_share,
+                    idle_minutes: allocated.idle_minutes,
+                    allocation: allocated.activations.clone(),
                     policy,
                 });
             }
