@@ -274,9 +274,9 @@ const ADAPTIVE_EXTRA_SHARES: [f64; 4] = [0.96, 0.94, 0.92, 0.91];
 /// end with a little idle time where the next visit would not fit (650
 /// minutes over 153 team-days at Rp 150 juta with 4 teams); an allocation
 /// that expects it asks a little less of the teams and spends the money a
-/// little differently. 2 minutes did as well on the budget curve, 6, 8 and
-/// 12 worse; at all twelve shares the least budget took almost twice as
-/// long for the same answer (docs/BENCHMARKS.md).
+/// little differently. At 4 teams and Rp 150 juta 2 minutes did as well, 6,
+/// 8 and 12 worse; at all twelve shares the least budget took almost twice
+/// as long for the same answer (docs/BENCHMARKS.md).
 const IDLE_RESERVE_MINUTES: u32 = 4;
 const IDLE_RESERVE_SHARES: [f64; 3] = [1.0, 0.98, 0.90];
 
