@@ -452,22 +452,44 @@ mod tests {
         assert!(looser > team_can, "{looser} against {team_can}");
     }
 
+    /// Rejang Lebong from 2027-01-04 with 4 teams and `juta` million rupiah,
+    /// as on the budget curve: what its relaxation is built from.
+    struct CurvePair {
+        params: Parameters,
+        travel: Travel,
+        state: VisitState,
+        need: i64,
+    }
+
+    impl CurvePair {
+        fn relaxation(&self) -> Relaxation<'_> {
+            Relaxation::new(&self.params, &self.travel, &self.state, self.need)
+        }
+    }
+
+    fn curve_pair(juta: i64) -> CurvePair {
+        let district = fixtures::rejang_lebong();
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        let params = Parameters {
+            budget_rupiah: juta * 1_000_000,
+            ..Parameters::defaults(start, fixtures::CURUP, 0.30)
+        };
+        CurvePair {
+            travel: Travel::new(&district, &params).unwrap(),
+            state: VisitState::fresh(&district, &params),
+            need: district.target_count(0.30) - district.ikd_activated,
+            params,
+        }
+    }
+
     /// The proof is never looser than the allocation's form, and on the
     /// budget curve's cliff it is tighter.
     #[test]
     fn the_proof_is_at_least_the_allocations_days() {
-        let district = fixtures::rejang_lebong();
-        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
-        let need = district.target_count(0.30) - district.ikd_activated;
         let mut tighter = 0;
         for juta in [50, 100, 130, 150, 250] {
-            let params = Parameters {
-                budget_rupiah: juta * 1_000_000,
-                ..Parameters::defaults(start, fixtures::CURUP, 0.30)
-            };
-            let travel = Travel::new(&district, &params).unwrap();
-            let state = VisitState::fresh(&district, &params);
-            let relaxation = Relaxation::new(&params, &travel, &state, need);
+            let pair = curve_pair(juta);
+            let relaxation = pair.relaxation();
             let proof = relaxation.lower_bound(LpSolver::Microlp);
             let guide = relaxation
                 .allocation(LpSolver::Microlp, 0)
@@ -490,18 +512,10 @@ mod tests {
     /// team time: never fewer days, and where teams set the pace, more.
     #[test]
     fn an_allocation_that_keeps_minutes_free_takes_at_least_as_long() {
-        let district = fixtures::rejang_lebong();
-        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
-        let need = district.target_count(0.30) - district.ikd_activated;
         let mut longer = 0;
         for juta in [150, 250] {
-            let params = Parameters {
-                budget_rupiah: juta * 1_000_000,
-                ..Parameters::defaults(start, fixtures::CURUP, 0.30)
-            };
-            let travel = Travel::new(&district, &params).unwrap();
-            let state = VisitState::fresh(&district, &params);
-            let relaxation = Relaxation::new(&params, &travel, &state, need);
+            let pair = curve_pair(juta);
+            let relaxation = pair.relaxation();
             let days = |idle| {
                 relaxation
                     .allocation(LpSolver::Microlp, idle)

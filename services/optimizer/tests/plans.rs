@@ -375,11 +375,12 @@ fn a_plan_laid_out_with_more_money_is_kept_when_it_costs_no_more_than_the_budget
 #[test]
 fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() {
     // Four teams with Rp 150 juta from January 2027: the money runs out
-    // weeks before the target and the office closes the rest, so every
+    // before the target could be reached by the teams alone, so every
     // activation the money buys counts. Days laid out one way only (and a
     // last team cutting visits it cannot finish) gave 49 working days; the
     // adaptive packer 45; its best plans packed again with a rollout of
-    // the adaptive day give 44, against a bound of 38.
+    // the adaptive day 44; with allocations that expect idle ends, 43,
+    // against a bound of 38.
     let district = fixtures::rejang_lebong();
     let params = Parameters {
         budget_rupiah: 150_000_000,
@@ -393,8 +394,8 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
         "{}",
         s.method.describe()
     );
-    assert!(s.working_days <= 44, "{}", s.working_days);
-    assert!(plan.itinerary.last_day() < s.working_days);
+    assert!(s.working_days <= 43, "{}", s.working_days);
+    assert_eq!(s.binding, solve::Binding::Budget);
     // The days are far from their bound, but the activations are close to
     // the most any plan of these days could buy: within 3%.
     let most = s.mobile_activations_upper_bound.expect("solved") as f64;
