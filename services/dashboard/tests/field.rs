@@ -18,6 +18,7 @@
 
 mod support;
 
+use chrono::Datelike;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -38,6 +39,44 @@ fn today() -> String {
         .date_naive()
         .format("%Y-%m-%d")
         .to_string()
+}
+
+/// The field day the offline test works on: today, or on a weekend the
+/// Friday before (a plan's team only works on working days, and a recorded
+/// activation may not be in the future). The plan names it in `workdays`,
+/// so a holiday that falls on it does not take it away.
+fn field_day() -> String {
+    let mut day = chrono::Local::now().date_naive();
+    while matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+        day = day.pred_opt().expect("a day before");
+    }
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// The field page's title for team 1 on `date`, in Indonesian or English:
+/// "today", or the date ("27 Nov 2026").
+fn field_title(date: &str, english: bool) -> String {
+    let (team, today_word, months) = if english {
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        ("Team 1", "today", months)
+    } else {
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+        ];
+        ("Tim 1", "hari ini", months)
+    };
+    if date == today() {
+        return format!("{team} {today_word}");
+    }
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("an ISO date");
+    format!(
+        "{team}, {} {} {}",
+        day.day(),
+        months[day.month0() as usize],
+        day.year()
+    )
 }
 
 /// 1234 → "1.234", as the page writes numbers.
@@ -344,15 +383,17 @@ async fn the_field_page_records_offline_and_sends_once() {
         saved.push(path);
     };
 
-    // A plan that starts today, stored as a planner would.
-    let date = today();
+    // A plan that starts on the field day, stored as a planner would.
+    let date = field_day();
     let plan = testing::post(
         &stack,
         "/api/plans",
         &json!({ "parameters": {
-            "budget_rupiah": 250_000_000, "teams": 4, "start_date": date, "time_limit_seconds": 20.0,
+            "budget_rupiah": 250_000_000, "teams": 4, "start_date": date, "workdays": [date],
+            "time_limit_seconds": 20.0,
         }}),
-    ).await;
+    )
+    .await;
     assert_eq!(plan.status, 200, "{}", plan.text());
     let plan = plan.json();
     let stops: Vec<Value> = plan["teams"]
@@ -363,7 +404,7 @@ async fn the_field_page_records_offline_and_sends_once() {
         .and_then(|t| t["days"].as_array()?.iter().find(|d| d["date"] == date))
         .and_then(|d| d["stops"].as_array().cloned())
         .unwrap_or_default();
-    assert!(!stops.is_empty(), "team 1 works today ({date}): {plan}");
+    assert!(!stops.is_empty(), "team 1 works on {date}: {plan}");
     let day = testing::get(&stack, &format!("/api/field?team=1&date={date}")).await;
     assert_eq!(day.status, 200, "{}", day.text());
     let day = day.json();
@@ -423,7 +464,7 @@ async fn the_field_page_records_offline_and_sends_once() {
     let title = browser
         .script("return document.getElementById('field-title').innerText")
         .await;
-    assert_eq!(title, "Tim 1 hari ini");
+    assert_eq!(title, field_title(&date, false));
     let first = browser
         .script("return document.querySelector('#stops li.stop').innerText")
         .await;
@@ -613,7 +654,8 @@ async fn the_field_page_records_offline_and_sends_once() {
     browser.wait_for(
         "the field page in English",
         &format!(
-            "return document.getElementById('field-title').innerText === 'Team 1 today' && document.querySelector('#stops li[data-region=\"{first_region}\"]').innerText.includes('already recorded {}')",
+            "return document.getElementById('field-title').innerText === '{}' && document.querySelector('#stops li[data-region=\"{first_region}\"]').innerText.includes('already recorded {}')",
+            field_title(&date, true),
             dotted(counts[0])
         ),
         WAIT,
