@@ -332,6 +332,18 @@ struct Allocated {
     activations: Arc<Vec<Vec<i64>>>,
 }
 
+/// What a search for the best schedule is after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// The fastest plan (every round that may help runs).
+    Fastest,
+    /// Whether any plan reaches the target by the limit day: the least
+    /// budget's search asks only that, so once one does, the dearer rounds
+    /// are skipped. The answer is the same; only a probe that reaches
+    /// returns sooner, with a plan that may be slower than the best.
+    ByLimit,
+}
+
 /// One way of building a plan, tried with the others.
 enum Candidate {
     Policy(Policy),
@@ -607,8 +619,14 @@ impl<'a> Problem<'a> {
     /// builder under each fixed policy. Candidates are independent: they run
     /// on every core, and the best is chosen in candidate order, so the
     /// result does not depend on thread timing. The first candidate always
-    /// runs, so there is always a plan.
-    fn best_schedule(&self, params: &Parameters, options: &Options<'_>) -> (Schedule, Method) {
+    /// runs, so there is always a plan. With [`Goal::ByLimit`] the dearer
+    /// rounds run only while no plan yet reaches the target by the limit day.
+    fn best_schedule(
+        &self,
+        params: &Parameters,
+        options: &Options<'_>,
+        goal: Goal,
+    ) -> (Schedule, Method) {
         let params = &self.for_new_days(params);
         let scheduler = self.scheduler(params);
         let packer = Packer::new(
@@ -639,7 +657,11 @@ impl<'a> Problem<'a> {
             .0
             .target_day
             .is_none_or(|day| day > first.0.itinerary.last_day());
-        if !(first.0.budget_exhausted && office_closes) || options.out_of_time() {
+        // The least budget's search only asks whether some plan reaches
+        // the target by the limit day.
+        let enough = |schedule: &Schedule| goal == Goal::ByLimit && schedule.target_day.is_some();
+        if !(first.0.budget_exhausted && office_closes) || options.out_of_time() || enough(&first.0)
+        {
             return first;
         }
         // Near the cliff the best share moves with the budget (93% and 97%
@@ -655,6 +677,19 @@ impl<'a> Problem<'a> {
         ));
         let adaptive = self.candidates(&allocations, true);
         let second = ranked(&adaptive, false);
+        let better = |best: (Schedule, Method), next: (Schedule, Method)| {
+            if self.key(&next.0) < self.key(&best.0) {
+                next
+            } else {
+                best
+            }
+        };
+        if second
+            .first()
+            .is_some_and(|(_, schedule, _)| enough(schedule))
+        {
+            return better(first, best(second).expect("not empty"));
+        }
         // The adaptive day picks each day's layout by that day alone; its
         // best plans are packed again choosing each day's layout by the
         // plan it leads to, which is never worse than the adaptive day's.
@@ -683,13 +718,7 @@ impl<'a> Problem<'a> {
         [best(second), third]
             .into_iter()
             .flatten()
-            .fold(first, |best, next| {
-                if self.key(&next.0) < self.key(&best.0) {
-                    next
-                } else {
-                    best
-                }
-            })
+            .fold(first, better)
     }
 
     /// The candidates that ran, best first by [`Self::key`] (ties to the
@@ -922,25 +951,29 @@ impl<'a> Problem<'a> {
         let cost = schedule.itinerary.cost().total();
         match schedule.target_day {
             Some(day) => (0, day as i64, cost),
-            None => {
-                let by_limit: i64 = schedule
-                    .itinerary
-                    .mobile_by_day()
-                    .iter()
-                    .take(self.limit_day as usize)
-                    .sum();
-                (1, -by_limit, cost)
-            }
+            None => (1, -self.mobile_through_limit(schedule), cost),
         }
     }
 
-    /// Whether some policy reaches the target by the limit with `budget`.
-    /// The best schedule at this budget, if it reaches the target by the
-    /// limit day.
-    fn reaches(&self, budget_rupiah: i64, options: &Options<'_>) -> Option<(Schedule, Method)> {
-        let params = self.with_budget(budget_rupiah);
-        let (schedule, method) = self.best_schedule(&params, options);
-        schedule.target_day.is_some().then_some((schedule, method))
+    /// The new days' mobile activations through the limit day.
+    fn mobile_through_limit(&self, schedule: &Schedule) -> i64 {
+        let mobile = schedule.itinerary.mobile_by_day();
+        let first = self.first_day() as usize;
+        mobile
+            .iter()
+            .take(self.limit_day as usize)
+            .skip(first - 1)
+            .sum()
+    }
+
+    /// How many more mobile activations than the target needs by the limit
+    /// day `schedule` does (negative: how many it falls short), the office
+    /// counted to the limit day. A schedule reaches the target by the limit
+    /// exactly when this is not negative.
+    fn surplus_at_limit(&self, schedule: &Schedule) -> i64 {
+        let office = self.params.office_activations_per_day as i64;
+        let office_days = self.limit_day as i64 + 1 - self.first_day() as i64;
+        self.mobile_through_limit(schedule) + office * office_days.max(0) - self.need
     }
 
     /// Enough to keep every team out every day at the dearest rate.
@@ -990,38 +1023,96 @@ impl<'a> Problem<'a> {
             return (None, None);
         };
         let unlimited = self.unlimited_budget();
+        let step_up = |budget: i64| (budget + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
         // Below the bound nothing reaches the target: start at the first
-        // step at or above it, then widen the step until a plan reaches it.
-        let start = (lower_bound + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
-        if let Some((schedule, method)) = self.reaches(start, options) {
+        // step at or above it.
+        let start = step_up(lower_bound);
+        // The best schedule at a budget, with its surplus at the limit day;
+        // only whether it reaches matters, so the dearer rounds run only
+        // while nothing does.
+        let probe = |budget: i64| {
+            let (schedule, method) =
+                self.best_schedule(&self.with_budget(budget), options, Goal::ByLimit);
+            let surplus = self.surplus_at_limit(&schedule);
+            tracing::debug!(
+                budget_rupiah = budget,
+                surplus,
+                reaches = schedule.target_day.is_some(),
+                "least budget: probe"
+            );
+            (schedule, method, surplus)
+        };
+        let (schedule, method, surplus) = probe(start);
+        if schedule.target_day.is_some() {
             return (Some((start, schedule, method)), Some(lower_bound));
         }
-        let mut low = start;
-        let mut widen = (start / 100).max(BUDGET_STEP);
+        // Each probe is a whole plan, so the search aims: a plan that falls
+        // short by `s` activations needs about `s` times what an activation
+        // costs at the margin, measured between the last two plans that fell
+        // short (or, from one, its average cost per activation); it aims a
+        // tenth past that. Where more money closed less than half of what
+        // was short (the teams, not the money, bind), the aim says little:
+        // the step doubles instead, so the search cannot crawl.
+        let mut low = (start, surplus);
+        let mut rate = schedule.itinerary.cost().total() as f64
+            / self.mobile_through_limit(&schedule).max(1) as f64;
+        let mut doubled: Option<i64> = None;
         let mut found = loop {
-            let probe =
-                ((low + widen).min(unlimited) + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
-            if let Some((schedule, method)) = self.reaches(probe, options) {
-                break (probe, schedule, method);
+            let step =
+                doubled.unwrap_or(((-low.1) as f64 * rate * 1.1).min(unlimited as f64) as i64);
+            let budget = step_up((low.0 + step).min(unlimited)).max(low.0 + BUDGET_STEP);
+            let (schedule, method, surplus) = probe(budget);
+            if schedule.target_day.is_some() {
+                break (budget, surplus, schedule, method);
             }
-            if probe >= unlimited || options.out_of_time() {
+            if budget >= unlimited || options.out_of_time() {
                 return (None, Some(lower_bound));
             }
-            low = probe;
-            widen *= 2;
-        };
-        // The schedule that reached is kept with its budget: solving again
-        // at the answer could, short of time, find less than the probe did.
-        while found.0 - low > BUDGET_STEP {
-            let high = found.0;
-            let mid = (low + (high - low) / 2) / BUDGET_STEP * BUDGET_STEP;
-            let mid = if mid <= low { low + BUDGET_STEP } else { mid };
-            match self.reaches(mid, options) {
-                Some((schedule, method)) => found = (mid, schedule, method),
-                None => low = mid,
+            let closed = surplus - low.1;
+            if closed > 0 && 2 * closed >= -low.1 {
+                rate = (budget - low.0) as f64 / closed as f64;
+                doubled = None;
+            } else {
+                doubled = Some(2 * (budget - low.0));
             }
+            low = (budget, surplus);
+        };
+        // Then between the last budget that fell short and the first that
+        // reached, where the surplus line between them crosses zero. The
+        // plans' activations are not a straight line in money, so an end
+        // that stays gets half the weight each time (the Illinois rule, so
+        // the guesses close in from both sides), and after two tries in a
+        // row that did not halve the interval, the middle. The schedule that
+        // reached is kept with its budget: solving again at the answer
+        // could, short of time, find less than the probe did.
+        let (mut low_weight, mut found_weight) = (1.0, 1.0);
+        let mut misses = 0;
+        while found.0 - low.0 > BUDGET_STEP {
+            let width = found.0 - low.0;
+            let guess = if misses < 2 {
+                let short = (-low.1).max(0) as f64 * low_weight;
+                let over = found.1.max(0) as f64 * found_weight;
+                low.0 + (width as f64 * short / (short + over).max(1.0)) as i64
+            } else {
+                low.0 + width / 2
+            };
+            let budget = step_up(guess).clamp(low.0 + BUDGET_STEP, found.0 - BUDGET_STEP);
+            let (schedule, method, surplus) = probe(budget);
+            if schedule.target_day.is_some() {
+                found = (budget, surplus, schedule, method);
+                (found_weight, low_weight) = (1.0, low_weight / 2.0);
+            } else {
+                low = (budget, surplus);
+                (low_weight, found_weight) = (1.0, found_weight / 2.0);
+            }
+            misses = if 2 * (found.0 - low.0) <= width {
+                0
+            } else {
+                misses + 1
+            };
         }
-        (Some(found), Some(lower_bound))
+        let (budget, _, schedule, method) = found;
+        (Some((budget, schedule, method)), Some(lower_bound))
     }
 }
 
@@ -1066,7 +1157,7 @@ pub fn replan(
     if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
         return Err(PlanError::Cancelled);
     }
-    let (schedule, method) = problem.best_schedule(&problem.params, options);
+    let (schedule, method) = problem.best_schedule(&problem.params, options, Goal::Fastest);
     let minimum_budget = if schedule.target_day.is_none() && params.deadline.is_some() {
         problem
             .minimum_budget(options)

@@ -103,27 +103,50 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
     assert!(!short.summary.reaches_target);
 }
 
-#[test]
-fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
+/// The least budget for `deadline` (4 teams, from 2027-01-04) and its
+/// proven lower bound, checked: the plan at it is valid and meets the
+/// deadline, and Rp 100.000 less does not.
+fn least_budget_by(deadline: NaiveDate) -> (i64, i64) {
     let district = fixtures::rejang_lebong();
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let p = Parameters {
-        deadline: NaiveDate::from_ymd_opt(2027, 6, 30),
+        deadline: Some(deadline),
         ..Parameters::defaults(start, CURUP, 0.30)
     };
     let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
     let minimum = found.minimum_budget_rupiah.expect("some budget meets it");
     let bound = found.lower_bound_rupiah.expect("a proven lower bound");
-    assert!(
-        bound <= minimum && (minimum - bound) as f64 <= 0.05 * bound as f64,
-        "minimum Rp {minimum}, proven lower bound Rp {bound}"
-    );
+    assert!(bound <= minimum, "Rp {bound} > Rp {minimum}");
+    assert_eq!(minimum % 100_000, 0, "{minimum}");
     revalidate(&district, &found.plan);
+    assert!(found.plan.summary.reaches_target);
     assert!(found.plan.summary.target_date <= p.deadline);
+    assert!(found.plan.summary.cost.total() <= minimum);
     let mut less = p.clone();
     less.budget_rupiah = minimum - 100_000;
     let short = solve::plan(&district, &less, &Options::default()).unwrap();
-    assert!(!short.summary.reaches_target);
+    assert!(
+        !short.summary.reaches_target,
+        "Rp {} is enough",
+        less.budget_rupiah
+    );
+    (minimum, bound)
+}
+
+#[test]
+fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
+    let (minimum, bound) = least_budget_by(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap());
+    assert!(
+        (minimum - bound) as f64 <= 0.05 * bound as f64,
+        "minimum Rp {minimum}, proven lower bound Rp {bound}"
+    );
+}
+
+#[test]
+fn the_least_budget_where_the_teams_almost_bind_is_found_too() {
+    // The 38th working day: more money soon stops buying days, so the
+    // search cannot aim by the cost of an activation and must widen.
+    least_budget_by(NaiveDate::from_ymd_opt(2027, 2, 24).unwrap());
 }
 
 /// The most mobile activations the relaxation allows a fresh plan of
