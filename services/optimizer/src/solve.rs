@@ -280,6 +280,10 @@ const ADAPTIVE_EXTRA_SHARES: [f64; 4] = [0.96, 0.94, 0.92, 0.91];
 const IDLE_RESERVE_MINUTES: u32 = 4;
 const IDLE_RESERVE_SHARES: [f64; 3] = [1.0, 0.98, 0.90];
 
+/// Most budgets below its first answer the least-budget search tries while
+/// plans there fall just short.
+const NEAR_MISS_PROBES: usize = 4;
+
 /// How many of the adaptive round's best candidates are packed again with a
 /// rollout (each day, the adaptive day's best layouts are finished by the
 /// adaptive packer and the best kept). A rollout costs about as much
@@ -1110,6 +1114,34 @@ impl<'a> Problem<'a> {
             } else {
                 misses + 1
             };
+        }
+        // Near the threshold a plan's reach does not rise smoothly with
+        // money: a little less can reach where a little more did not. So
+        // while the plans below fall short by little (a fifth of a percent
+        // of what is needed), a few budgets below are tried too, and the
+        // lowest that reaches, with Rp 100.000 less falling short, is kept.
+        let near = (self.need / 500).max(1);
+        let mut short = -low.1;
+        let mut budget = low.0 - BUDGET_STEP;
+        let mut pending = None;
+        for _ in 0..NEAR_MISS_PROBES {
+            if short > near || budget <= start || options.out_of_time() {
+                break;
+            }
+            let (schedule, method, surplus) = probe(budget);
+            if schedule.target_day.is_some() {
+                pending = Some((budget, surplus, schedule, method));
+                short = 0;
+            } else {
+                // Rp 100.000 less than the pending budget falls short.
+                found = pending.take().unwrap_or(found);
+                short = -surplus;
+            }
+            budget -= BUDGET_STEP;
+        }
+        // The first budget tried fell short too.
+        if let Some(reached) = pending.filter(|p| p.0 - BUDGET_STEP == start) {
+            found = reached;
         }
         let (budget, _, schedule, method) = found;
         (Some((budget, schedule, method)), Some(lower_bound))
