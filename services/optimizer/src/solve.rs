@@ -1058,6 +1058,9 @@ impl<'a> Problem<'a> {
         // was short (the teams, not the money, bind), the aim says little:
         // the step doubles instead, so the search cannot crawl.
         let mut low = (start, surplus);
+        // Budgets that fell short, with their surplus: the look below the
+        // answer (last) may come back to one of them.
+        let mut fell_short = vec![low];
         let mut rate = schedule.itinerary.cost().total() as f64
             / self.mobile_through_limit(&schedule).max(1) as f64;
         let mut doubled: Option<i64> = None;
@@ -1080,6 +1083,7 @@ impl<'a> Problem<'a> {
                 doubled = Some(2 * (budget - low.0));
             }
             low = (budget, surplus);
+            fell_short.push(low);
         };
         // Then between the last budget that fell short and the first that
         // reached, where the surplus line between them crosses zero. The
@@ -1107,6 +1111,7 @@ impl<'a> Problem<'a> {
                 (found_weight, low_weight) = (1.0, low_weight / 2.0);
             } else {
                 low = (budget, surplus);
+                fell_short.push(low);
                 (low_weight, found_weight) = (1.0, found_weight / 2.0);
             }
             misses = if 2 * (found.0 - low.0) <= width {
@@ -1128,14 +1133,27 @@ impl<'a> Problem<'a> {
             if short > near || budget <= start || options.out_of_time() {
                 break;
             }
-            let (schedule, method, surplus) = probe(budget);
-            if schedule.target_day.is_some() {
-                pending = Some((budget, surplus, schedule, method));
-                short = 0;
-            } else {
-                // Rp 100.000 less than the pending budget falls short.
-                found = pending.take().unwrap_or(found);
-                short = -surplus;
+            // A budget already planned is not planned again.
+            let reached = match fell_short.iter().find(|(b, _)| *b == budget) {
+                Some(&(_, surplus)) => Err(surplus),
+                None => {
+                    let (schedule, method, surplus) = probe(budget);
+                    match schedule.target_day {
+                        Some(_) => Ok((budget, surplus, schedule, method)),
+                        None => Err(surplus),
+                    }
+                }
+            };
+            match reached {
+                Ok(reached) => {
+                    pending = Some(reached);
+                    short = 0;
+                }
+                Err(surplus) => {
+                    // Rp 100.000 less than the pending budget falls short.
+                    found = pending.take().unwrap_or(found);
+                    short = -surplus;
+                }
             }
             budget -= BUDGET_STEP;
         }
