@@ -549,6 +549,9 @@ async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
     assert!(s.lower_bound_working_days <= s.working_days);
     assert_ne!(s.method, pb::PlanMethod::Unspecified as i32);
     assert!(!s.method_detail.is_empty());
+    // Out of time, the least cost of its days is not stated: it would run
+    // past the limit.
+    assert_eq!(s.cost_lower_bound_rupiah, None);
 
     let full = client
         .create_plan(create(150_000_000))
@@ -558,6 +561,22 @@ async fn out_of_time_the_best_plan_so_far_comes_back(db: TestDb) {
     let f = full.summary.unwrap();
     assert!(f.working_days <= s.working_days);
     assert_eq!(f.lower_bound_working_days, s.lower_bound_working_days);
+    // In time, where the money binds: the least any plan of its days
+    // could cost, never above its own.
+    assert_eq!(
+        f.binding_constraint,
+        pb::BindingConstraint::Budget as i32,
+        "{}",
+        f.message
+    );
+    let least = f
+        .cost_lower_bound_rupiah
+        .expect("stated where the money binds");
+    assert!(
+        0 < least && least <= f.total_cost_rupiah,
+        "Rp {least} against Rp {}",
+        f.total_cost_rupiah
+    );
 
     optimizer.stop().await;
     registry.stop().await;

@@ -221,6 +221,10 @@ function headline(plan) {
         shareOfMost(s) !== null
           ? h("p", { id: "most-activations" }, t("plan.mostActivations", { p: fmtPct(shareOfMost(s)), n: fmtInt(s.mobile_activations_upper_bound), d: fmtInt(s.working_days) }))
           : null,
+        // And in money: the least any plan of these days could cost.
+        aboveLeastCost(s) !== null
+          ? h("p", { id: "least-cost" }, t("plan.leastCost", { d: fmtInt(s.working_days), b: fmtRp(s.cost_lower_bound_rupiah), c: fmtRp(s.total_cost_rupiah), p: fmtPct(aboveLeastCost(s)) }))
+          : null,
         s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
         // The optimizer's own sentence is English; in Indonesian the facts
         // above say the same.
@@ -472,6 +476,13 @@ export async function render(root, route, ctx) {
  * a share of the most any plan of its days could do with that budget (a
  * proven bound); elsewhere a plan stops at the target, so the share says
  * nothing (null). */
+/** Where the budget binds, how far a plan's cost is above the least any
+ * plan of its days could cost (a proven bound); null where the optimizer
+ * did not state it. */
+function aboveLeastCost(s) {
+  return s.cost_lower_bound_rupiah > 0 && s.total_cost_rupiah > 0 ? s.total_cost_rupiah / s.cost_lower_bound_rupiah - 1 : null;
+}
+
 export function shareOfMost(s) {
   return s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0 ? s.mobile_activations / s.mobile_activations_upper_bound : null;
 }

@@ -129,10 +129,11 @@ fn curve(start: NaiveDate) {
     for solver in solvers() {
         println!("\n{} (median of 3 solves per pair)\n", solver.name());
         println!(
-            "| teams | budget | working days | lower bound | gap | mobile / most | cost | median s | made by |"
+            "| teams | budget | working days | lower bound | gap | mobile / most | cost | least cost of its days | above it | median s | made by |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         let mut gaps = Vec::new();
+        let mut money_gaps = Vec::new();
         let mut previous: Option<(u32, u32)> = None;
         let mut rises = Vec::new();
         let mut slowest: f64 = 0.0;
@@ -153,8 +154,28 @@ fn curve(start: NaiveDate) {
             previous = Some((teams, s.working_days));
             gaps.push(gap(&plan));
             slowest = slowest.max(t);
+            // The least money any plan of these days could cost: where the
+            // money sets the pace, the days' gap magnifies a small one.
+            let cheapest = s.target_date.and_then(|date| {
+                let by_then = Parameters {
+                    deadline: Some(date),
+                    ..params.clone()
+                };
+                solve::budget_lower_bound(&district, &by_then, solver).expect("a district")
+            });
+            let above = match cheapest {
+                Some(least) if least > 0 => {
+                    let above = (s.cost.total() - least) as f64 / least as f64;
+                    // Where teams bind, plans buy speed, not thrift.
+                    if s.binding == solve::Binding::Budget {
+                        money_gaps.push(above);
+                    }
+                    format!("{:.1}%", above * 100.0)
+                }
+                _ => "-".to_string(),
+            };
             println!(
-                "| {teams} | Rp {juta} juta | {} | {} | {:.1}% | {} / {} | Rp {} | {t:.3} | {} |",
+                "| {teams} | Rp {juta} juta | {} | {} | {:.1}% | {} / {} | Rp {} | {} | {above} | {t:.3} | {} |",
                 s.working_days,
                 s.lower_bound_working_days
                     .map_or("-".to_string(), |b| b.to_string()),
@@ -163,10 +184,19 @@ fn curve(start: NaiveDate) {
                 s.mobile_activations_upper_bound
                     .map_or("-".to_string(), |b| b.to_string()),
                 s.cost.total(),
+                cheapest.map_or("-".to_string(), |least| format!("Rp {least}")),
                 s.method.describe(),
             );
         }
         gaps.sort_by(f64::total_cmp);
+        money_gaps.sort_by(f64::total_cmp);
+        println!(
+            "\n{}: where the money binds ({} pairs), cost above the least cost of the plan's days: worst {:.1}%, median {:.1}%",
+            solver.name(),
+            money_gaps.len(),
+            money_gaps.last().copied().unwrap_or(0.0) * 100.0,
+            money_gaps.get(money_gaps.len() / 2).copied().unwrap_or(0.0) * 100.0,
+        );
         println!(
             "\n{}: worst gap {:.1}%, median {:.1}%, slowest pair {slowest:.2} s; days rise with budget at: {}",
             solver.name(),

@@ -65,8 +65,12 @@ fn main() {
             visit_days.len(),
         );
         println!(
-            "  cost {}: per diem {}, vehicle {}, fuel {}, outreach {}, lodging {}",
+            "  cost {} (no plan of these days for less than {}): per diem {}, vehicle {}, fuel {}, outreach {}, lodging {}",
             c.total(),
+            s.cost_lower_bound_rupiah.map_or(
+                "- (not stated: the money does not bind)".to_string(),
+                |least| least.to_string()
+            ),
             c.per_diem_rupiah,
             c.vehicle_rupiah,
             c.fuel_rupiah,

@@ -547,6 +547,7 @@ pub fn plan_to_proto(
             cost: Some(cost_to_proto(&s.cost)),
             mobile_activations: s.mobile_activations,
             mobile_activations_upper_bound: s.mobile_activations_upper_bound,
+            cost_lower_bound_rupiah: s.cost_lower_bound_rupiah,
             office_activations: s.office_activations,
             coverage_at_end: s.coverage_at_end,
             minimum_budget_for_target_rupiah: s.minimum_budget_for_target_rupiah,

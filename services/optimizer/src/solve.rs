@@ -113,6 +113,10 @@ pub struct Options<'a> {
     /// two best plans again with a rollout: a day or two at the
     /// cliff for about twice the time.
     pub rollouts: bool,
+    /// Where the money binds, state the least any plan of the plan's days
+    /// could cost (`Summary::cost_lower_bound_rupiah`): about twenty lower
+    /// bounds, after the plan is made, while time is left.
+    pub cost_bound: bool,
 }
 
 impl Default for Options<'_> {
@@ -122,13 +126,19 @@ impl Default for Options<'_> {
             stop_at: None,
             cancel: None,
             rollouts: true,
+            cost_bound: true,
         }
     }
 }
 
 impl Options<'_> {
     pub(crate) fn out_of_time(&self) -> bool {
-        self.stop_at.is_some_and(|t| Instant::now() >= t)
+        self.out_of_time_within(Duration::ZERO)
+    }
+
+    /// Whether the time will be up before work of `length` could finish.
+    pub(crate) fn out_of_time_within(&self, length: Duration) -> bool {
+        self.stop_at.is_some_and(|t| Instant::now() + length >= t)
             || self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
@@ -158,6 +168,14 @@ pub struct Summary {
     /// this budget and these teams (the relaxation, maximised); `None` if
     /// it could not be solved in time.
     pub mobile_activations_upper_bound: Option<i64>,
+    /// No plan reaches the target in `working_days` days for less, with
+    /// these teams (the relaxation's least budget for them, to Rp 1.000).
+    /// Stated where the money binds a fresh plan that reaches the target:
+    /// there a day's gap is a sliver of money, and this says how far the
+    /// plan's cost is from the cheapest possible for its days. `None`
+    /// elsewhere, or when the time was up.
+    #[serde(default)]
+    pub cost_lower_bound_rupiah: Option<i64>,
     pub office_activations: i64,
     pub coverage_at_end: f64,
     pub minimum_budget_for_target_rupiah: Option<i64>,
@@ -992,22 +1010,80 @@ impl<'a> Problem<'a> {
     /// target by the limit day with less (to Rp 1.000); `None` if it proves
     /// that no budget does with these teams.
     fn minimum_budget_lower_bound(&self, solver: LpSolver) -> Option<i64> {
-        const PRECISION: i64 = 1_000;
-        let excluded = |budget: i64| {
-            self.bound_day(&self.with_budget(budget), solver)
-                .is_none_or(|days| days > self.limit_day)
-        };
-        let mut high = self.unlimited_budget();
-        if excluded(high) {
+        self.budget_bound_below(
+            self.limit_day,
+            self.unlimited_budget(),
+            false,
+            solver,
+            &|_| false,
+        )
+    }
+
+    /// The least any plan reaching the target by working day `day` could
+    /// cost (to Rp 1.000), given `cost`, what such a plan costs; `None` if
+    /// the time is up first. A statement about a plan, not the plan: it
+    /// gives way to the caller's deadline before a step that might run past
+    /// it (twice the longest step so far: the machine may be busy).
+    fn cost_lower_bound(&self, day: u32, cost: i64, options: &Options<'_>) -> Option<i64> {
+        if options.out_of_time() {
             return None;
         }
-        if !excluded(0) {
-            return Some(0);
+        self.budget_bound_below(day, cost, true, options.solver, &|step| {
+            options.out_of_time_within(step * 2)
+        })
+    }
+
+    /// A budget below which the relaxation proves that no plan reaches the
+    /// target by working day `day` (to Rp 1.000), searched below `high`;
+    /// `None` if it does not let `high` reach it either, or if `stop` says
+    /// the time will be up before the next step (given the longest step so
+    /// far) could finish. With `near`, the answer is
+    /// expected a little below `high` (a plan's own cost), so the search
+    /// steps down from it by 1, 2, 4, … % before it bisects.
+    fn budget_bound_below(
+        &self,
+        day: u32,
+        high: i64,
+        near: bool,
+        solver: LpSolver,
+        stop: &dyn Fn(Duration) -> bool,
+    ) -> Option<i64> {
+        const PRECISION: i64 = 1_000;
+        let longest = std::cell::Cell::new(Duration::ZERO);
+        let excluded = |budget: i64| {
+            let started = Instant::now();
+            let excluded = self
+                .bound_day(&self.with_budget(budget), solver)
+                .is_none_or(|days| days > day);
+            longest.set(longest.get().max(started.elapsed()));
+            excluded
+        };
+        let mut high = (high.max(0) + PRECISION - 1) / PRECISION * PRECISION;
+        if excluded(high) {
+            return None;
         }
         // Excluded at `low`, so at every smaller budget: more money never
         // slows the relaxation.
         let mut low = 0;
+        let mut step = (high / 100 / PRECISION * PRECISION).max(PRECISION);
+        while near && high - step > 0 {
+            if stop(longest.get()) {
+                return None;
+            }
+            if excluded(high - step) {
+                low = high - step;
+                break;
+            }
+            high -= step;
+            step *= 2;
+        }
+        if low == 0 && !excluded(0) {
+            return Some(0);
+        }
         while high - low > PRECISION {
+            if stop(longest.get()) {
+                return None;
+            }
             let mid = (low + (high - low) / 2) / PRECISION * PRECISION;
             let mid = if mid <= low { low + PRECISION } else { mid };
             if excluded(mid) {
@@ -1223,7 +1299,7 @@ pub fn replan(
         method,
         bound,
         minimum_budget,
-        options.solver,
+        options,
         started.elapsed(),
     )
 }
@@ -1267,7 +1343,7 @@ pub fn minimum_budget(
         method,
         bound,
         None,
-        options.solver,
+        options,
         started.elapsed(),
     )?;
     Ok(MinimumBudget {
@@ -1275,6 +1351,23 @@ pub fn minimum_budget(
         lower_bound_rupiah: lower_bound,
         plan,
     })
+}
+
+/// The proven part of [`minimum_budget`] alone: a budget below which no
+/// plan reaches the target by `params.deadline` (required), to Rp 1.000,
+/// or `None` if no budget does with these teams. No plan is made, so it
+/// costs a few dozen solves of the relaxation. Given a plan's target date
+/// as the deadline, it is the least money any plan of that plan's working
+/// days could cost: where the money sets the pace, a day's gap is many
+/// times a rupiah's (the office closes the rest at 100 a day), and this
+/// says how far the plan's cost is from the cheapest possible for its days.
+pub fn budget_lower_bound(
+    district: &District,
+    params: &Parameters,
+    solver: LpSolver,
+) -> Result<Option<i64>, PlanError> {
+    let problem = Problem::new(district, params, &History::default())?;
+    Ok(problem.minimum_budget_lower_bound(solver))
 }
 
 /// One row of a budget curve.
@@ -1325,7 +1418,15 @@ pub fn evaluate_budgets(
                 budget_rupiah,
                 ..params.clone()
             };
-            Some(plan(district, &p, options))
+            // The least cost of a plan's days is about twenty lower bounds,
+            // each a job the pool cannot interrupt: on a curve they would
+            // hold the cores that other pairs and other calls need before
+            // their deadlines, so a curve does not state it.
+            let no_cost_bound = Options {
+                cost_bound: false,
+                ..*options
+            };
+            Some(plan(district, &p, &no_cost_bound))
         })
         .collect();
     // A plan kept from a smaller budget carries that budget's bound, which
@@ -1362,8 +1463,13 @@ pub fn evaluate_budgets(
                 kept.summary.minimum_budget_for_target_rupiah =
                     plan.summary.minimum_budget_for_target_rupiah;
                 // What a plan of its days could do is bounded at this
-                // budget, not the smaller one it was made for.
-                kept.summary.mobile_activations_upper_bound =
+                // budget, not the smaller one it was made for; while time
+                // is left (out of time, a long curve keeps many plans, and
+                // solving each one's relaxation then would run past the
+                // caller's deadline: unsolved, a bound is not stated).
+                kept.summary.mobile_activations_upper_bound = if options.out_of_time() {
+                    None
+                } else {
                     Problem::new(district, &kept.parameters, &History::default())
                         .ok()
                         .and_then(|fresh| {
@@ -1372,7 +1478,8 @@ pub fn evaluate_budgets(
                                 kept.summary.working_days,
                                 options.solver,
                             )
-                        });
+                        })
+                };
                 let s = &mut kept.summary;
                 s.lower_bound_working_days = bound;
                 s.optimality_gap = optimality_gap(s.target_day, s.lower_bound_working_days);
@@ -1536,9 +1643,10 @@ fn finish(
     method: Method,
     lower_bound: Option<u32>,
     minimum_budget: Option<i64>,
-    solver: LpSolver,
+    options: &Options<'_>,
     elapsed: Duration,
 ) -> Result<Plan, PlanError> {
+    let solver = options.solver;
     let params = &problem.params;
     let district = problem.district;
     // Kept days and new ones are one plan.
@@ -1638,6 +1746,21 @@ fn finish(
     };
     let unvisited = explain_unvisited(problem, &visited, target_date, binding);
     let cost = derived.cost;
+    // Where the money sets the pace and the office closes the rest at its
+    // own pace, a day's gap is a sliver of money: the least any plan of
+    // these days could cost says how near the cheapest this one is. (Its
+    // cost is a budget at which the relaxation allows these days.)
+    let cost_lower_bound_rupiah = match target_day {
+        Some(day)
+            if options.cost_bound
+                && binding == Binding::Budget
+                && cost.total() > 0
+                && kept_through == 0 =>
+        {
+            problem.cost_lower_bound(day, cost.total(), options)
+        }
+        _ => None,
+    };
     let message = match target_date {
         Some(date) => reached_message(
             problem.target_count,
@@ -1679,6 +1802,7 @@ fn finish(
             cost,
             mobile_activations: derived.mobile_activations,
             mobile_activations_upper_bound,
+            cost_lower_bound_rupiah,
             office_activations,
             coverage_at_end,
             minimum_budget_for_target_rupiah: minimum_budget,

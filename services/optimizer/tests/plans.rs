@@ -56,6 +56,10 @@ fn rp_250_juta_with_4_teams_reaches_30_percent_with_a_bound() {
     let last = plan.projection.last().unwrap();
     assert!(last.ikd_activated >= 60_846);
     assert_eq!(plan.itinerary.teams.len(), 4);
+    // The teams set the pace here: the least cost of these days is stated
+    // only where the money does.
+    assert_eq!(s.binding, solve::Binding::Teams);
+    assert_eq!(s.cost_lower_bound_rupiah, None);
     // Every village not visited says why.
     assert!(plan.unvisited.iter().all(|u| !u.reason.is_empty()));
 }
@@ -87,33 +91,15 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
         .expect("some budget meets the deadline");
     assert!(minimum > 10_000_000 && minimum % 100_000 == 0, "{minimum}");
 
-    let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
-    assert_eq!(found.minimum_budget_rupiah, Some(minimum));
-    let lower_bound = found.lower_bound_rupiah.expect("a proven lower bound");
-    assert!(lower_bound <= minimum, "{lower_bound} > {minimum}");
-    let at_minimum = found.plan;
-    assert!(at_minimum.summary.reaches_target);
-    assert!(at_minimum.summary.target_date <= p.deadline);
-    revalidate(&district, &at_minimum);
-
-    // Rp 100.000 less does not make it.
-    let mut less = p.clone();
-    less.budget_rupiah = minimum - 100_000;
-    let short = solve::plan(&district, &less, &Options::default()).unwrap();
-    assert!(!short.summary.reaches_target);
+    assert_eq!(least_budget_by(&p).0, minimum);
 }
 
-/// The least budget for `deadline` (4 teams, from 2027-01-04) and its
-/// proven lower bound, checked: the plan at it is valid and meets the
-/// deadline, and Rp 100.000 less does not.
-fn least_budget_by(deadline: NaiveDate) -> (i64, i64) {
+/// The least budget for `p.deadline` and its proven lower bound, checked:
+/// the plan at it is valid and meets the deadline, and Rp 100.000 less
+/// does not.
+fn least_budget_by(p: &Parameters) -> (i64, i64) {
     let district = fixtures::rejang_lebong();
-    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
-    let p = Parameters {
-        deadline: Some(deadline),
-        ..Parameters::defaults(start, CURUP, 0.30)
-    };
-    let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
+    let found = solve::minimum_budget(&district, p, &Options::default()).unwrap();
     let minimum = found.minimum_budget_rupiah.expect("some budget meets it");
     let bound = found.lower_bound_rupiah.expect("a proven lower bound");
     assert!(bound <= minimum, "Rp {bound} > Rp {minimum}");
@@ -133,9 +119,18 @@ fn least_budget_by(deadline: NaiveDate) -> (i64, i64) {
     (minimum, bound)
 }
 
+/// Four teams from 2027-01-04 with `deadline`.
+fn from_2027_by(deadline: NaiveDate) -> Parameters {
+    Parameters {
+        deadline: Some(deadline),
+        ..Parameters::defaults(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(), CURUP, 0.30)
+    }
+}
+
 #[test]
 fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
-    let (minimum, bound) = least_budget_by(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap());
+    let (minimum, bound) =
+        least_budget_by(&from_2027_by(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()));
     assert!(
         (minimum - bound) as f64 <= 0.05 * bound as f64,
         "minimum Rp {minimum}, proven lower bound Rp {bound}"
@@ -146,7 +141,7 @@ fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
 fn the_least_budget_where_the_teams_almost_bind_is_found_too() {
     // The 38th working day: more money soon stops buying days, so the
     // search cannot aim by the cost of an activation and must widen.
-    least_budget_by(NaiveDate::from_ymd_opt(2027, 2, 24).unwrap());
+    least_budget_by(&from_2027_by(NaiveDate::from_ymd_opt(2027, 2, 24).unwrap()));
 }
 
 /// The most mobile activations the relaxation allows a fresh plan of
@@ -170,10 +165,12 @@ fn already_out_of_time() -> Options<'static> {
 }
 
 #[test]
-fn a_curve_out_of_time_states_the_upper_bound_of_each_budget() {
+fn a_curve_out_of_time_keeps_plans_without_stating_bounds_it_could_not_solve() {
     // Out of time, only the smallest budget is solved and the larger one
-    // keeps its plan; what a plan of those days could do is then bounded
-    // at the larger budget, which buys more.
+    // keeps its plan. What a plan of those days could do is bounded at
+    // the larger budget, which buys more, so the smaller budget's bound
+    // would be wrong there; solving it again would run past the caller's
+    // deadline on a long curve, so none is stated.
     let district = fixtures::rejang_lebong();
     let options = already_out_of_time();
     let budgets = [100_000_000, 150_000_000];
@@ -185,11 +182,9 @@ fn a_curve_out_of_time_states_the_upper_bound_of_each_budget() {
         small.mobile_activations_upper_bound,
         most_at(&district, &params(budgets[0]), small.working_days)
     );
-    assert_eq!(
-        large.mobile_activations_upper_bound,
-        most_at(&district, &params(budgets[1]), large.working_days)
-    );
-    assert!(large.mobile_activations_upper_bound > small.mobile_activations_upper_bound);
+    assert_eq!(large.mobile_activations_upper_bound, None);
+    assert_eq!(small.cost_lower_bound_rupiah, None);
+    assert_eq!(large.cost_lower_bound_rupiah, None);
 }
 
 #[test]
@@ -258,6 +253,9 @@ fn more_budget_never_means_more_days() {
             "Rp {}: the upper bound of its own budget",
             s.budget_rupiah
         );
+        // A curve's pairs need the cores: it does not state the least cost
+        // of each plan's days.
+        assert_eq!(summary.cost_lower_bound_rupiah, None);
     }
     // Above ~Rp 200 juta the four teams, not money, set the pace.
     let top = &scenarios[7];
@@ -424,4 +422,32 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
     let most = s.mobile_activations_upper_bound.expect("solved") as f64;
     let share = s.mobile_activations as f64 / most;
     assert!((0.97..=1.0).contains(&share), "{share}");
+    // In money it is closer still: no plan of these days costs less than
+    // the relaxation's least budget for them (the same search as the least
+    // budget's proof), and this one costs at most 3% more.
+    let least = s
+        .cost_lower_bound_rupiah
+        .expect("stated where the money binds");
+    let cost = s.cost.total();
+    let by_then = Parameters {
+        deadline: s.target_date,
+        ..params.clone()
+    };
+    assert_eq!(
+        solve::budget_lower_bound(&district, &by_then, LpSolver::preferred()).unwrap(),
+        Some(least)
+    );
+    assert!(
+        least < cost && (cost - least) as f64 <= 0.03 * least as f64,
+        "Rp {cost} against Rp {least}"
+    );
+    // What it proves holds for the planner: with that money no plan of
+    // these days is found.
+    let less = Parameters {
+        budget_rupiah: least,
+        ..params.clone()
+    };
+    let slower = solve::plan(&district, &less, &Options::default()).unwrap();
+    revalidate(&district, &slower);
+    assert!(slower.summary.working_days > s.working_days);
 }

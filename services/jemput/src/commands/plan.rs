@@ -78,6 +78,9 @@ pub struct Headline {
     /// Proven: no plan of `working_days` days does more mobile activations
     /// with this budget and these teams.
     pub mobile_activations_upper_bound: Option<i64>,
+    /// Proven, where the money binds: no plan reaches the target in
+    /// `working_days` days for less.
+    pub cost_lower_bound_rupiah: Option<i64>,
     pub office_activations: i64,
     pub coverage_at_end: f64,
     /// When the target is not reached: the least budget that would reach
@@ -329,6 +332,7 @@ impl Headline {
             },
             mobile_activations: summary.mobile_activations,
             mobile_activations_upper_bound: summary.mobile_activations_upper_bound,
+            cost_lower_bound_rupiah: summary.cost_lower_bound_rupiah,
             office_activations: summary.office_activations,
             coverage_at_end: summary.coverage_at_end,
             minimum_budget_for_target_rupiah: summary.minimum_budget_for_target_rupiah,
@@ -412,7 +416,15 @@ impl Headline {
             (
                 "total cost",
                 format_rupiah(self.total_cost_rupiah),
-                format!("of {}", format_rupiah(self.budget_rupiah)),
+                match above_least_cost(self.total_cost_rupiah, self.cost_lower_bound_rupiah) {
+                    Some(above) => format!(
+                        "of {}; no plan of these days costs less than {} (this one {} more)",
+                        format_rupiah(self.budget_rupiah),
+                        format_rupiah(self.cost_lower_bound_rupiah.unwrap_or_default()),
+                        format_percent(above),
+                    ),
+                    None => format!("of {}", format_rupiah(self.budget_rupiah)),
+                },
             ),
             (
                 "  per diem",
@@ -636,6 +648,15 @@ impl Report for PlanReport {
             }
         }
         out
+    }
+}
+
+/// How far `cost` is above the least any plan of its days could cost,
+/// where the optimizer stated that (the money binds).
+pub fn above_least_cost(cost: i64, least: Option<i64>) -> Option<f64> {
+    match least {
+        Some(least) if least > 0 => Some(cost as f64 / least as f64 - 1.0),
+        _ => None,
     }
 }
 
