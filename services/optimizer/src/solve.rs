@@ -1337,15 +1337,31 @@ pub fn minimum_budget(
     };
     let at_minimum = Problem::new(district, &problem.with_budget(budget), &History::default())?;
     let bound = at_minimum.bound_day(&at_minimum.params, options.solver);
-    let plan = finish(
+    let mut plan = finish(
         &at_minimum,
         schedule,
         method,
         bound,
         None,
-        options,
+        &Options {
+            cost_bound: false,
+            ..*options
+        },
         started.elapsed(),
     )?;
+    // The least cost of the plan's days: where it reaches the target on the
+    // deadline itself, that is the bound the search has already proven (the
+    // same relaxation, the same day, to the same Rp 1.000), so the twenty
+    // lower bounds are not solved again.
+    let s = &plan.summary;
+    if options.cost_bound && s.binding == Binding::Budget && s.cost.total() > 0 {
+        let cost = s.cost.total();
+        plan.summary.cost_lower_bound_rupiah = match s.target_day {
+            Some(day) if day == at_minimum.limit_day => lower_bound,
+            Some(day) => at_minimum.cost_lower_bound(day, cost, options),
+            None => None,
+        };
+    }
     Ok(MinimumBudget {
         minimum_budget_rupiah: Some(budget),
         lower_bound_rupiah: lower_bound,

@@ -94,10 +94,10 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
     assert_eq!(least_budget_by(&p).0, minimum);
 }
 
-/// The least budget for `p.deadline` and its proven lower bound, checked:
-/// the plan at it is valid and meets the deadline, and Rp 100.000 less
-/// does not.
-fn least_budget_by(p: &Parameters) -> (i64, i64) {
+/// The least budget for `p.deadline`, its proven lower bound and the least
+/// cost of its plan's days as the plan states it, checked: the plan at it
+/// is valid and meets the deadline, and Rp 100.000 less does not.
+fn least_budget_by(p: &Parameters) -> (i64, i64, Option<i64>) {
     let district = fixtures::rejang_lebong();
     let found = solve::minimum_budget(&district, p, &Options::default()).unwrap();
     let minimum = found.minimum_budget_rupiah.expect("some budget meets it");
@@ -108,6 +108,15 @@ fn least_budget_by(p: &Parameters) -> (i64, i64) {
     assert!(found.plan.summary.reaches_target);
     assert!(found.plan.summary.target_date <= p.deadline);
     assert!(found.plan.summary.cost.total() <= minimum);
+    // Where the money binds, the plan at the answer states the least cost
+    // of its days; reaching on the deadline itself, that is the proven
+    // bound of the search.
+    let s = &found.plan.summary;
+    let least = s.cost_lower_bound_rupiah;
+    if let Some(least) = least {
+        assert_eq!(s.binding, solve::Binding::Budget);
+        assert!(bound <= least && least <= s.cost.total(), "Rp {least}");
+    }
     let mut less = p.clone();
     less.budget_rupiah = minimum - 100_000;
     let short = solve::plan(&district, &less, &Options::default()).unwrap();
@@ -116,7 +125,7 @@ fn least_budget_by(p: &Parameters) -> (i64, i64) {
         "Rp {} is enough",
         less.budget_rupiah
     );
-    (minimum, bound)
+    (minimum, bound, least)
 }
 
 /// Four teams from 2027-01-04 with `deadline`.
@@ -129,8 +138,11 @@ fn from_2027_by(deadline: NaiveDate) -> Parameters {
 
 #[test]
 fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
-    let (minimum, bound) =
+    let (minimum, bound, least) =
         least_budget_by(&from_2027_by(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()));
+    // The money binds and the plan at the answer reaches the target on the
+    // deadline: the least cost of its days is the search's own proof.
+    assert_eq!(least, Some(bound));
     assert!(
         (minimum - bound) as f64 <= 0.05 * bound as f64,
         "minimum Rp {minimum}, proven lower bound Rp {bound}"
@@ -141,7 +153,9 @@ fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
 fn the_least_budget_where_the_teams_almost_bind_is_found_too() {
     // The 38th working day: more money soon stops buying days, so the
     // search cannot aim by the cost of an activation and must widen.
-    least_budget_by(&from_2027_by(NaiveDate::from_ymd_opt(2027, 2, 24).unwrap()));
+    let (_, bound, least) =
+        least_budget_by(&from_2027_by(NaiveDate::from_ymd_opt(2027, 2, 24).unwrap()));
+    assert_eq!(least, Some(bound));
 }
 
 /// The most mobile activations the relaxation allows a fresh plan of
