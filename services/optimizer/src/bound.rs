@@ -100,6 +100,8 @@ enum Goal {
     FewestDays,
     /// The most mobile activations in this many working days.
     MostActivations(f64),
+    /// The least money that reaches the target in this many working days.
+    LeastCost(f64),
 }
 
 /// The relaxation's inputs that do not change with the budget or deadline.
@@ -277,6 +279,26 @@ impl<'a> Relaxation<'a> {
         .map(|(value, _)| value)
     }
 
+    /// The least money with which the relaxation, in its guide form, reaches
+    /// the target in `days` working days (fractional, as the guide's own
+    /// days are): where the teams set the pace, what the fastest allocation
+    /// needs of the budget at the least. `None` if no budget does.
+    pub fn least_cost(&self, days: f64, solver: LpSolver) -> Option<f64> {
+        if days <= 0.0 {
+            return None;
+        }
+        let spacing = self.params.min_days_between_visits.max(1) as f64;
+        let levels = (((days.ceil() - 1.0).max(0.0) / spacing).floor() as usize + 1)
+            .min(self.params.visit_yields.len());
+        self.solve(
+            levels,
+            Goal::LeastCost(days),
+            Form::Guide { idle_minutes: 0 },
+            solver,
+        )
+        .map(|(value, _)| value)
+    }
+
     /// The relaxation with `levels` visit levels, toward `goal`: its
     /// objective value and the activations per village and level.
     fn solve(
@@ -295,8 +317,12 @@ impl<'a> Relaxation<'a> {
         let mut vars = variables!();
         let days = vars.add(match goal {
             Goal::FewestDays => variable().min(0.0),
-            Goal::MostActivations(fixed) => variable().min(fixed).max(fixed),
+            Goal::MostActivations(fixed) | Goal::LeastCost(fixed) => {
+                variable().min(fixed).max(fixed)
+            }
         });
+        // The cost's terms, to read its value back.
+        let mut cost_terms: Vec<(Variable, f64)> = Vec::new();
         let mut activations = Expression::from(0.0);
         let mut team_days = Expression::from(0.0);
         let mut cost = Expression::from(0.0);
@@ -334,6 +360,7 @@ impl<'a> Relaxation<'a> {
                     + (length - 1) as f64 * officers * p.lodging_per_night_rupiah as f64
                     + band.km * p.fuel_per_km_rupiah as f64;
                 cost += trip_cost * trips;
+                cost_terms.push((trips, trip_cost));
                 offered += capacity * trips;
             }
             for &v in &band.villages {
@@ -345,7 +372,9 @@ impl<'a> Relaxation<'a> {
                     visit_vars.push((v, k, a));
                     activations += a;
                     needed += a;
-                    cost += (p.outreach_per_visit_rupiah as f64 / cap as f64) * a;
+                    let outreach = p.outreach_per_visit_rupiah as f64 / cap as f64;
+                    cost += outreach * a;
+                    cost_terms.push((a, outreach));
                 }
             }
             let surplus: Variable = vars.add(variable().min(0.0));
@@ -355,12 +384,16 @@ impl<'a> Relaxation<'a> {
         let office = p.office_activations_per_day as f64;
         let mut constraints = vec![
             constraint!(team_days <= p.teams as f64 * days),
-            constraint!(cost <= p.budget_rupiah as f64),
+            constraint!(cost.clone() <= p.budget_rupiah as f64),
         ];
         let problem = match goal {
             Goal::FewestDays => {
                 constraints.push(constraint!(activations + office * days >= self.need as f64));
                 vars.minimise(days)
+            }
+            Goal::LeastCost(_) => {
+                constraints.push(constraint!(activations + office * days >= self.need as f64));
+                vars.minimise(cost)
             }
             Goal::MostActivations(_) => vars.maximise(activations),
         };
@@ -374,6 +407,7 @@ impl<'a> Relaxation<'a> {
             let value = match goal {
                 Goal::FewestDays => s.value(days),
                 Goal::MostActivations(_) => total,
+                Goal::LeastCost(_) => cost_terms.iter().map(|&(v, c)| c * s.value(v)).sum(),
             };
             (value, amounts)
         };
@@ -506,6 +540,39 @@ mod tests {
         }
         // Rp 100 and 130 juta: 176 → 177 and 90 → 91 days.
         assert!(tighter >= 2, "{tighter}");
+    }
+
+    /// The least money for a number of days and the fewest days for a
+    /// budget are the same relaxation read two ways: at the least money
+    /// for `D` days the model reaches the target in `D` days, and with a
+    /// little less it takes longer. Where the teams set the pace (Rp 250
+    /// juta), a day past the model's own needs far less than the budget.
+    #[test]
+    fn the_least_money_for_some_days_takes_those_days() {
+        let pair = curve_pair(250);
+        let relaxation = pair.relaxation();
+        let fastest = relaxation
+            .allocation(LpSolver::Microlp, 0)
+            .expect("reaches the target")
+            .working_days;
+        let days = (fastest - 1e-6).ceil() + 1.0;
+        let least = relaxation
+            .least_cost(days, LpSolver::Microlp)
+            .expect("reaches the target");
+        assert!(least < 0.7 * 250e6, "Rp {least}");
+        let days_at = |rupiah: f64| {
+            let params = Parameters {
+                budget_rupiah: rupiah as i64,
+                ..pair.params.clone()
+            };
+            Relaxation::new(&params, &pair.travel, &pair.state, pair.need)
+                .allocation(LpSolver::Microlp, 0)
+                .map(|a| a.working_days)
+        };
+        let at_least = days_at(least.ceil() + 1.0).expect("reaches the target");
+        assert!(at_least <= days + 1e-6, "{at_least} days at Rp {least}");
+        let below = days_at(least * 0.99).expect("reaches the target");
+        assert!(below > days + 1e-6, "{below} days at 99% of Rp {least}");
     }
 
     /// Keeping minutes of every team-day free leaves the allocation less

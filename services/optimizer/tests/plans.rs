@@ -64,6 +64,47 @@ fn rp_250_juta_with_4_teams_reaches_30_percent_with_a_bound() {
     assert!(plan.unvisited.iter().all(|u| !u.reason.is_empty()));
 }
 
+/// Where the teams set the pace, more money buys no days, and a plan does
+/// not spend it for nothing: with 4 teams from 2027-01-04, Rp 200 juta
+/// plans the days Rp 160 juta does, for no more, and within 4% of the least
+/// any plan of those days could cost (5,3% when every allocation was a
+/// share of the budget).
+#[test]
+fn where_the_teams_bind_more_money_is_not_spent_for_nothing() {
+    let district = fixtures::rejang_lebong();
+    let at = |juta: i64| {
+        let p = Parameters {
+            budget_rupiah: juta * 1_000_000,
+            ..Parameters::defaults(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(), CURUP, 0.30)
+        };
+        let plan = solve::plan(&district, &p, &Options::default()).unwrap();
+        revalidate(&district, &plan);
+        plan
+    };
+    let (smaller, larger) = (at(160), at(200));
+    let s = &larger.summary;
+    assert_eq!(s.binding, solve::Binding::Teams);
+    assert_eq!(s.working_days, smaller.summary.working_days);
+    assert!(
+        s.cost.total() <= smaller.summary.cost.total(),
+        "Rp {} against Rp {}",
+        s.cost.total(),
+        smaller.summary.cost.total()
+    );
+    let by_its_day = Parameters {
+        deadline: s.target_date,
+        ..larger.parameters.clone()
+    };
+    let least = solve::budget_lower_bound(&district, &by_its_day, LpSolver::preferred())
+        .unwrap()
+        .expect("some budget reaches it");
+    assert!(
+        s.cost.total() as f64 <= 1.04 * least as f64,
+        "Rp {} against at least Rp {least}",
+        s.cost.total()
+    );
+}
+
 #[test]
 fn rp_0_is_the_office_alone() {
     let district = fixtures::rejang_lebong();
