@@ -115,9 +115,6 @@ pub fn allocate_budget(
     // share promised.
     let options = &Options {
         rollouts: false,
-        // A split compares districts by days and money, not by how near
-        // each plan is to the cheapest for its days.
-        cost_bound: false,
         ..*options
     };
     let even = total_rupiah / (districts.len().max(1) as i64);

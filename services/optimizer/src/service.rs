@@ -84,7 +84,6 @@ impl Planner {
                 stop_at: Some(stop_at),
                 cancel: Some(&cancel),
                 rollouts: true,
-                cost_bound: true,
             };
             work(&options)
         });

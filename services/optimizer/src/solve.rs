@@ -113,10 +113,6 @@ pub struct Options<'a> {
     /// two best plans again with a rollout: a day or two at the
     /// cliff for about twice the time.
     pub rollouts: bool,
-    /// Where the money binds, state the least any plan of the plan's days
-    /// could cost (`Summary::cost_lower_bound_rupiah`): about twenty lower
-    /// bounds, after the plan is made, while time is left.
-    pub cost_bound: bool,
 }
 
 impl Default for Options<'_> {
@@ -126,19 +122,13 @@ impl Default for Options<'_> {
             stop_at: None,
             cancel: None,
             rollouts: true,
-            cost_bound: true,
         }
     }
 }
 
 impl Options<'_> {
     pub(crate) fn out_of_time(&self) -> bool {
-        self.out_of_time_within(Duration::ZERO)
-    }
-
-    /// Whether the time will be up before work of `length` could finish.
-    pub(crate) fn out_of_time_within(&self, length: Duration) -> bool {
-        self.stop_at.is_some_and(|t| Instant::now() + length >= t)
+        self.stop_at.is_some_and(|t| Instant::now() >= t)
             || self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
@@ -824,7 +814,7 @@ impl<'a> Problem<'a> {
                 return None;
             }
             // A day past the model's own (the packer seldom matches it).
-            let days = (full.lp_days - 1e-6).ceil() + 1.0;
+            let days = (full.lp_days - 1e-6).ceil() as u32 + 1;
             self.relaxation(params).least_cost(days, options.solver)
         });
         let shares: Vec<f64> = match least {
@@ -1047,89 +1037,36 @@ impl<'a> Problem<'a> {
     /// target by the limit day with less (to Rp 1.000); `None` if it proves
     /// that no budget does with these teams.
     fn minimum_budget_lower_bound(&self, solver: LpSolver) -> Option<i64> {
-        self.budget_bound_below(
-            self.limit_day,
-            self.unlimited_budget(),
-            false,
-            solver,
-            &|_| false,
-        )
+        self.least_budget_by(self.limit_day, solver)
     }
 
     /// The least any plan reaching the target by working day `day` could
     /// cost (to Rp 1.000), given `cost`, what such a plan costs; `None` if
-    /// the time is up first. A statement about a plan, not the plan: it
-    /// gives way to the caller's deadline before a step that might run past
-    /// it (twice the longest step so far: the machine may be busy).
+    /// the time is up first.
     fn cost_lower_bound(&self, day: u32, cost: i64, options: &Options<'_>) -> Option<i64> {
         if options.out_of_time() {
             return None;
         }
-        self.budget_bound_below(day, cost, true, options.solver, &|step| {
-            options.out_of_time_within(step * 2)
-        })
+        // The plan itself maps into the relaxation, so only a solver's
+        // slip could put the least above it: then nothing is stated.
+        self.least_budget_by(day, options.solver)
+            .filter(|&least| least <= cost)
     }
 
-    /// A budget below which the relaxation proves that no plan reaches the
-    /// target by working day `day` (to Rp 1.000), searched below `high`;
-    /// `None` if it does not let `high` reach it either, or if `stop` says
-    /// the time will be up before the next step (given the longest step so
-    /// far) could finish. With `near`, the answer is
-    /// expected a little below `high` (a plan's own cost), so the search
-    /// steps down from it by 1, 2, 4, … % before it bisects.
-    fn budget_bound_below(
-        &self,
-        day: u32,
-        high: i64,
-        near: bool,
-        solver: LpSolver,
-        stop: &dyn Fn(Duration) -> bool,
-    ) -> Option<i64> {
-        const PRECISION: i64 = 1_000;
-        let longest = std::cell::Cell::new(Duration::ZERO);
-        let excluded = |budget: i64| {
-            let started = Instant::now();
-            let excluded = self
-                .bound_day(&self.with_budget(budget), solver)
-                .is_none_or(|days| days > day);
-            longest.set(longest.get().max(started.elapsed()));
-            excluded
-        };
-        let mut high = (high.max(0) + PRECISION - 1) / PRECISION * PRECISION;
-        if excluded(high) {
-            return None;
-        }
-        // Excluded at `low`, so at every smaller budget: more money never
-        // slows the relaxation.
-        let mut low = 0;
-        let mut step = (high / 100 / PRECISION * PRECISION).max(PRECISION);
-        while near && high - step > 0 {
-            if stop(longest.get()) {
-                return None;
-            }
-            if excluded(high - step) {
-                low = high - step;
-                break;
-            }
-            high -= step;
-            step *= 2;
-        }
-        if low == 0 && !excluded(0) {
-            return Some(0);
-        }
-        while high - low > PRECISION {
-            if stop(longest.get()) {
-                return None;
-            }
-            let mid = (low + (high - low) / 2) / PRECISION * PRECISION;
-            let mid = if mid <= low { low + PRECISION } else { mid };
-            if excluded(mid) {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        Some(low)
+    /// A budget (a multiple of Rp 1.000) below which the relaxation proves
+    /// that no plan reaches the target by working day `day`: the least
+    /// money the relaxation needs for the new days to `day`
+    /// ([`Relaxation::least_budget`]), plus what kept days cost, rounded
+    /// down; `None` if no budget up to [`Self::unlimited_budget`] does.
+    fn least_budget_by(&self, day: u32, solver: LpSolver) -> Option<i64> {
+        let new_days = day.checked_sub(self.history.kept_through)?;
+        let params = self.for_new_days(&self.with_budget(self.unlimited_budget()));
+        let least = self.relaxation(&params).least_budget(new_days, solver)?;
+        // A hair below the optimum (the solver's tolerance), so that the
+        // statement stays proven; then down to the Rp 1.000.
+        let least = self.kept_cost as f64 + least;
+        let least = (least - 1.0 - 1e-9 * least).max(0.0);
+        Some((least / 1_000.0).floor() as i64 * 1_000)
     }
 
     /// The least budget (to Rp 100.000) with which a plan reaches the target
@@ -1374,31 +1311,15 @@ pub fn minimum_budget(
     };
     let at_minimum = Problem::new(district, &problem.with_budget(budget), &History::default())?;
     let bound = at_minimum.bound_day(&at_minimum.params, options.solver);
-    let mut plan = finish(
+    let plan = finish(
         &at_minimum,
         schedule,
         method,
         bound,
         None,
-        &Options {
-            cost_bound: false,
-            ..*options
-        },
+        options,
         started.elapsed(),
     )?;
-    // The least cost of the plan's days: where it reaches the target on the
-    // deadline itself, that is the bound the search has already proven (the
-    // same relaxation, the same day, to the same Rp 1.000), so the twenty
-    // lower bounds are not solved again.
-    let s = &plan.summary;
-    if options.cost_bound && s.binding == Binding::Budget && s.cost.total() > 0 {
-        let cost = s.cost.total();
-        plan.summary.cost_lower_bound_rupiah = match s.target_day {
-            Some(day) if day == at_minimum.limit_day => lower_bound,
-            Some(day) => at_minimum.cost_lower_bound(day, cost, options),
-            None => None,
-        };
-    }
     Ok(MinimumBudget {
         minimum_budget_rupiah: Some(budget),
         lower_bound_rupiah: lower_bound,
@@ -1408,8 +1329,8 @@ pub fn minimum_budget(
 
 /// The proven part of [`minimum_budget`] alone: a budget below which no
 /// plan reaches the target by `params.deadline` (required), to Rp 1.000,
-/// or `None` if no budget does with these teams. No plan is made, so it
-/// costs a few dozen solves of the relaxation. Given a plan's target date
+/// or `None` if no budget does with these teams. No plan is made: it is
+/// one solve of the relaxation. Given a plan's target date
 /// as the deadline, it is the least money any plan of that plan's working
 /// days could cost: where the money sets the pace, a day's gap is many
 /// times a rupiah's (the office closes the rest at 100 a day), and this
@@ -1471,15 +1392,7 @@ pub fn evaluate_budgets(
                 budget_rupiah,
                 ..params.clone()
             };
-            // The least cost of a plan's days is about twenty lower bounds,
-            // each a job the pool cannot interrupt: on a curve they would
-            // hold the cores that other pairs and other calls need before
-            // their deadlines, so a curve does not state it.
-            let no_cost_bound = Options {
-                cost_bound: false,
-                ..*options
-            };
-            Some(plan(district, &p, &no_cost_bound))
+            Some(plan(district, &p, options))
         })
         .collect();
     // A plan kept from a smaller budget carries that budget's bound, which
@@ -1512,6 +1425,11 @@ pub fn evaluate_budgets(
                 // More money bought nothing: the teams (or villages) set the pace.
                 if kept.summary.binding == Binding::Budget && budget_rupiah > 0 {
                     kept.summary.binding = plan.summary.binding;
+                }
+                // The least cost of its days does not depend on the budget;
+                // it is stated only where the money binds.
+                if kept.summary.binding != Binding::Budget {
+                    kept.summary.cost_lower_bound_rupiah = None;
                 }
                 kept.summary.minimum_budget_for_target_rupiah =
                     plan.summary.minimum_budget_for_target_rupiah;
@@ -1804,12 +1722,7 @@ fn finish(
     // these days could cost says how near the cheapest this one is. (Its
     // cost is a budget at which the relaxation allows these days.)
     let cost_lower_bound_rupiah = match target_day {
-        Some(day)
-            if options.cost_bound
-                && binding == Binding::Budget
-                && cost.total() > 0
-                && kept_through == 0 =>
-        {
+        Some(day) if binding == Binding::Budget && cost.total() > 0 && kept_through == 0 => {
             problem.cost_lower_bound(day, cost.total(), options)
         }
         _ => None,

@@ -287,6 +287,7 @@ fn more_budget_never_means_more_days() {
             pair[0].plan.summary.working_days
         );
     }
+    let mut stated = 0;
     for s in &scenarios {
         revalidate(&district, &s.plan);
         // The relaxation maximised over the plan's days is an upper bound.
@@ -308,10 +309,30 @@ fn more_budget_never_means_more_days() {
             "Rp {}: the upper bound of its own budget",
             s.budget_rupiah
         );
-        // A curve's pairs need the cores: it does not state the least cost
-        // of each plan's days.
-        assert_eq!(summary.cost_lower_bound_rupiah, None);
+        // Where the money binds, the least cost of the plan's days: the
+        // least budget's proof with its target date as the deadline.
+        match summary.target_date {
+            Some(date) if summary.binding == solve::Binding::Budget && summary.cost.total() > 0 => {
+                stated += 1;
+                let by_its_day = Parameters {
+                    deadline: Some(date),
+                    ..s.plan.parameters.clone()
+                };
+                let least =
+                    solve::budget_lower_bound(&district, &by_its_day, LpSolver::preferred())
+                        .unwrap();
+                assert_eq!(
+                    summary.cost_lower_bound_rupiah, least,
+                    "Rp {}",
+                    s.budget_rupiah
+                );
+                assert!(least.unwrap() <= summary.cost.total());
+            }
+            _ => assert_eq!(summary.cost_lower_bound_rupiah, None),
+        }
     }
+    // Rp 25, 50, 100 and 150 juta.
+    assert_eq!(stated, 4);
     // Above ~Rp 200 juta the four teams, not money, set the pace.
     let top = &scenarios[7];
     assert!(top.days_saved_per_extra_10_juta.abs() < 0.5);
