@@ -472,10 +472,6 @@ export async function render(root, route, ctx) {
   };
 }
 
-/** Where the budget binds, a plan's (or a scenario's) mobile activations as
- * a share of the most any plan of its days could do with that budget (a
- * proven bound); elsewhere a plan stops at the target, so the share says
- * nothing (null). */
 /** Where the budget binds, how far a plan's cost is above the least any
  * plan of its days could cost (a proven bound); null where the optimizer
  * did not state it. */
@@ -483,6 +479,10 @@ function aboveLeastCost(s) {
   return s.cost_lower_bound_rupiah > 0 && s.total_cost_rupiah > 0 ? s.total_cost_rupiah / s.cost_lower_bound_rupiah - 1 : null;
 }
 
+/** Where the budget binds, a plan's (or a scenario's) mobile activations as
+ * a share of the most any plan of its days could do with that budget (a
+ * proven bound); elsewhere a plan stops at the target, so the share says
+ * nothing (null). */
 export function shareOfMost(s) {
   return s.binding_constraint === "budget" && s.mobile_activations_upper_bound > 0 ? s.mobile_activations / s.mobile_activations_upper_bound : null;
 }

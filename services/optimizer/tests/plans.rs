@@ -499,8 +499,8 @@ fn where_money_runs_out_before_the_target_each_day_is_laid_out_to_do_the_most() 
     let share = s.mobile_activations as f64 / most;
     assert!((0.97..=1.0).contains(&share), "{share}");
     // In money it is closer still: no plan of these days costs less than
-    // the relaxation's least budget for them (the same search as the least
-    // budget's proof), and this one costs at most 3% more.
+    // the relaxation's least budget for them (the same linear programme as
+    // the least budget's proof), and this one costs at most 3% more.
     let least = s
         .cost_lower_bound_rupiah
         .expect("stated where the money binds");
