@@ -865,7 +865,23 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
         assert_eq!(cells[5], s.lower_bound_working_days.to_string(), "{row}");
     }
     assert!(text.contains("\n\nat least: no plan "), "{text}");
-    assert_eq!(text.lines().count(), 2 + 1 + 3 + 3 + 4, "{text}");
+    // Where the money binds, the row states the least any plan of its days
+    // could cost, and how much more this one costs; a note says so.
+    let least = first
+        .cost_lower_bound_rupiah
+        .expect("a least cost where money binds");
+    assert!(least > 0 && least <= first.cost_rupiah, "{first:?}");
+    assert!(
+        row.contains(&format!("{} (+", jemput::format::format_rupiah(least))),
+        "{row}"
+    );
+    assert!(
+        text.contains("\nleast cost: where the budget limits"),
+        "{text}"
+    );
+    let last = report.scenarios.last().unwrap();
+    assert_eq!(last.cost_lower_bound_rupiah, None, "{last:?}");
+    assert_eq!(text.lines().count(), 2 + 1 + 3 + 3 + 5, "{text}");
     let csv = std::fs::read_to_string(dir.path().join("scenarios.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
     // --lang id (the default): Indonesian headers.

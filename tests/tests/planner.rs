@@ -219,7 +219,25 @@ async fn more_budget_never_means_more_days(db: TestDb) {
             "Rp {b}: {} mobile, most {most}",
             s.mobile_activations
         );
+        // Where the money binds, the least any plan of these days could
+        // cost is stated, and this plan costs no less; elsewhere nothing.
+        let money_binds = s.binding_constraint == pb::BindingConstraint::Budget as i32;
+        match s.cost_lower_bound_rupiah {
+            Some(least) => assert!(
+                money_binds && least > 0 && least <= s.cost_rupiah,
+                "Rp {b}: least {least}, cost {}",
+                s.cost_rupiah
+            ),
+            None => assert!(!money_binds || s.cost_rupiah == 0, "Rp {b}: {s:?}"),
+        }
     }
+    // Rp 25, 50, 100 and 150 juta are where the money binds.
+    let stated = response
+        .scenarios
+        .iter()
+        .filter(|s| s.cost_lower_bound_rupiah.is_some())
+        .count();
+    assert!(stated >= 4, "{:?}", response.scenarios);
     for pair in response.scenarios.windows(2) {
         assert!(
             pair[1].working_days <= pair[0].working_days,

@@ -504,7 +504,7 @@ pub fn routes_geojson(plan: &Plan, villages: &[Region], base: (f64, f64)) -> Str
     text
 }
 
-const SCENARIO_HEADER: [&str; 12] = [
+const SCENARIO_HEADER: [&str; 13] = [
     "teams",
     "budget_rupiah",
     "reaches_target",
@@ -517,9 +517,10 @@ const SCENARIO_HEADER: [&str; 12] = [
     "binding_constraint",
     "mobile_activations",
     "mobile_activations_upper_bound",
+    "cost_lower_bound_rupiah",
 ];
 
-const SCENARIO_HEADER_ID: [&str; 12] = [
+const SCENARIO_HEADER_ID: [&str; 13] = [
     "jumlah_tim",
     "anggaran_rupiah",
     "mencapai_target",
@@ -532,6 +533,7 @@ const SCENARIO_HEADER_ID: [&str; 12] = [
     "pembatas",
     "aktivasi_tim_keliling",
     "batas_atas_aktivasi_tim_keliling",
+    "batas_bawah_biaya_rupiah",
 ];
 
 /// The budget scenario table, one row per (teams, budget), with headers
@@ -565,6 +567,9 @@ pub fn scenarios_csv(scenarios: &[BudgetScenario], lang: Lang) -> String {
                 s.mobile_activations_upper_bound
                     .map(|most| most.to_string())
                     .unwrap_or_default(),
+                s.cost_lower_bound_rupiah
+                    .map(|least| least.to_string())
+                    .unwrap_or_default(),
             ])
         });
     }
@@ -588,7 +593,7 @@ pub struct ScenarioReport<'a> {
 const NONE: &str = "—";
 
 /// The scenario sheet's columns, in Indonesian, as a finance office reads them.
-const SCENARIO_COLUMNS: [(&str, f64); 17] = [
+const SCENARIO_COLUMNS: [(&str, f64); 18] = [
     ("Jumlah tim", 10.0),
     ("Anggaran (Rp)", 16.0),
     ("Target tercapai", 14.0),
@@ -606,6 +611,10 @@ const SCENARIO_COLUMNS: [(&str, f64); 17] = [
     ("Pembatas", 22.0),
     ("Aktivasi tim keliling", 14.0),
     ("Aktivasi terbanyak yang mungkin (batas atas)", 18.0),
+    (
+        "Biaya terendah untuk hari kerja ini (batas bawah, Rp)",
+        18.0,
+    ),
 ];
 
 const SCENARIO_SHEET: &str = "Skenario anggaran";
@@ -839,6 +848,10 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
         match s.mobile_activations_upper_bound {
             Some(most) => sheet.write_number_with_format(row, 16, most as f64, &whole)?,
             None => sheet.write_string_with_format(row, 16, NONE, &none)?,
+        };
+        match s.cost_lower_bound_rupiah {
+            Some(least) => sheet.write_number_with_format(row, 17, least as f64, &money)?,
+            None => sheet.write_string_with_format(row, 17, NONE, &none)?,
         };
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -1300,6 +1313,9 @@ pub(crate) mod tests {
                 }),
                 mobile_activations: 40_000 + 1_000 * i as i64,
                 mobile_activations_upper_bound: Some(41_000 + 1_000 * i as i64),
+                // Stated only for the middle one, as where the money binds
+                // a plan reaching the target.
+                cost_lower_bound_rupiah: (i == 1).then_some(budget - 3_000_000),
             })
             .collect()
     }
@@ -1314,6 +1330,10 @@ pub(crate) mod tests {
         assert_eq!(&rows[1][1], "250000000");
         assert_eq!(&rows[1][3], "150");
         assert_eq!(&rows[1][9], "budget");
+        // The least cost of the plan's days, empty where not stated.
+        assert_eq!(&SCENARIO_HEADER[12], &"cost_lower_bound_rupiah");
+        assert_eq!(&rows[1][12], "247000000");
+        assert_eq!(&rows[0][12], "");
     }
 
     #[test]
@@ -1429,7 +1449,7 @@ pub(crate) mod tests {
 
         let table = workbook.worksheet_range(SCENARIO_SHEET).unwrap();
         assert_eq!(table.height(), 4);
-        let headers: Vec<String> = (0..15)
+        let headers: Vec<String> = (0..18)
             .map(|c| table.get_value((0, c)).unwrap().to_string())
             .collect();
         assert_eq!(headers[1], "Anggaran (Rp)");
@@ -1448,6 +1468,10 @@ pub(crate) mod tests {
         assert_eq!(table.get_value((1, 5)), Some(&Data::String(NONE.into())));
         assert_eq!(table.get_value((1, 13)), Some(&Data::String(NONE.into())));
         assert_eq!(table.get_value((2, 13)), Some(&Data::Float(3.33)));
+        // The least cost of the plan's days, where stated.
+        assert!(headers[17].starts_with("Biaya terendah"), "{headers:?}");
+        assert_eq!(table.get_value((2, 17)), Some(&Data::Float(247_000_000.0)));
+        assert_eq!(table.get_value((1, 17)), Some(&Data::String(NONE.into())));
         assert_eq!(table.get_value((1, 2)), Some(&Data::String("tidak".into())));
         assert_eq!(
             table.get_value((1, 14)),

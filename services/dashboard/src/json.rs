@@ -431,6 +431,9 @@ pub struct Scenario {
     /// Proven: no plan of these days does more with this budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_activations_upper_bound: Option<i64>,
+    /// Proven, where the money binds: no plan of these days costs less.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_lower_bound_rupiah: Option<i64>,
 }
 
 /// A scenario's cost by item, whole rupiah.
@@ -466,6 +469,7 @@ impl From<&BudgetScenario> for Scenario {
             }),
             mobile_activations: s.mobile_activations,
             mobile_activations_upper_bound: s.mobile_activations_upper_bound,
+            cost_lower_bound_rupiah: s.cost_lower_bound_rupiah,
         }
     }
 }
@@ -492,6 +496,7 @@ impl From<Scenario> for BudgetScenario {
             }),
             mobile_activations: s.mobile_activations,
             mobile_activations_upper_bound: s.mobile_activations_upper_bound,
+            cost_lower_bound_rupiah: s.cost_lower_bound_rupiah,
         }
     }
 }

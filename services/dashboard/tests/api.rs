@@ -255,6 +255,17 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
         let most = s["mobile_activations_upper_bound"].as_i64().unwrap();
         assert!(mobile > 0 && mobile <= most, "{s}");
     }
+    // Rp 100 juta is where the money binds: it states the least any plan of
+    // its days could cost; the teams bind Rp 300 juta, which states none.
+    let least = scenarios[0]["cost_lower_bound_rupiah"].as_i64().unwrap();
+    assert!(
+        least > 0 && least <= scenarios[0]["cost_rupiah"].as_i64().unwrap(),
+        "{scenarios}"
+    );
+    assert!(
+        scenarios[2].get("cost_lower_bound_rupiah").is_none(),
+        "{scenarios}"
+    );
 
     let xlsx = post(
         &stack,
@@ -288,6 +299,9 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
             other => panic!("mobile activations and their upper bound: {other:?}"),
         }
     }
+    // The least cost went out and came back with the table.
+    assert_eq!(sheet.get((1, 17)), Some(&Data::Float(least as f64)));
+    assert_eq!(sheet.get((3, 17)), Some(&Data::String("—".into())));
 
     let csv_text = post(
         &stack,
@@ -301,6 +315,7 @@ async fn scenario_tables_export_as_csv_and_xlsx() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(rows.len(), budgets.len());
+    assert_eq!(&rows[0][12], least.to_string());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

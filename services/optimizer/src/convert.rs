@@ -653,6 +653,7 @@ pub fn scenario_to_proto(s: &Scenario) -> pb::BudgetScenario {
         cost: Some(cost_to_proto(&summary.cost)),
         mobile_activations: summary.mobile_activations,
         mobile_activations_upper_bound: summary.mobile_activations_upper_bound,
+        cost_lower_bound_rupiah: summary.cost_lower_bound_rupiah,
     }
 }
 

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// Proven: no plan of these days does more mobile activations with
     /// this budget and these teams.
     pub mobile_activations_upper_bound: Option<i64>,
+    /// Proven, where the money binds: no plan reaching the target in these
+    /// working days costs less.
+    pub cost_lower_bound_rupiah: Option<i64>,
 }
 
 impl Scenario {
@@ -128,6 +131,7 @@ pub async fn run(
                 binding_constraint: jemput_dashboard::binding_code(s.binding_constraint).to_owned(),
                 mobile_activations: s.mobile_activations,
                 mobile_activations_upper_bound: s.mobile_activations_upper_bound,
+                cost_lower_bound_rupiah: s.cost_lower_bound_rupiah,
             })
             .collect(),
         files,
@@ -161,6 +165,7 @@ impl Report for ScenariosReport {
             ("at least", Align::Right),
             ("target date", Align::Right),
             ("cost", Align::Right),
+            ("least cost", Align::Right),
             ("coverage", Align::Right),
             ("days saved / Rp 10 jt", Align::Right),
             ("limited by", Align::Left),
@@ -184,6 +189,15 @@ impl Report for ScenariosReport {
                     .map(|day| format_iso_date(day, language))
                     .unwrap_or_else(|| "-".to_string()),
                 format_rupiah(s.cost_rupiah),
+                match (
+                    s.cost_lower_bound_rupiah,
+                    super::plan::above_least_cost(s.cost_rupiah, s.cost_lower_bound_rupiah),
+                ) {
+                    (Some(least), Some(above)) => {
+                        format!("{} (+{})", format_rupiah(least), format_percent(above))
+                    }
+                    _ => "-".to_string(),
+                },
                 format_percent(s.coverage_at_end),
                 format_decimal(s.days_saved_per_extra_10_juta, 1),
                 s.binding_constraint.clone(),
@@ -197,6 +211,17 @@ impl Report for ScenariosReport {
             "\n\nat least: no plan with that budget and those teams reaches the target in \
              fewer working days (a proven lower bound).",
         );
+        if self
+            .scenarios
+            .iter()
+            .any(|s| s.cost_lower_bound_rupiah.is_some())
+        {
+            out.push_str(
+                "\nleast cost: where the budget limits, no plan reaching the target in the \
+                 same working days costs less (a proven lower bound), and how much more \
+                 this plan costs.",
+            );
+        }
         if self.scenarios.iter().any(|s| s.share_of_most().is_some()) {
             out.push_str(
                 "\nof the most possible: where the budget limits, the plan's mobile \
