@@ -222,8 +222,8 @@ function headline(plan) {
           ? h("p", { id: "most-activations" }, t("plan.mostActivations", { p: fmtPct(shareOfMost(s)), n: fmtInt(s.mobile_activations_upper_bound), d: fmtInt(s.working_days) }))
           : null,
         // And in money: the least any plan of these days could cost.
-        aboveLeastCost(s) !== null
-          ? h("p", { id: "least-cost" }, t("plan.leastCost", { d: fmtInt(s.working_days), b: fmtRp(s.cost_lower_bound_rupiah), c: fmtRp(s.total_cost_rupiah), p: fmtPct(aboveLeastCost(s)) }))
+        aboveLeastCost(s.total_cost_rupiah, s.cost_lower_bound_rupiah) !== null
+          ? h("p", { id: "least-cost" }, t("plan.leastCost", { d: fmtInt(s.working_days), b: fmtRp(s.cost_lower_bound_rupiah), c: fmtRp(s.total_cost_rupiah), p: fmtPct(aboveLeastCost(s.total_cost_rupiah, s.cost_lower_bound_rupiah)) }))
           : null,
         s.method ? h("p", { class: "muted small" }, t("plan.method." + s.method)) : null,
         // The optimizer's own sentence is English; in Indonesian the facts
@@ -472,11 +472,11 @@ export async function render(root, route, ctx) {
   };
 }
 
-/** Where the budget binds, how far a plan's cost is above the least any
- * plan of its days could cost (a proven bound); null where the optimizer
- * did not state it. */
-function aboveLeastCost(s) {
-  return s.cost_lower_bound_rupiah > 0 && s.total_cost_rupiah > 0 ? s.total_cost_rupiah / s.cost_lower_bound_rupiah - 1 : null;
+/** Where the budget binds, how far a plan's (or a scenario's) cost is
+ * above the least any plan of its days could cost (a proven bound); null
+ * where the optimizer did not state it. */
+export function aboveLeastCost(cost, least) {
+  return least > 0 && cost > 0 ? cost / least - 1 : null;
 }
 
 /** Where the budget binds, a plan's (or a scenario's) mobile activations as

@@ -7,7 +7,7 @@ import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
 import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
-import { blockWithoutCounts, shareOfMost } from "./plan.js";
+import { aboveLeastCost, blockWithoutCounts, shareOfMost } from "./plan.js";
 
 const state = { region: null, budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
 
@@ -44,6 +44,15 @@ function chartSection(scenarios) {
         title: `${fmtRp(s.budget_rupiah)} · ${t("scen.teamsN", { n })}: ${fmtInt(s.working_days)} ${t("scen.daysAxis")}${s.reaches_target ? " · " + fmtDate(s.target_date) : " · " + t("scen.notReached")}`,
       })),
   }));
+  // Under each curve, dashed, the proven lower bound: how far below the
+  // plans the truth could lie (nothing where no bound was proven).
+  for (const n of teams) {
+    const points = scenarios
+      .filter((s) => s.teams === n && s.lower_bound_working_days > 0)
+      .sort((a, b) => a.budget_rupiah - b.budget_rupiah)
+      .map((s) => ({ x: s.budget_rupiah, y: s.lower_bound_working_days }));
+    if (points.length > 0) series.push({ label: t("scen.boundN", { n }), color: teamColor(n), dashed: true, width: 1.4, points });
+  }
   return h("section", { class: "card", id: "scenario-chart" }, h("h2", {}, t("scen.chart")), xyChart({ className: "scenarios", series, x: { type: "number", format: fmtJuta, label: t("scen.budgetAxis") }, y: { format: fmtInt, label: t("scen.daysAxis"), min: 0 } }), h("p", { class: "muted small" }, "○ = " + t("scen.notReached")));
 }
 
@@ -85,18 +94,26 @@ function tableSection(scenarios) {
       stacked(h(
         "table",
         { class: "data", id: "scenario-table" },
-        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("coverage"), t("scen.marginal"), t("plan.binding"), t("scen.ofMost")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 9 ? "" : "num" }, c)))),
+        h("thead", {}, h("tr", {}, [t("plan.teams"), t("plan.budget"), t("scen.reaches"), t("scen.days"), t("scen.lowerBound"), t("plan.targetDate"), t("plan.cost"), t("scen.leastCost"), t("coverage"), t("scen.marginal"), t("plan.binding"), t("scen.ofMost")].map((c, i) => h("th", { class: i === 2 || i === 5 || i === 10 ? "" : "num" }, c)))),
         h(
           "tbody",
           {},
           scenarios.map((s, i) =>
-            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, i === 0 || scenarios[i - 1].teams !== s.teams ? "—" : fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)), h("td", { class: "num of-most" }, shareOfMost(s) === null ? "—" : fmtPct(shareOfMost(s))))
+            h("tr", {}, h("td", { class: "num" }, s.teams), h("td", { class: "num" }, fmtRp(s.budget_rupiah)), h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")), h("td", { class: "num" }, fmtInt(s.working_days)), h("td", { class: "num" }, fmtInt(s.lower_bound_working_days)), h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"), h("td", { class: "num" }, fmtRp(s.cost_rupiah)), leastCostCell(s), h("td", { class: "num" }, fmtPct(s.coverage_at_end)), h("td", { class: "num" }, i === 0 || scenarios[i - 1].teams !== s.teams ? "—" : fmtDec(s.days_saved_per_extra_10_juta, 2)), h("td", {}, t("binding." + s.binding_constraint) === "binding." + s.binding_constraint ? s.binding_constraint : t("binding." + s.binding_constraint)), h("td", { class: "num of-most" }, shareOfMost(s) === null ? "—" : fmtPct(shareOfMost(s))))
           )
         )
       ))
     ),
+    scenarios.some((s) => aboveLeastCost(s.cost_rupiah, s.cost_lower_bound_rupiah) !== null) ? h("p", { class: "muted small" }, t("scen.leastCostNote")) : null,
     scenarios.some((s) => shareOfMost(s) !== null) ? h("p", { class: "muted small" }, t("scen.ofMostNote")) : null
   );
+}
+
+/** Where the money binds, the least any plan of the scenario's days could
+ * cost (a proven bound) and how far its plan is above it; a dash elsewhere. */
+function leastCostCell(s) {
+  const above = aboveLeastCost(s.cost_rupiah, s.cost_lower_bound_rupiah);
+  return h("td", { class: "num least-cost" }, above === null ? "—" : [fmtRp(s.cost_lower_bound_rupiah), " ", h("span", { class: "muted" }, "+" + fmtPct(above))]);
 }
 
 function minimumResult(response, deadline) {

@@ -320,6 +320,15 @@ async fn the_dashboard_works_in_a_headless_browser() {
         .script("return document.querySelectorAll('svg.scenarios circle.point').length")
         .await;
     assert_eq!(points, budgets.len(), "one point per budget");
+    // Under the curve, dashed, its proven lower bound, one vertex per budget.
+    let bound = browser
+        .script("return [...document.querySelectorAll('svg.scenarios path[stroke-dasharray]')].map((p) => (p.getAttribute('d').match(/[ML]/g) || []).length)")
+        .await;
+    assert_eq!(
+        bound,
+        serde_json::json!([budgets.len()]),
+        "one dashed bound"
+    );
     // Where money binds (Rp 100 juta), the row says how much of the most
     // its days could buy the plan gets; where teams bind, it says nothing.
     let shares = browser
@@ -337,6 +346,23 @@ async fn the_dashboard_works_in_a_headless_browser() {
         "{shares:?}"
     );
     assert_eq!(shares[budgets.len() - 1], "—", "{shares:?}");
+    // There too it states the least any plan of its days could cost, and
+    // how far above that the plan is; where teams bind, a dash.
+    let least = browser
+        .script("return [...document.querySelectorAll('#scenario-table td.least-cost')].map((td) => td.textContent)")
+        .await;
+    let least: Vec<&str> = least
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(least.len(), budgets.len(), "{least:?}");
+    assert!(
+        least[0].starts_with("Rp ") && least[0].contains(" +") && least[0].ends_with('%'),
+        "{least:?}"
+    );
+    assert_eq!(least[budgets.len() - 1], "—", "{least:?}");
     shoot("scenarios").await;
 
     // The least budget for a deadline, on the same page.
