@@ -331,15 +331,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
     );
     // Where money binds (Rp 100 juta), the row says how much of the most
     // its days could buy the plan gets; where teams bind, it says nothing.
-    let shares = browser
-        .script("return [...document.querySelectorAll('#scenario-table td.of-most')].map((td) => td.textContent)")
-        .await;
-    let shares: Vec<&str> = shares
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let shares = texts(&browser, "#scenario-table td.of-most").await;
     assert_eq!(shares.len(), budgets.len(), "{shares:?}");
     assert!(
         shares[0].ends_with('%') && shares[0].contains(','),
@@ -348,15 +340,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
     assert_eq!(shares[budgets.len() - 1], "—", "{shares:?}");
     // There too it states the least any plan of its days could cost, and
     // how far above that the plan is; where teams bind, a dash.
-    let least = browser
-        .script("return [...document.querySelectorAll('#scenario-table td.least-cost')].map((td) => td.textContent)")
-        .await;
-    let least: Vec<&str> = least
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let least = texts(&browser, "#scenario-table td.least-cost").await;
     assert_eq!(least.len(), budgets.len(), "{least:?}");
     assert!(
         least[0].starts_with("Rp ") && least[0].contains(" +") && least[0].ends_with('%'),
@@ -472,6 +456,22 @@ async fn the_dashboard_works_in_a_headless_browser() {
 }
 
 /// Signs in with the admin token through the login form, as a person does.
+/// The text of every element `selector` matches, in document order.
+async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
+    let found = browser
+        .script(&format!(
+            "return [...document.querySelectorAll({})].map((e) => e.textContent)",
+            serde_json::Value::from(selector)
+        ))
+        .await;
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn sign_in(browser: &Browser, stack: &testing::Stack) {
     browser.goto(&stack.url("/login")).await.unwrap();
     browser.sign_in_with(&stack.admin, WAIT).await;
