@@ -612,7 +612,7 @@ const SCENARIO_COLUMNS: [(&str, f64); 18] = [
     ("Aktivasi tim keliling", 14.0),
     ("Aktivasi terbanyak yang mungkin (batas atas)", 18.0),
     (
-        "Biaya terendah untuk hari kerja ini (batas bawah, Rp)",
+        "Biaya terendah untuk hari kerja yang sama (batas bawah, Rp)",
         18.0,
     ),
 ];
@@ -770,7 +770,7 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
     summary.write_string(
         notes,
         0,
-        format!("{NONE} berarti angka itu tidak ada: target tidak tercapai, atau tidak ada anggaran lebih kecil untuk dibandingkan."),
+        format!("{NONE} berarti angka itu tidak ada: target tidak tercapai, tidak ada anggaran lebih kecil untuk dibandingkan, atau (biaya terendah) bukan anggaran yang membatasi."),
     )?;
     summary.write_string(
         notes + 1,
@@ -784,6 +784,11 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
     )?;
     summary.write_string(
         notes + 3,
+        0,
+        "Biaya terendah: bila anggaran yang membatasi, tidak ada rencana yang mencapai target dalam hari kerja yang sama dengan biaya lebih rendah.",
+    )?;
+    summary.write_string(
+        notes + 4,
         0,
         format!("Tabel dan grafik: lembar \"{SCENARIO_SHEET}\"."),
     )?;
