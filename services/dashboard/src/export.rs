@@ -11,7 +11,10 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 use jemput_proto::optimizer::{BudgetScenario, Plan, PlanParameters, TeamDay, TeamPlan};
 use jemput_proto::registry::Region;
-use rust_xlsxwriter::{Chart, ChartType, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType, ChartSolidFill,
+    ChartType, Color, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError,
+};
 use serde_json::{Value, json};
 
 use crate::format::{self, Lang};
@@ -613,7 +616,7 @@ const SCENARIO_COLUMNS: [(&str, f64); 18] = [
     ("Aktivasi terbanyak yang mungkin (batas atas)", 18.0),
     (
         "Biaya terendah untuk hari kerja yang sama (batas bawah, Rp)",
-        18.0,
+        22.0,
     ),
 ];
 
@@ -862,7 +865,10 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
     sheet.set_freeze_panes(1, 0)?;
 
     // One line per team count: the scenarios come ordered by teams, then
-    // budget, so each team count is a run of rows.
+    // budget, so each team count is a run of rows. Under each, dashed in
+    // the same colour, its proven lower bound (as on the scenario page),
+    // where every budget of the run has one: a missing bound is a text
+    // cell, which a chart would draw as zero days.
     if !scenarios.is_empty() {
         let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
         let mut first = 0;
@@ -875,11 +881,39 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
                     .count()
                 - 1;
             let (top, bottom) = (first as u32 + 1, last as u32 + 1);
+            let color = team_color(teams);
             chart
                 .add_series()
                 .set_name(format!("{teams} tim").as_str())
                 .set_categories((SCENARIO_SHEET, top, 1, bottom, 1))
-                .set_values((SCENARIO_SHEET, top, 3, bottom, 3));
+                .set_values((SCENARIO_SHEET, top, 3, bottom, 3))
+                .set_format(ChartLine::new().set_color(color).set_width(2.0))
+                .set_marker(
+                    ChartMarker::new()
+                        .set_type(ChartMarkerType::Circle)
+                        .set_format(
+                            ChartFormat::new()
+                                .set_solid_fill(ChartSolidFill::new().set_color(color))
+                                .set_border(ChartLine::new().set_color(color)),
+                        ),
+                );
+            if scenarios[first..=last]
+                .iter()
+                .all(|s| s.lower_bound_working_days > 0)
+            {
+                chart
+                    .add_series()
+                    .set_name(format!("{teams} tim, batas bawah terbukti").as_str())
+                    .set_categories((SCENARIO_SHEET, top, 1, bottom, 1))
+                    .set_values((SCENARIO_SHEET, top, 4, bottom, 4))
+                    .set_format(
+                        ChartLine::new()
+                            .set_color(color)
+                            .set_width(1.25)
+                            .set_dash_type(ChartLineDashType::Dash),
+                    )
+                    .set_marker(ChartMarker::new().set_none());
+            }
             first = last + 1;
         }
         chart
@@ -894,6 +928,15 @@ pub fn scenarios_xlsx(report: &ScenarioReport<'_>) -> Result<Vec<u8>, ExportErro
         sheet.insert_chart(scenarios.len() as u32 + 3, 1, &chart)?;
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// A team count's colour, as the dashboard draws it (`TEAM_COLORS` in
+/// `ui.js`), so the workbook's chart reads like the page's.
+fn team_color(teams: i32) -> Color {
+    const TEAM_COLORS: [u32; 8] = [
+        0x1f5fa8, 0xd1495b, 0x2e8540, 0x8e44ad, 0xe07b00, 0x00897b, 0x6d4c41, 0xc2185b,
+    ];
+    Color::RGB(TEAM_COLORS[(teams - 1).rem_euclid(8) as usize])
 }
 
 /// A province's budget split as a workbook for its budget officer: a title
@@ -1395,6 +1438,19 @@ pub(crate) mod tests {
         assert!(matches!(rows.get((1, 4)), Some(Data::DateTime(_))));
     }
 
+    /// A workbook's first chart, as the XML part it is stored in.
+    fn chart_xml(workbook: &[u8]) -> String {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
+        let mut xml = String::new();
+        archive
+            .by_name("xl/charts/chart1.xml")
+            .expect("the workbook has a chart")
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    }
+
     #[test]
     fn scenarios_xlsx_is_a_finance_report() {
         use calamine::{Data, Reader, Xlsx};
@@ -1411,11 +1467,26 @@ pub(crate) mod tests {
             scenarios: &scenarios,
         })
         .unwrap();
-        // The chart is a part of the file of its own.
-        assert!(
-            bytes.windows(20).any(|w| w == b"xl/charts/chart1.xml"),
-            "the workbook has a chart"
-        );
+        // The chart is a part of the file of its own: the team count's line
+        // in its dashboard colour, and its proven lower bound dashed.
+        let chart = chart_xml(&bytes);
+        assert_eq!(chart.matches("<c:ser>").count(), 2, "{chart}");
+        assert!(chart.contains("4 tim, batas bawah terbukti"), "{chart}");
+        assert!(chart.contains(r#"<a:prstDash val="dash"/>"#), "{chart}");
+        // Four teams are purple on the page too.
+        assert!(chart.contains(r#"<a:srgbClr val="8E44AD"/>"#), "{chart}");
+        // Where a budget has no proven bound, the chart leaves the bound
+        // out rather than draw it at zero days.
+        let mut unproven = scenarios.clone();
+        unproven[1].lower_bound_working_days = 0;
+        let without = scenarios_xlsx(&ScenarioReport {
+            district: "Rejang Lebong (17.02)",
+            made_on: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            parameters: None,
+            scenarios: &unproven,
+        })
+        .unwrap();
+        assert_eq!(chart_xml(&without).matches("<c:ser>").count(), 1);
         let mut workbook: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(workbook.sheet_names(), ["Ringkasan", SCENARIO_SHEET]);
