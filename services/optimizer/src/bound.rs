@@ -256,6 +256,13 @@ impl<'a> Relaxation<'a> {
         })
     }
 
+    /// *m(D)*: the visit levels a plan of `days` working days (at least
+    /// one) can use, those whose first possible day falls within them.
+    fn levels_within(&self, days: u32) -> usize {
+        let spacing = self.params.min_days_between_visits.max(1);
+        (((days - 1) / spacing) as usize + 1).min(self.params.visit_yields.len())
+    }
+
     /// The most mobile activations any plan can do on its first `days`
     /// working days with this budget: the same relaxation with the days
     /// fixed, the target dropped, and activations maximised. A proven upper
@@ -267,9 +274,7 @@ impl<'a> Relaxation<'a> {
         if days == 0 {
             return Some(0.0);
         }
-        // A plan of `days` days uses at most the levels that can start by then.
-        let spacing = self.params.min_days_between_visits.max(1);
-        let levels = (((days - 1) / spacing) as usize + 1).min(self.params.visit_yields.len());
+        let levels = self.levels_within(days);
         self.solve(
             levels,
             Goal::MostActivations(days as f64),
@@ -305,9 +310,7 @@ impl<'a> Relaxation<'a> {
         if days == 0 {
             return None;
         }
-        // A plan of `days` days uses at most the levels that can start by then.
-        let spacing = self.params.min_days_between_visits.max(1);
-        let levels = (((days - 1) / spacing) as usize + 1).min(self.params.visit_yields.len());
+        let levels = self.levels_within(days);
         self.solve(levels, Goal::LeastCost(days as f64 + 1e-6), form, solver)
             .map(|(value, _)| value.max(0.0))
     }
