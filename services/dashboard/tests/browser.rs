@@ -455,7 +455,6 @@ async fn the_dashboard_works_in_a_headless_browser() {
     }
 }
 
-/// Signs in with the admin token through the login form, as a person does.
 /// The text of every element `selector` matches, in document order.
 async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
     let found = browser
@@ -472,6 +471,7 @@ async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// Signs in with the admin token through the login form, as a person does.
 async fn sign_in(browser: &Browser, stack: &testing::Stack) {
     browser.goto(&stack.url("/login")).await.unwrap();
     browser.sign_in_with(&stack.admin, WAIT).await;
