@@ -7,7 +7,7 @@
 
 import { api, session } from "./api.js";
 import { t, fmtInt, fmtDate } from "./i18n.js";
-import { h, errorBox, errorText } from "./ui.js";
+import { h, dateInput, dateProblems, dateValue, errorBox, errorText, showFieldErrors } from "./ui.js";
 import * as outbox from "./outbox.js";
 
 /** The phone's own calendar day, as YYYY-MM-DD. */
@@ -193,17 +193,19 @@ function pickers(data, params) {
     { id: "field-plan", "aria-label": t("field.plan") },
     data.plans.map((p) => h("option", { value: p.id, selected: data.plan && p.id === data.plan.id }, `${fmtDate(p.start_date)} · ${p.id.slice(0, 8)}`))
   );
-  const date = h("input", { type: "date", id: "field-date", value: data.date, max: isoToday() });
+  const date = dateInput({ name: "date", id: "field-date", value: data.date, max: isoToday() });
   team.addEventListener("change", () => (location.hash = routeWith(params, { team: team.value })));
   plan.addEventListener("change", () => (location.hash = routeWith(params, { plan: plan.value })));
-  date.addEventListener("change", () => (location.hash = routeWith(params, { date: date.value })));
-  return h(
-    "div",
-    { class: "field-pickers" },
-    h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.team")), team),
-    data.plans.length ? h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.plan")), plan) : null,
-    h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.date")), date)
-  );
+  const box = h("div", { class: "field-pickers" });
+  date.addEventListener("change", () => {
+    const problems = dateProblems(box);
+    showFieldErrors(box, problems);
+    if (!problems.length && dateValue(date)) location.hash = routeWith(params, { date: dateValue(date) });
+  });
+  box.append(h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.team")), team));
+  if (data.plans.length) box.append(h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.plan")), plan));
+  box.append(h("label", { class: "field" }, h("span", { class: "field-label" }, t("field.date")), date));
+  return box;
 }
 
 export async function render(root, { params }, ctx) {

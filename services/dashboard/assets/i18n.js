@@ -291,6 +291,11 @@ const WORDS = {
     "audit.action.correct_activation": "Koreksi aktivasi",
     "field.required": "Wajib diisi.",
     "field.number": "Harus berupa angka.",
+    "date.placeholder": "hh/bb/tttt",
+    "date.pick": "Pilih tanggal dari kalender",
+    "date.invalid": "Bukan tanggal: tulis hari/bulan/tahun, mis. 31/12/2027.",
+    "date.latest": "Paling lambat {d}.",
+    "date.earliest": "Paling awal {d}.",
   },
   en: {
     "app.title": "IKD Outreach",
@@ -579,6 +584,11 @@ const WORDS = {
     "audit.action.correct_activation": "Correct activations",
     "field.required": "Required.",
     "field.number": "Must be a number.",
+    "date.placeholder": "dd/mm/yyyy",
+    "date.pick": "Pick a date from the calendar",
+    "date.invalid": "Not a date: write day/month/year, e.g. 31/12/2027.",
+    "date.latest": "{d} at the latest.",
+    "date.earliest": "{d} at the earliest.",
   },
 };
 

@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtDec, fmtPct, fmtDate, fmtDayShort, fmtClock, parseRupiah, parseDecimal } from "./i18n.js";
-import { h, errorBox, showFieldErrors, withProgress, stat, teamColor, stacked } from "./ui.js";
+import { h, dateInput, dateProblems, dateText, parseDateText, errorBox, showFieldErrors, withProgress, stat, teamColor, stacked } from "./ui.js";
 import { createMap } from "./map.js";
 import { xyChart, barList } from "./charts.js";
 
@@ -32,8 +32,8 @@ export const ADVANCED = [
   { name: "fuel_per_km_rupiah", kind: "rupiah", value: 1000, id: "BBM (Rp/km)", en: "Fuel (Rp/km)" },
   { name: "outreach_per_visit_rupiah", kind: "rupiah", value: 200000, id: "Sosialisasi (Rp/hari kunjungan desa)", en: "Outreach (Rp/village visit day)" },
   { name: "allow_overnight", kind: "bool", value: true, id: "Tim boleh menginap", en: "Teams may stay overnight" },
-  { name: "holidays", kind: "dates", value: [], id: "Hari libur tambahan, selain Sabtu/Minggu dan libur nasional serta cuti bersama (YYYY-MM-DD, pisahkan dengan koma)", en: "More days off, besides weekends and the national holidays and cuti bersama (YYYY-MM-DD, comma-separated)" },
-  { name: "workdays", kind: "dates", value: [], id: "Libur nasional yang tetap bekerja (YYYY-MM-DD, pisahkan dengan koma)", en: "National holidays worked anyway (YYYY-MM-DD, comma-separated)" },
+  { name: "holidays", kind: "dates", value: [], id: "Hari libur tambahan, selain Sabtu/Minggu dan libur nasional serta cuti bersama (hh/bb/tttt, pisahkan dengan koma)", en: "More days off, besides weekends and the national holidays and cuti bersama (dd/mm/yyyy, comma-separated)" },
+  { name: "workdays", kind: "dates", value: [], id: "Libur nasional yang tetap bekerja (hh/bb/tttt, pisahkan dengan koma)", en: "National holidays worked anyway (dd/mm/yyyy, comma-separated)" },
   { name: "horizon_working_days", kind: "int", value: 600, id: "Cakrawala perencanaan (hari kerja)", en: "Planning horizon (working days)" },
   { name: "time_limit_seconds", kind: "dec", value: 20, id: "Batas waktu pemecah (detik, maks. 300)", en: "Solver time limit (s, at most 300)" },
 ];
@@ -67,9 +67,9 @@ function buildForm(values) {
     { class: "form-grid" },
     field(t("plan.budget"), input("budget_rupiah", { inputmode: "numeric", required: true, value: values.budget_rupiah != null ? fmtInt(values.budget_rupiah) : "250.000.000" })),
     field(t("plan.teams"), input("teams", { type: "number", min: 1, max: 50, step: 1, value: values.teams ?? 4 }), t("plan.default", { v: 4 })),
-    field(t("plan.start"), input("start_date", { type: "date", value: values.start_date || "" }), t("plan.default", { v: lang() === "en" ? "next working day" : "hari kerja berikutnya" })),
+    field(t("plan.start"), dateInput({ name: "start_date", id: "f-start_date", value: values.start_date || "" }), t("plan.default", { v: lang() === "en" ? "next working day" : "hari kerja berikutnya" })),
     field(t("plan.targetPct"), input("target_fraction", { inputmode: "decimal", value: values.target_fraction != null ? fmtDec(values.target_fraction * 100, 1) : "", placeholder: "30" }), t("plan.default", { v: lang() === "en" ? "the registry's (30%)" : "dari registri (30%)" })),
-    field(t("plan.deadline"), input("deadline", { type: "date", value: values.deadline || "" }))
+    field(t("plan.deadline"), dateInput({ name: "deadline", id: "f-deadline", value: values.deadline || "" }))
   );
   const advanced = h(
     "details",
@@ -86,7 +86,7 @@ function buildForm(values) {
         } else {
           let value = "";
           if (current != null && !(Array.isArray(current) && !current.length)) {
-            value = f.kind === "rupiah" ? fmtInt(current) : f.kind === "list" ? current.map((v) => fmtDec(v, 2)).join("; ") : f.kind === "dates" ? current.join(", ") : f.kind === "dec" ? fmtDec(current, 2).replace(/,?0+$/, "") : String(current);
+            value = f.kind === "rupiah" ? fmtInt(current) : f.kind === "list" ? current.map((v) => fmtDec(v, 2)).join("; ") : f.kind === "dates" ? current.map(dateText).join(", ") : f.kind === "dec" ? fmtDec(current, 2).replace(/,?0+$/, "") : String(current);
           }
           control = input(f.name, { inputmode: f.kind === "dates" || f.kind === "list" ? "text" : "decimal", placeholder: showDefault(f), value });
         }
@@ -99,7 +99,7 @@ function buildForm(values) {
 
 /** Reads the form; returns {parameters, errors}. */
 export function readParameters(form) {
-  const errors = [];
+  const errors = dateProblems(form);
   const parameters = {};
   const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : "");
   const budget = parseRupiah(value("budget_rupiah"));
@@ -124,7 +124,12 @@ export function readParameters(form) {
     const text = value(f.name);
     if (text === "") continue;
     if (f.kind === "bool") parameters[f.name] = text === "true";
-    else if (f.kind === "dates") parameters[f.name] = text.split(/[\s,;]+/).filter(Boolean);
+    else if (f.kind === "dates") {
+      const items = text.split(/[\s,;]+/).filter(Boolean);
+      const bad = items.find((item) => !parseDateText(item));
+      if (bad) errors.push({ field: f.name, description: `${bad}: ${t("date.invalid")}` });
+      else parameters[f.name] = items.map(parseDateText);
+    }
     else if (f.kind === "list") {
       const items = text.split(/[;\s]+/).filter(Boolean).map(parseDecimal);
       if (items.some((v) => Number.isNaN(v))) errors.push({ field: f.name, description: t("field.number") });

@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtRp, fmtDate } from "./i18n.js";
-import { h, errorBox, withProgress, stat, stacked, showFieldErrors } from "./ui.js";
+import { h, dateInput, dateProblems, dateValue, errorBox, withProgress, stat, stacked, showFieldErrors } from "./ui.js";
 import { xyChart } from "./charts.js";
 
 function isoToday() {
@@ -15,17 +15,24 @@ function isoToday() {
 }
 
 function replanControls(plan, box) {
-  const asOf = h("input", { type: "date", name: "as_of_date", value: isoToday() });
+  const asOf = dateInput({ name: "as_of_date", value: isoToday() });
   const progress = h("span", { class: "progress-inline" });
+  const control = h("span", { class: "replan" });
   const go = async () => {
+    const problems = dateProblems(control);
+    showFieldErrors(control, problems);
+    if (problems.length) return;
     try {
-      const replanned = await withProgress(progress, t("plans.replanning"), (signal) => api(`/api/plans/${encodeURIComponent(plan.id)}/replan`, { body: { as_of_date: asOf.value }, signal }));
+      const replanned = await withProgress(progress, t("plans.replanning"), (signal) =>
+        api(`/api/plans/${encodeURIComponent(plan.id)}/replan`, { body: { as_of_date: dateValue(asOf) }, signal })
+      );
       if (replanned) location.hash = "#/plan/" + encodeURIComponent(replanned.id);
     } catch (error) {
       box.append(errorBox(error));
     }
   };
-  return h("span", { class: "replan" }, h("label", { class: "inline" }, t("plans.asOf") + " ", asOf), h("button", { type: "button", class: "secondary", onclick: go }, t("plans.replan")), progress);
+  control.append(h("label", { class: "inline" }, t("plans.asOf") + " ", asOf), h("button", { type: "button", class: "secondary", onclick: go }, t("plans.replan")), progress);
+  return control;
 }
 
 /** What a plan is called: its name, or its budget and teams until named. */

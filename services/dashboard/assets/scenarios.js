@@ -5,7 +5,7 @@
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
-import { h, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
+import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
 import { aboveLeastCost, blockWithoutCounts, shareOfMost } from "./plan.js";
 
@@ -159,7 +159,7 @@ export async function render(root, route, ctx) {
       { class: "form-grid" },
       field(t("scen.budgets"), h("input", { name: "budgets_rupiah", value: state.budgets, inputmode: "decimal", class: "wide" })),
       field(t("scen.teams"), h("input", { name: "teams", value: state.teams, inputmode: "numeric" })),
-      field(t("plan.start"), h("input", { name: "start_date", type: "date", value: state.start_date })),
+      field(t("plan.start"), dateInput({ name: "start_date", value: state.start_date })),
       field(t("plan.targetPct"), h("input", { name: "target_fraction", inputmode: "decimal", placeholder: "30", value: state.target }))
     ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("scen.submit")))
@@ -170,7 +170,7 @@ export async function render(root, route, ctx) {
     "form",
     { class: "card", id: "minimum-form", novalidate: true },
     h("h2", {}, t("scen.minTitle")),
-    h("div", { class: "form-grid" }, field(t("scen.deadline"), h("input", { name: "deadline", type: "date", required: true, value: state.deadline }))),
+    h("div", { class: "form-grid" }, field(t("scen.deadline"), dateInput({ name: "deadline", required: true, value: state.deadline }))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("scen.minSubmit")))
   );
   const minProgress = h("div", { class: "progress-box" });
@@ -188,7 +188,7 @@ export async function render(root, route, ctx) {
     state.target = form.elements.target_fraction.value;
     const budgets = readList(state.budgets, (v) => Math.round(parseDecimal(v) * 1e6));
     const teams = readList(state.teams, Number);
-    const errors = [];
+    const errors = dateProblems(form);
     if (!budgets) errors.push({ field: "budgets_rupiah", description: t("scen.badBudgets") });
     if (!teams || teams.some((n) => !Number.isInteger(n))) errors.push({ field: "teams", description: t("scen.badTeams") });
     showFieldErrors(form, errors);
@@ -217,11 +217,16 @@ export async function render(root, route, ctx) {
     event.preventDefault();
     const deadline = minForm.elements.deadline.value;
     state.deadline = deadline;
-    if (!deadline) {
-      showFieldErrors(minForm, [{ field: "deadline", description: t("field.required") }]);
+    const problems = dateProblems(minForm);
+    if (problems.length || !deadline) {
+      showFieldErrors(minForm, problems.length ? problems : [{ field: "deadline", description: t("field.required") }]);
       return;
     }
     showFieldErrors(minForm, []);
+    // The start date comes from the form above.
+    const startProblems = dateProblems(form);
+    showFieldErrors(form, startProblems);
+    if (startProblems.length) return;
     const teams = readList(form.elements.teams.value, Number);
     const parameters = { ...commonParameters(form), teams: teams ? teams[0] : undefined };
     try {

@@ -2,7 +2,7 @@
 // errors, and running a long request with a spinner, elapsed time and a
 // cancel button.
 
-import { t } from "./i18n.js";
+import { fmtDate, t } from "./i18n.js";
 
 /** h("div", {class: "x", onclick: f}, child, "text", [more]) → element. */
 export function h(tag, attrs = {}, ...children) {
@@ -58,6 +58,123 @@ export function errorBox(error, onRetry) {
   );
 }
 
+/**
+ * "31/12/2027", "31-12-2027", "31.12.2027", "31122027" or "2027-12-31" →
+ * "2027-12-31"; "" → ""; anything that is not a calendar date → null.
+ */
+export function parseDateText(text) {
+  const value = String(text || "").trim();
+  if (value === "") return "";
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  let [year, month, day] = match ? [match[1], match[2], match[3]] : [];
+  if (!match) {
+    match = /^(\d{1,2})[/.\-\s]+(\d{1,2})[/.\-\s]+(\d{4})$/.exec(value) || /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+    if (!match) return null;
+    [day, month, year] = [match[1], match[2], match[3]];
+  }
+  const [y, m, d] = [Number(year), Number(month), Number(day)];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${year}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** "2027-12-31" → "31/12/2027"; anything else unchanged. */
+export function dateText(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso || "";
+}
+
+/**
+ * A date field that reads and shows day/month/year whatever the browser's
+ * locale (a native date input shows mm/dd/yyyy in an en-US browser, which
+ * in an Indonesian page reads as the wrong day), with the browser's own
+ * calendar one tap away. `name` and `id` go on a hidden input that holds
+ * the date as yyyy-mm-dd ("" while the text is empty or not a date), so a
+ * form reads it as before; the field fires "change" when the date changes.
+ * `dateProblems` reports what is wrong with the text.
+ */
+export function dateInput({ name, id, value = "", min, max, required } = {}) {
+  const iso = h("input", { type: "hidden", name, id, value });
+  const text = h("input", {
+    type: "text",
+    class: "date-text",
+    inputmode: "numeric",
+    autocomplete: "off",
+    placeholder: t("date.placeholder"),
+    required,
+    value: dateText(value),
+  });
+  const picker = h("input", { type: "date", class: "date-picker", tabindex: "-1", "aria-hidden": "true", min, max });
+  const button = h("button", { type: "button", class: "date-button", title: t("date.pick"), "aria-label": t("date.pick") }, calendarIcon());
+  const wrapper = h("span", { class: "date-input" }, iso, text, button, picker);
+  wrapper.dataset.min = min || "";
+  wrapper.dataset.max = max || "";
+  const sync = () => {
+    const parsed = parseDateText(text.value);
+    iso.value = parsed || "";
+    text.setCustomValidity(dateProblem(wrapper) || "");
+  };
+  // Phone keypads for numbers have no "/": it follows the day and month.
+  text.addEventListener("input", (event) => {
+    if (event.inputType === "insertText" && /^(\d{2}|\d{1,2}\/\d{2})$/.test(text.value)) text.value += "/";
+    sync();
+  });
+  text.addEventListener("change", () => {
+    sync();
+    if (iso.value) text.value = dateText(iso.value);
+  });
+  button.addEventListener("click", () => {
+    picker.value = iso.value;
+    try {
+      picker.showPicker();
+    } catch {
+      picker.focus();
+    }
+  });
+  picker.addEventListener("change", (event) => {
+    event.stopPropagation();
+    if (!picker.value) return;
+    text.value = dateText(picker.value);
+    sync();
+    text.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  return wrapper;
+}
+
+/** The yyyy-mm-dd a `dateInput` holds ("" if none). */
+export function dateValue(wrapper) {
+  return wrapper.querySelector("input[type=hidden]").value;
+}
+
+/** What is wrong with a date field's text, or "" if nothing. */
+function dateProblem(wrapper) {
+  const text = wrapper.querySelector(".date-text").value;
+  const iso = parseDateText(text);
+  if (iso === null) return t("date.invalid");
+  if (iso && wrapper.dataset.max && iso > wrapper.dataset.max) return t("date.latest", { d: fmtDate(wrapper.dataset.max) });
+  if (iso && wrapper.dataset.min && iso < wrapper.dataset.min) return t("date.earliest", { d: fmtDate(wrapper.dataset.min) });
+  return "";
+}
+
+/** The date fields of `form` whose text is not a date in range, as field
+ * violations ({field, description}) for `showFieldErrors`. */
+export function dateProblems(form) {
+  const problems = [];
+  for (const wrapper of form.querySelectorAll(".date-input")) {
+    const problem = dateProblem(wrapper);
+    if (problem) problems.push({ field: wrapper.querySelector("input[type=hidden]").name, description: problem });
+  }
+  return problems;
+}
+
+function calendarIcon() {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.innerHTML = '<rect x="1.5" y="3" width="13" height="11.5" rx="1.5" fill="none" stroke="currentColor"/><path d="M1.5 6.5h13M5 1.5v3M11 1.5v3" stroke="currentColor"/>';
+  return svg;
+}
+
 /** Clears and then shows a form's field errors; returns the unplaced ones. */
 export function showFieldErrors(form, violations) {
   for (const old of form.querySelectorAll(".field-error")) old.remove();
@@ -65,7 +182,9 @@ export function showFieldErrors(form, violations) {
   const unplaced = [];
   for (const violation of violations || []) {
     const name = String(violation.field || "").split(".").pop().replace(/\[\d+\]$/, "");
-    const input = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const named = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
+    // A date field's name is on its hidden value; its text shows the error.
+    const input = named && named.type === "hidden" ? named.closest(".date-input")?.querySelector(".date-text") : named;
     if (input) {
       input.classList.add("invalid");
       const note = h("div", { class: "field-error" }, violation.description);

@@ -18,6 +18,7 @@ mod support;
 
 use std::time::Duration;
 
+use fantoccini::Locator;
 use jemput_dashboard::testing::{self, browser::Browser};
 use jemput_proto::registry::registry_service_client::RegistryServiceClient;
 use jemput_proto::registry::{self as pb, ActivationReport, Channel, RecordActivationsRequest};
@@ -349,10 +350,65 @@ async fn the_dashboard_works_in_a_headless_browser() {
     assert_eq!(least[budgets.len() - 1], "—", "{least:?}");
     shoot("scenarios").await;
 
-    // The least budget for a deadline, on the same page.
-    browser.script(
-        "const f = document.getElementById('minimum-form'); f.elements.deadline.value = '2027-12-31'; f.requestSubmit();",
-    ).await;
+    // Dates as people write them, day first, and what is not a date.
+    let parsed = browser
+        .script(
+            "return import('/assets/ui.js').then((ui) => ['31/12/2027', '1.2.2027', '31-12-2027', '31122027', '2027-12-31', '29/02/2028', '29/02/2027', '31/04/2027', '12/31/2027', '31/12/27', 'besok', ''].map(ui.parseDateText))",
+        )
+        .await;
+    assert_eq!(
+        parsed,
+        serde_json::json!([
+            "2027-12-31",
+            "2027-02-01",
+            "2027-12-31",
+            "2027-12-31",
+            "2027-12-31",
+            "2028-02-29",
+            null,
+            null,
+            null,
+            null,
+            null,
+            ""
+        ])
+    );
+
+    // The least budget for a deadline, on the same page, the deadline typed
+    // as on a phone's number pad (no "/"): day, month, year. A date that
+    // does not exist is refused beside the field and asks nothing.
+    let deadline = browser
+        .find(Locator::Css("#minimum-form .date-text"))
+        .await
+        .unwrap();
+    deadline.send_keys("31022027").await.unwrap();
+    browser
+        .script("document.getElementById('minimum-form').requestSubmit()")
+        .await;
+    let refused = browser
+        .wait_for(
+            "the deadline refused",
+            "const e = document.querySelector('#minimum-form .field-error'); return e && e.innerText",
+            WAIT,
+        )
+        .await;
+    assert!(
+        refused.as_str().unwrap().starts_with("Bukan tanggal"),
+        "{refused}"
+    );
+    let asked = browser
+        .script("return [document.querySelector('#minimum-form .date-text').classList.contains('invalid'), document.getElementById('minimum-result') === null, document.querySelector('#minimum-form + .progress-box').childElementCount]")
+        .await;
+    assert_eq!(asked, serde_json::json!([true, true, 0]));
+    deadline.clear().await.unwrap();
+    deadline.send_keys("31122027").await.unwrap();
+    let typed = browser
+        .script("const f = document.getElementById('minimum-form'); return [f.querySelector('.date-text').value, f.elements.deadline.value]")
+        .await;
+    assert_eq!(typed, serde_json::json!(["31/12/2027", "2027-12-31"]));
+    browser
+        .script("document.getElementById('minimum-form').requestSubmit()")
+        .await;
     browser
         .wait_for(
             "the least budget",
@@ -438,6 +494,39 @@ async fn the_dashboard_works_in_a_headless_browser() {
         WAIT,
     ).await;
     shoot("field-admin").await;
+    // A field day is today or earlier: a later one is refused beside the
+    // field and the page stays; an earlier one opens that day.
+    let day = browser
+        .find(Locator::Css(".field-pickers .date-text"))
+        .await
+        .unwrap();
+    day.clear().await.unwrap();
+    day.send_keys("01012099\t").await.unwrap();
+    let refused = browser
+        .wait_for(
+            "the later field day refused",
+            "const e = document.querySelector('.field-pickers .field-error'); return e && [e.innerText, location.hash]",
+            WAIT,
+        )
+        .await;
+    assert!(
+        refused[0].as_str().unwrap().starts_with("Paling lambat ")
+            && !refused[1].as_str().unwrap().contains("date="),
+        "{refused}"
+    );
+    let day = browser
+        .find(Locator::Css(".field-pickers .date-text"))
+        .await
+        .unwrap();
+    day.clear().await.unwrap();
+    day.send_keys("02012026\t").await.unwrap();
+    browser
+        .wait_for(
+            "the field page on 2 January 2026",
+            "return location.hash.includes('date=2026-01-02') && document.getElementById('field-title')?.innerText.includes('2 Jan 2026')",
+            WAIT,
+        )
+        .await;
 
     assert!(
         too_wide.is_empty(),
