@@ -1,12 +1,14 @@
 // The Budget scenarios page: days to target against budget (one point per
 // budget and team count), the days each extra Rp 10 juta saves, the table
-// behind the chart with CSV/XLSX downloads, and the least budget for a
-// deadline. #/scenarios?budgets=100000000,250000000&teams=4&run=1 runs at once.
+// behind the chart with CSV/XLSX downloads, the least budget for a
+// deadline, and the province's budget split (province.js).
+// #/scenarios?budgets=100000000,250000000&teams=4&run=1 runs at once.
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
 import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
+import { provinceCard } from "./province.js";
 import { aboveLeastCost, blockWithoutCounts, shareOfMost } from "./plan.js";
 
 const state = { region: null, budgets: "100, 150, 200, 250, 300, 400, 500", teams: "4", start_date: "", target: "", deadline: "", scenarios: null, minimum: null };
@@ -178,6 +180,17 @@ export async function render(root, route, ctx) {
   root.append(form, progress, result, minForm, minProgress, minResult);
   const blocked = await blockWithoutCounts(root, form, ctx);
   if (blocked) for (const button of minForm.querySelectorAll("button[type=submit]")) button.disabled = true;
+  // The whole province: its districts with counts share one budget.
+  const info = await ctx.districtInfo().catch(() => null);
+  if (info && !stopped) {
+    const shared = () => {
+      const problems = dateProblems(form);
+      showFieldErrors(form, problems);
+      const teams = readList(form.elements.teams.value, Number);
+      return { parameters: { ...commonParameters(form), teams: teams ? teams[0] : undefined }, problems: problems.length > 0 };
+    };
+    root.append(...provinceCard(info, shared, () => stopped));
+  }
 
   const show = (scenarios) => result.replaceChildren(chartSection(scenarios), marginalSection(scenarios), tableSection(scenarios));
 

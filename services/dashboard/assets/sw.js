@@ -34,6 +34,7 @@ const SHELL = [
   "/assets/gaps.js",
   "/assets/plan.js",
   "/assets/scenarios.js",
+  "/assets/province.js",
   "/assets/plans.js",
   "/assets/audit.js",
   "/assets/field.js",

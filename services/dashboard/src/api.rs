@@ -21,8 +21,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jemput_proto::auth::ListAuditEntriesRequest;
 use jemput_proto::optimizer::{
-    BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest, FindMinimumBudgetRequest,
-    GetPlanRequest, ListPlansRequest, Plan, PlanParameters, ReplanPlanRequest, UpdatePlanRequest,
+    AllocateBudgetRequest, BudgetScenario, CreatePlanRequest, EvaluateBudgetsRequest,
+    FindMinimumBudgetRequest, GetPlanRequest, ListPlansRequest, Plan, PlanParameters,
+    ReplanPlanRequest, UpdatePlanRequest,
 };
 use jemput_proto::registry::{
     EnrollmentGap, GetEnrollmentGapRequest, GetRegionRequest, ListActivationsRequest,
@@ -41,7 +42,7 @@ use crate::DEFAULT_DISTRICT;
 use crate::backends::Clients;
 use crate::export;
 use crate::format::Lang;
-use crate::json::{self, Parameters, Scenario};
+use crate::json::{self, Allocation, Parameters, Scenario};
 use crate::web::{CURRENT, Current};
 
 mod field;
@@ -88,6 +89,8 @@ pub(crate) fn router(clients: Clients) -> Router {
         .route("/api/scenarios/export.csv", post(scenarios_csv))
         .route("/api/scenarios/export.xlsx", post(scenarios_xlsx))
         .route("/api/minimum-budget", post(find_minimum_budget))
+        .route("/api/allocate", post(allocate_budget))
+        .route("/api/allocate/export.xlsx", post(allocation_xlsx))
         .route("/api/audit", get(audit))
         .merge(field::routes())
         .fallback(not_found)
@@ -965,6 +968,75 @@ async fn find_minimum_budget(State(state): Shared, bytes: Bytes) -> ApiResult<ax
         .await?
         .into_inner();
     Ok(axum::Json(json::minimum_budget(&response)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllocateBody {
+    /// `regions/{code}` of the province whose districts share the budget.
+    region: String,
+    total_budget_rupiah: i64,
+    deadline: String,
+    /// Applied to every district (teams, start date, rates).
+    #[serde(default)]
+    parameters: Parameters,
+}
+
+/// A province's budget split among its districts (`AllocateBudget`).
+async fn allocate_budget(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Value>> {
+    let form: AllocateBody = body(&bytes)?;
+    let mut client = state.clients.planner.clone();
+    let response = client
+        .allocate_budget(request(
+            AllocateBudgetRequest {
+                parent: form.region,
+                total_budget_rupiah: form.total_budget_rupiah,
+                deadline: form.deadline,
+                parameters: Some(PlanParameters::from(form.parameters)),
+            },
+            SOLVE_TIMEOUT,
+        ))
+        .await?
+        .into_inner();
+    Ok(axum::Json(
+        serde_json::to_value(Allocation::from(&response))
+            .map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}
+
+/// The split the page shows, posted back with what it was asked for.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllocationTable {
+    region: String,
+    total_budget_rupiah: i64,
+    deadline: String,
+    split: Allocation,
+}
+
+/// The split as the workbook `jemput allocate --out` writes.
+async fn allocation_xlsx(
+    State(state): Shared,
+    Query(query): Query<ExportQuery>,
+    bytes: Bytes,
+) -> ApiResult<Response> {
+    let table: AllocationTable = body(&bytes)?;
+    let deadline = chrono::NaiveDate::parse_from_str(&table.deadline, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid("deadline", "not a date (YYYY-MM-DD)"))?;
+    let province = district_label(&state, &table.region).await;
+    let workbook = export::allocation_xlsx(
+        &province,
+        deadline,
+        table.total_budget_rupiah,
+        &table.split.into(),
+        Lang::from_code(query.lang.as_deref().unwrap_or("id")),
+    )
+    .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "jemput-pembagian-anggaran.xlsx".into(),
+        workbook,
+    ))
 }
 
 /// Entries shown at most from each service's trail.

@@ -23,6 +23,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("gaps.js", JS, include_str!("../assets/gaps.js")),
     ("plan.js", JS, include_str!("../assets/plan.js")),
     ("scenarios.js", JS, include_str!("../assets/scenarios.js")),
+    ("province.js", JS, include_str!("../assets/province.js")),
     ("plans.js", JS, include_str!("../assets/plans.js")),
     ("errors.js", JS, include_str!("../assets/errors.js")),
     ("ui.js", JS, include_str!("../assets/ui.js")),

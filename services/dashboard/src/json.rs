@@ -7,8 +7,9 @@
 
 use jemput_proto::auth::{AuditAction, AuditEntry, Role};
 use jemput_proto::optimizer::{
-    BudgetScenario, CostBreakdown, FindMinimumBudgetResponse, Plan, PlanParameters, PlanState,
-    PlanSummary, ProjectionPoint, Stop, TeamDay, TeamPlan, TravelMatrix, UnvisitedVillage,
+    AllocateBudgetResponse, BudgetScenario, BudgetShare, CostBreakdown, FindMinimumBudgetResponse,
+    Plan, PlanParameters, PlanState, PlanSummary, ProjectionPoint, Stop, TeamDay, TeamPlan,
+    TravelMatrix, UnvisitedVillage,
 };
 use jemput_proto::registry::{EnrollmentGap, Region, RegionLevel};
 use serde::{Deserialize, Serialize};
@@ -555,6 +556,96 @@ pub fn minimum_budget(r: &FindMinimumBudgetResponse) -> Value {
         "minimum_budget_lower_bound_rupiah": r.minimum_budget_lower_bound_rupiah,
         "plan": r.plan.as_ref().map(plan),
     })
+}
+
+/// A province's budget split, both ways: the page shows it and posts it
+/// back to export it, so exporting never solves again.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Allocation {
+    pub shares: Vec<Share>,
+    pub districts_reaching_target: i32,
+    /// Proven: no split of the total brings more districts there.
+    pub districts_reaching_target_upper_bound: i32,
+    pub allocated_rupiah: i64,
+    pub districts_without_counts: Vec<String>,
+    pub districts_not_planned: Vec<String>,
+}
+
+/// One district's share of a province's budget and what it buys.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Share {
+    pub district: String,
+    pub display_name: String,
+    pub budget_rupiah: i64,
+    pub reaches_target: bool,
+    pub target_date: String,
+    pub working_days: i32,
+    pub ikd_activated: i64,
+    pub coverage: f64,
+    pub cost_rupiah: i64,
+    pub minimum_budget_rupiah: Option<i64>,
+    /// Proven: no plan reaches the target by the deadline for less.
+    pub minimum_budget_lower_bound_rupiah: Option<i64>,
+}
+
+impl From<&AllocateBudgetResponse> for Allocation {
+    fn from(r: &AllocateBudgetResponse) -> Self {
+        Allocation {
+            shares: r
+                .shares
+                .iter()
+                .map(|s| Share {
+                    district: s.district.clone(),
+                    display_name: s.display_name.clone(),
+                    budget_rupiah: s.budget_rupiah,
+                    reaches_target: s.reaches_target,
+                    target_date: s.target_date.clone(),
+                    working_days: s.working_days,
+                    ikd_activated: s.ikd_activated,
+                    coverage: s.coverage,
+                    cost_rupiah: s.cost_rupiah,
+                    minimum_budget_rupiah: s.minimum_budget_rupiah,
+                    minimum_budget_lower_bound_rupiah: s.minimum_budget_lower_bound_rupiah,
+                })
+                .collect(),
+            districts_reaching_target: r.districts_reaching_target,
+            districts_reaching_target_upper_bound: r.districts_reaching_target_upper_bound,
+            allocated_rupiah: r.allocated_rupiah,
+            districts_without_counts: r.districts_without_counts.clone(),
+            districts_not_planned: r.districts_not_planned.clone(),
+        }
+    }
+}
+
+impl From<Allocation> for AllocateBudgetResponse {
+    fn from(a: Allocation) -> Self {
+        AllocateBudgetResponse {
+            shares: a
+                .shares
+                .into_iter()
+                .map(|s| BudgetShare {
+                    district: s.district,
+                    display_name: s.display_name,
+                    budget_rupiah: s.budget_rupiah,
+                    reaches_target: s.reaches_target,
+                    target_date: s.target_date,
+                    working_days: s.working_days,
+                    ikd_activated: s.ikd_activated,
+                    coverage: s.coverage,
+                    cost_rupiah: s.cost_rupiah,
+                    minimum_budget_rupiah: s.minimum_budget_rupiah,
+                    minimum_budget_lower_bound_rupiah: s.minimum_budget_lower_bound_rupiah,
+                })
+                .collect(),
+            districts_reaching_target: a.districts_reaching_target,
+            districts_reaching_target_upper_bound: a.districts_reaching_target_upper_bound,
+            allocated_rupiah: a.allocated_rupiah,
+            districts_without_counts: a.districts_without_counts,
+            districts_not_planned: a.districts_not_planned,
+        }
+    }
 }
 
 /// What limits a plan, as the pages and files word it: `budget`, `teams`,

@@ -577,3 +577,89 @@ async fn districts_list_every_province_and_district_and_which_have_counts() {
     .json();
     assert_eq!(gaps["district"]["counts_missing"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_province_budget_is_split_among_its_districts_and_exported() {
+    use calamine::{Data, Reader, Xlsx};
+    let stack = start_stack().await;
+    let ask = json!({
+        "region": "regions/17",
+        "total_budget_rupiah": 200_000_000i64,
+        "deadline": "2027-06-30",
+        "parameters": { "start_date": "2027-01-04" },
+    });
+    // The seed holds Rejang Lebong, not Bengkulu: nothing to split yet.
+    let unheld = post(&stack, "/api/allocate", &ask).await;
+    assert_eq!(unheld.status, 404, "{}", unheld.text());
+    assert_eq!(unheld.json()["error"]["code"], "NOT_FOUND");
+    // A budget that is not a number is refused before the optimizer is asked.
+    let mut words = ask.clone();
+    words["total_budget_rupiah"] = json!("dua miliar");
+    let refused = post(&stack, "/api/allocate", &words).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    // A negative one is the optimizer's to refuse, naming the field.
+    let mut negative = ask.clone();
+    negative["total_budget_rupiah"] = json!(-1);
+    let mut registry = registry_as_admin(&stack).await;
+    registry
+        .add_regions(pb::AddRegionsRequest {
+            request_id: "dashboard-allocate-bengkulu".into(),
+            regions: vec!["regions/17".into()],
+        })
+        .await
+        .unwrap();
+    let refused = post(&stack, "/api/allocate", &negative).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(
+        refused.json()["error"]["violations"][0]["field"],
+        "total_budget_rupiah"
+    );
+
+    let reply = post(&stack, "/api/allocate", &ask).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let split = reply.json();
+    // Only Rejang Lebong has counts; the other nine are named as left out.
+    let shares = split["shares"].as_array().unwrap();
+    assert_eq!(shares.len(), 1, "{split}");
+    let share = &shares[0];
+    assert_eq!(share["district"], "regions/17.02");
+    assert_eq!(share["display_name"], "Rejang Lebong");
+    assert_eq!(share["reaches_target"], true, "{split}");
+    let least = share["minimum_budget_rupiah"].as_i64().unwrap();
+    let bound = share["minimum_budget_lower_bound_rupiah"].as_i64().unwrap();
+    let given = share["budget_rupiah"].as_i64().unwrap();
+    assert!(
+        bound <= least && least <= given && given <= 200_000_000,
+        "{split}"
+    );
+    assert_eq!(split["districts_reaching_target"], 1);
+    assert_eq!(split["districts_reaching_target_upper_bound"], 1);
+    assert_eq!(split["allocated_rupiah"], given);
+    assert_eq!(
+        split["districts_without_counts"].as_array().unwrap().len(),
+        9
+    );
+
+    // The page posts the split back for the workbook `jemput allocate`
+    // writes, which names the province as the registry does.
+    let xlsx = post(
+        &stack,
+        "/api/allocate/export.xlsx?lang=en",
+        &json!({ "region": "regions/17", "total_budget_rupiah": 200_000_000i64, "deadline": "2027-06-30", "split": split }),
+    )
+    .await;
+    assert_eq!(xlsx.status, 200, "{}", xlsx.text());
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["Summary", "Split"]);
+    let title = workbook.worksheet_range("Summary").unwrap();
+    assert!(
+        title
+            .cells()
+            .any(|(_, _, cell)| cell == &Data::String("Bengkulu (17)".into())),
+        "{title:?}"
+    );
+    let rows = workbook.worksheet_range("Split").unwrap();
+    assert_eq!(rows.height(), 2);
+    assert_eq!(rows.get((1, 2)), Some(&Data::Float(given as f64)));
+}

@@ -417,6 +417,15 @@ async fn the_dashboard_works_in_a_headless_browser() {
         )
         .await;
     shoot("min-budget").await;
+    // Below it, the province's split: the seed holds no province yet, so
+    // the card says how to add it.
+    browser
+        .wait_for(
+            "the province card",
+            "return document.querySelector('#province-form code')?.innerText === 'jemput regions add 17'",
+            WAIT,
+        )
+        .await;
 
     // Saved plans: the Rp 250 juta plan is named and approved, the least
     // budget's plan archived, and shown again when asked for.
@@ -676,6 +685,55 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
         )
         .await;
     too_wide.extend(shoot_both(&browser, &mut saved, "picker-points-kecamatan").await);
+
+    // Bengkulu's budget split, from the scenario page of one of its
+    // districts: the two with counts share it, the other eight are named.
+    browser
+        .goto(&stack.url("/#/scenarios?d=17.07"))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "the province form",
+            "return document.querySelector('#province-form input[name=total_budget_rupiah]')",
+            WAIT,
+        )
+        .await;
+    let total = browser
+        .find(Locator::Css(
+            "#province-form input[name=total_budget_rupiah]",
+        ))
+        .await
+        .unwrap();
+    total.send_keys("300 juta").await.unwrap();
+    let deadline = browser
+        .find(Locator::Css("#province-form .date-text"))
+        .await
+        .unwrap();
+    deadline.send_keys("31122027").await.unwrap();
+    browser
+        .script("document.getElementById('province-form').requestSubmit()")
+        .await;
+    let split = browser
+        .wait_for(
+            "Bengkulu's split",
+            "const rows = document.querySelectorAll('#province-table tbody tr'); return rows.length > 0 && [...rows].map((r) => r.dataset.district).sort()",
+            Duration::from_secs(600),
+        )
+        .await;
+    assert_eq!(split, serde_json::json!(["regions/17.02", "regions/17.07"]));
+    let left_out = browser
+        .script("return document.getElementById('province-without-counts').innerText")
+        .await;
+    assert!(
+        left_out
+            .as_str()
+            .unwrap()
+            .starts_with("Belum punya data jumlah (8)")
+            && left_out.as_str().unwrap().contains("Kota Bengkulu"),
+        "{left_out}"
+    );
+    too_wide.extend(shoot_both(&browser, &mut saved, "province").await);
 
     // The choice outlives the URL: the Plan page's nav link keeps it.
     browser
