@@ -15,7 +15,7 @@ const last = { province: null, total: "", deadline: "", asked: null, split: null
 /**
  * The card for the province of `info` (`ctx.districtInfo()`), and below it
  * the split. `shared()` gives the scenario form's parameters (teams, start,
- * target), which every district's plans share.
+ * target), which every district's plans share, or null while they are wrong.
  */
 export function provinceCard(info, shared, isStopped) {
   const province = info.province;
@@ -48,11 +48,10 @@ export function provinceCard(info, shared, isStopped) {
     const total = parseRupiah(last.total);
     const errors = dateProblems(form);
     if (total === null || total < 0) errors.push({ field: "total_budget_rupiah", description: t("prov.badTotal") });
-    if (!last.deadline && !errors.some((e) => e.field === "deadline")) errors.push({ field: "deadline", description: t("field.required") });
     showFieldErrors(form, errors);
     if (errors.length) return;
-    const { parameters, problems } = shared();
-    if (problems) return;
+    const parameters = shared();
+    if (!parameters) return;
     const asked = { region: province.region, total_budget_rupiah: total, deadline: last.deadline, parameters };
     result.replaceChildren();
     try {

@@ -180,17 +180,19 @@ export async function render(root, route, ctx) {
   root.append(form, progress, result, minForm, minProgress, minResult);
   const blocked = await blockWithoutCounts(root, form, ctx);
   if (blocked) for (const button of minForm.querySelectorAll("button[type=submit]")) button.disabled = true;
+  // What the least budget and the province's split take from the form
+  // above: its start and target, and its first team count; null (the start
+  // date's problem shown there) while its start date is not a date.
+  const sharedParameters = () => {
+    const problems = dateProblems(form);
+    showFieldErrors(form, problems);
+    if (problems.length) return null;
+    const teams = readList(form.elements.teams.value, Number);
+    return { ...commonParameters(form), teams: teams ? teams[0] : undefined };
+  };
   // The whole province: its districts with counts share one budget.
   const info = await ctx.districtInfo().catch(() => null);
-  if (info && !stopped) {
-    const shared = () => {
-      const problems = dateProblems(form);
-      showFieldErrors(form, problems);
-      const teams = readList(form.elements.teams.value, Number);
-      return { parameters: { ...commonParameters(form), teams: teams ? teams[0] : undefined }, problems: problems.length > 0 };
-    };
-    root.append(...provinceCard(info, shared, () => stopped));
-  }
+  if (info && !stopped) root.append(...provinceCard(info, sharedParameters, () => stopped));
 
   const show = (scenarios) => result.replaceChildren(chartSection(scenarios), marginalSection(scenarios), tableSection(scenarios));
 
@@ -231,17 +233,10 @@ export async function render(root, route, ctx) {
     const deadline = minForm.elements.deadline.value;
     state.deadline = deadline;
     const problems = dateProblems(minForm);
-    if (problems.length || !deadline) {
-      showFieldErrors(minForm, problems.length ? problems : [{ field: "deadline", description: t("field.required") }]);
-      return;
-    }
-    showFieldErrors(minForm, []);
-    // The start date comes from the form above.
-    const startProblems = dateProblems(form);
-    showFieldErrors(form, startProblems);
-    if (startProblems.length) return;
-    const teams = readList(form.elements.teams.value, Number);
-    const parameters = { ...commonParameters(form), teams: teams ? teams[0] : undefined };
+    showFieldErrors(minForm, problems);
+    if (problems.length) return;
+    const parameters = sharedParameters();
+    if (!parameters) return;
     try {
       const response = await withProgress(minProgress, t("scen.minSolving"), (signal) => api("/api/minimum-budget", { body: { region: state.region, parameters, deadline }, signal }));
       if (!response || stopped) return;

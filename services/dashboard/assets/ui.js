@@ -146,18 +146,21 @@ export function dateValue(wrapper) {
   return wrapper.querySelector("input[type=hidden]").value;
 }
 
-/** What is wrong with a date field's text, or "" if nothing. */
+/** What is wrong with a date field's text (nothing in a required one
+ * included), or "" if nothing. */
 function dateProblem(wrapper) {
-  const text = wrapper.querySelector(".date-text").value;
-  const iso = parseDateText(text);
+  const text = wrapper.querySelector(".date-text");
+  const iso = parseDateText(text.value);
   if (iso === null) return t("date.invalid");
+  if (iso === "" && text.required) return t("field.required");
   if (iso && wrapper.dataset.max && iso > wrapper.dataset.max) return t("date.latest", { d: fmtDate(wrapper.dataset.max) });
   if (iso && wrapper.dataset.min && iso < wrapper.dataset.min) return t("date.earliest", { d: fmtDate(wrapper.dataset.min) });
   return "";
 }
 
-/** The date fields of `form` whose text is not a date in range, as field
- * violations ({field, description}) for `showFieldErrors`. */
+/** The date fields of `form` whose text is not a date in range (or that
+ * are required and empty), as field violations ({field, description}) for
+ * `showFieldErrors`. */
 export function dateProblems(form) {
   const problems = [];
   for (const wrapper of form.querySelectorAll(".date-input")) {

@@ -983,7 +983,7 @@ struct AllocateBody {
 }
 
 /// A province's budget split among its districts (`AllocateBudget`).
-async fn allocate_budget(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Value>> {
+async fn allocate_budget(State(state): Shared, bytes: Bytes) -> ApiResult<axum::Json<Allocation>> {
     let form: AllocateBody = body(&bytes)?;
     let mut client = state.clients.planner.clone();
     let response = client
@@ -998,10 +998,7 @@ async fn allocate_budget(State(state): Shared, bytes: Bytes) -> ApiResult<axum::
         ))
         .await?
         .into_inner();
-    Ok(axum::Json(
-        serde_json::to_value(Allocation::from(&response))
-            .map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    Ok(axum::Json(Allocation::from(&response)))
 }
 
 /// The split the page shows, posted back with what it was asked for.
