@@ -19,7 +19,13 @@
 //!   ten districts from the national region list with GENERATED counts,
 //!   at a few totals.
 //!
-//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`, `cliff`, `allocate`) runs one part.
+//! - How late a solve with a stop time returns after it: two budget curves
+//!   at once (16 budgets, 4 teams, stopping 4,8 s after they start, as a
+//!   6 s gRPC deadline has them), alone and beside a plan with no time
+//!   limit on the same cores.
+//!
+//! `JEMPUT_BENCH_ONLY=curve` (or `times`, `minimum`, `cliff`, `allocate`,
+//! `deadline`) runs one part.
 
 use std::time::Instant;
 
@@ -68,7 +74,7 @@ fn times(start: NaiveDate) {
     println!(
         "| case | LP solver | median s | × first solver | working days | lower bound | gap | made by |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     let rejang_lebong = fixtures::rejang_lebong();
     let generated = District::generate(900, 2026);
     let cases = [
@@ -131,7 +137,7 @@ fn curve(start: NaiveDate) {
         println!(
             "| teams | budget | working days | lower bound | gap | mobile / most | cost | least cost of its days | above it | median s | made by |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|");
         let mut gaps = Vec::new();
         let mut money_gaps = Vec::new();
         let mut previous: Option<(u32, u32)> = None;
@@ -220,7 +226,7 @@ fn cliff(start: NaiveDate) {
     println!(
         "\n| budget, 4 teams | days | bound | team-days | mobile | per team-day | travel min | idle min | caps left undone | Rp per mobile |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for juta in [130, 140, 150] {
         let params = Parameters {
             budget_rupiah: juta * 1_000_000,
@@ -262,7 +268,7 @@ fn minimum(start: NaiveDate) {
     println!(
         "\n| deadline | LP solver | minimum budget | proven lower bound | above the bound | s |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|");
     // From the 38th working day, where the teams almost bind, to the
     // year's end, where the money alone does.
     for (y, m, d) in [(2027, 2, 24), (2027, 3, 31), (2027, 6, 30), (2027, 12, 31)] {
@@ -316,6 +322,94 @@ fn main() {
     }
     if only.is_empty() || only == "allocate" {
         allocate(from_2027);
+    }
+    if only.is_empty() || only == "deadline" {
+        deadline(from_2027);
+    }
+}
+
+/// How late two budget curves at once return after their stop time, the
+/// median and the worst of five runs, alone and with a plan that has no
+/// time limit (Rp 150 juta, the dearest kind: the adaptive round and its
+/// rollouts) running beside them on the same thread pool, as another
+/// caller's request does in the optimizer.
+fn deadline(start: NaiveDate) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    let district = fixtures::rejang_lebong();
+    let params = Parameters {
+        teams: 4,
+        ..Parameters::defaults(start, CURUP, 0.30)
+    };
+    let busy_params = Parameters {
+        budget_rupiah: 150_000_000,
+        ..params.clone()
+    };
+    let budgets: Vec<i64> = (0..16).map(|i| 60_000_000 + i * 15_000_000).collect();
+    let allowed = Duration::from_millis(4_800);
+    // The same two curves with no stop time, once, for scale.
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                solve::evaluate_budgets(&district, &params, &budgets, &[4], &Options::default())
+                    .expect("a curve")
+            });
+        }
+    });
+    let whole = started.elapsed().as_secs_f64();
+    println!("\nTwo curves at once, with no stop time: {whole:.1} s.");
+    println!("\n| beside the curves | runs | late, median s | late, worst s |");
+    println!("|---|---|---|---|");
+    for busy in [false, true] {
+        let mut late = Vec::new();
+        for _ in 0..5 {
+            let done = AtomicBool::new(false);
+            std::thread::scope(|s| {
+                if busy {
+                    s.spawn(|| {
+                        let options = Options {
+                            cancel: Some(&done),
+                            ..Options::default()
+                        };
+                        while !done.load(Ordering::Relaxed) {
+                            let _ = solve::plan(&district, &busy_params, &options);
+                        }
+                    });
+                    // The other caller's solve is under way first.
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                let curves: Vec<_> = (0..2)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let stop_at = Instant::now() + allowed;
+                            let options = Options {
+                                stop_at: Some(stop_at),
+                                ..Options::default()
+                            };
+                            solve::evaluate_budgets(&district, &params, &budgets, &[4], &options)
+                                .expect("a curve");
+                            Instant::now().saturating_duration_since(stop_at)
+                        })
+                    })
+                    .collect();
+                for curve in curves {
+                    late.push(curve.join().expect("a curve").as_secs_f64());
+                }
+                done.store(true, Ordering::Relaxed);
+            });
+        }
+        let worst = late.iter().copied().fold(0.0, f64::max);
+        println!(
+            "| {} | {} | {:.2} | {worst:.2} |",
+            if busy {
+                "a plan at Rp 150 juta"
+            } else {
+                "nothing"
+            },
+            late.len(),
+            median(late),
+        );
     }
 }
 
@@ -441,7 +535,7 @@ fn allocate(start: NaiveDate) {
             per_district.iter().cloned().fold(0.0, f64::max),
         );
         println!("| district | villages | recorded | least budget | proven lower bound | above |");
-        println!("|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|");
         for ((d, _), c) in districts.iter().zip(&curves) {
             let (least, bound) = (c.minimum_budget_rupiah, c.lower_bound_rupiah);
             println!(
@@ -459,7 +553,7 @@ fn allocate(start: NaiveDate) {
             );
         }
         println!("| total | districts reaching | proven at most | allocated | split s |");
-        println!("|---|---|---|---|---|");
+        println!("|---|---|---|---|");
         for total in [250_000_000i64, 500_000_000, 1_000_000_000, 2_000_000_000] {
             let t = Instant::now();
             let split = allocate::split(&curves, total);
