@@ -6,7 +6,7 @@
 // still waiting.
 
 import { t, lang, setLang } from "./i18n.js";
-import { h } from "./ui.js";
+import { h, districtName } from "./ui.js";
 import { api } from "./api.js";
 import * as gaps from "./gaps.js";
 import * as plan from "./plan.js";
@@ -131,10 +131,7 @@ function markNav() {
 /** "Kabupaten Rejang Lebong", or the code while the list is not known. */
 function districtLabel(info) {
   if (!info) return ctx.district().replace(/^regions\//, "");
-  // The national list's names already say "Kabupaten …" or "Kota …"; the seed's does not.
-  const kind = info.kind ? t("kind." + info.kind) : "";
-  if (!kind || info.display_name.toLowerCase().startsWith(kind.toLowerCase() + " ")) return info.display_name;
-  return `${kind} ${info.display_name}`;
+  return districtName(info.display_name, info.kind || undefined);
 }
 
 async function translateStatic() {
@@ -149,7 +146,8 @@ async function translateStatic() {
 
 /** A district's option: its name, and "belum ada data" when its villages have no counts. */
 function districtOption(d) {
-  const label = d.counts_missing ? `${d.display_name} — ${t("picker.noCounts")}` : d.display_name;
+  const name = districtName(d.display_name, d.kind || undefined);
+  const label = d.counts_missing ? `${name} — ${t("picker.noCounts")}` : name;
   return h("option", { value: d.region, "data-counts-missing": d.counts_missing ? "1" : "0", selected: d.region === ctx.district() ? true : null }, label);
 }
 

@@ -6,13 +6,8 @@
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtPct } from "./i18n.js";
-import { h, errorBox, stat } from "./ui.js";
+import { h, errorBox, stat, districtName } from "./ui.js";
 import { createMap, coverageColor, coverageLegend } from "./map.js";
-
-/** "Kabupaten Rejang Lebong": the word for a district before a name that does not already begin with "Kabupaten" or "Kota". */
-function districtName(name) {
-  return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("district")} ${name}`;
-}
 
 function coverageCell(gap) {
   const target = gap.target_fraction || 0.3;

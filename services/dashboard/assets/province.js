@@ -6,7 +6,7 @@
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtPct, fmtDate, parseRupiah } from "./i18n.js";
-import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked } from "./ui.js";
+import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked, districtName } from "./ui.js";
 
 /** What was last asked and answered, kept while the page is re-rendered
  * (a language switch) so the split is not solved again. */
@@ -24,7 +24,7 @@ export function provinceCard(info, shared, isStopped) {
     return [h("section", { class: "card", id: "province-form" }, h("h2", {}, t("prov.title", { p: province.display_name })), h("p", { class: "muted" }, t("prov.notHeld"), " ", h("code", {}, `jemput regions add ${province.code}`)))];
   }
   if (last.province !== province.region) Object.assign(last, { province: province.region, total: "", deadline: "", asked: null, split: null });
-  const names = new Map(province.districts.map((d) => [d.region, d.display_name]));
+  const names = new Map(province.districts.map((d) => [d.region, districtName(d.display_name, d.kind || undefined)]));
   const form = h(
     "form",
     { class: "card", id: "province-form", novalidate: true },
@@ -106,7 +106,7 @@ function splitSection(asked, split, names) {
                   h(
                     "tr",
                     { "data-district": s.district },
-                    h("td", {}, s.display_name || name(s.district)),
+                    h("td", {}, names.get(s.district) || (s.display_name ? districtName(s.display_name) : name(s.district))),
                     h("td", { class: "num" }, fmtRp(s.budget_rupiah)),
                     h("td", {}, s.reaches_target ? t("scen.yes") : t("scen.no")),
                     h("td", {}, s.reaches_target ? fmtDate(s.target_date) : "—"),

@@ -4,6 +4,15 @@
 
 import { fmtDate, t } from "./i18n.js";
 
+/**
+ * A district's name as the national list writes it, "Kabupaten Rejang
+ * Lebong": the seed's name lacks the word for its kind, the national
+ * list's already begins with it. The word is the same in both languages.
+ */
+export function districtName(name, kind = "kabupaten") {
+  return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("kind." + kind)} ${name}`;
+}
+
 /** h("div", {class: "x", onclick: f}, child, "text", [more]) → element. */
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);

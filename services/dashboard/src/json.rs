@@ -80,7 +80,17 @@ pub fn districts(
     let mut out: Vec<(String, Value)> = grouped
         .into_iter()
         .map(|(province, mut members)| {
-            members.sort_by_cached_key(|d| (d.display_name.to_lowercase(), d.name.clone()));
+            // By the name after its kind: the national list writes
+            // "Kabupaten Lebong", the seed "Rejang Lebong".
+            members.sort_by_cached_key(|d| {
+                let name = d.display_name.to_lowercase();
+                let bare = ["kabupaten ", "kota "]
+                    .iter()
+                    .find_map(|word| name.strip_prefix(word))
+                    .unwrap_or(&name)
+                    .to_owned();
+                (bare, d.name.clone())
+            });
             let name = held
                 .get(province)
                 .map_or(province.to_owned(), |p| p.display_name.clone());

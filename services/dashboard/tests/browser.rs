@@ -640,6 +640,26 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
         .script("return [...document.querySelectorAll('#pick-district option')].filter((o) => o.innerText.endsWith('belum ada data')).length")
         .await;
     assert_eq!(marked, 8, "districts without counts are marked");
+    // Every district named as the national list names it, the seed too,
+    // and in the order of the names after "Kabupaten" / "Kota".
+    let named = browser
+        .script("return [...document.querySelectorAll('#pick-district option')].map((o) => o.innerText.split(' — ')[0])")
+        .await;
+    assert_eq!(
+        named,
+        serde_json::json!([
+            "Kota Bengkulu",
+            "Kabupaten Bengkulu Selatan",
+            "Kabupaten Bengkulu Tengah",
+            "Kabupaten Bengkulu Utara",
+            "Kabupaten Kaur",
+            "Kabupaten Kepahiang",
+            "Kabupaten Lebong",
+            "Kabupaten Mukomuko",
+            "Kabupaten Rejang Lebong",
+            "Kabupaten Seluma",
+        ])
+    );
 
     // Lebong: its numbers, its villages as points, the URL and the title.
     browser.script(
@@ -722,6 +742,13 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
         )
         .await;
     assert_eq!(split, serde_json::json!(["regions/17.02", "regions/17.07"]));
+    let split_names = browser
+        .script("return [...document.querySelectorAll('#province-table tbody tr')].map((r) => r.cells[0].innerText).sort()")
+        .await;
+    assert_eq!(
+        split_names,
+        serde_json::json!(["Kabupaten Lebong", "Kabupaten Rejang Lebong"])
+    );
     let left_out = browser
         .script("return document.getElementById('province-without-counts').innerText")
         .await;
