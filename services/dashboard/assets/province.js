@@ -6,7 +6,7 @@
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtPct, fmtDate, parseRupiah } from "./i18n.js";
-import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked, districtName } from "./ui.js";
+import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked, districtName, byDistrictName } from "./ui.js";
 
 /** What was last asked and answered, kept while the page is re-rendered
  * (a language switch) so the split is not solved again. */
@@ -123,7 +123,7 @@ function splitSection(asked, split, names) {
         )
       : null,
     planned ? h("p", { class: "muted small" }, t("prov.leastNote")) : null,
-    split.districts_without_counts.length ? h("p", { class: "muted small", id: "province-without-counts" }, t("prov.withoutCounts", { n: fmtInt(split.districts_without_counts.length) }), " ", split.districts_without_counts.map(name).join(", "), ".") : null,
-    split.districts_not_planned.length ? h("p", { class: "warn small" }, t("prov.notPlanned"), " ", split.districts_not_planned.map(name).join(", "), ".") : null
+    split.districts_without_counts.length ? h("p", { class: "muted small", id: "province-without-counts" }, t("prov.withoutCounts", { n: fmtInt(split.districts_without_counts.length) }), " ", split.districts_without_counts.map(name).sort(byDistrictName).join(", "), ".") : null,
+    split.districts_not_planned.length ? h("p", { class: "warn small" }, t("prov.notPlanned"), " ", split.districts_not_planned.map(name).sort(byDistrictName).join(", "), ".") : null
   );
 }

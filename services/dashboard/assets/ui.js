@@ -13,6 +13,12 @@ export function districtName(name, kind = "kabupaten") {
   return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("kind." + kind)} ${name}`;
 }
 
+/** Sorts district names by the name after "Kabupaten" / "Kota", as the picker lists them. */
+export function byDistrictName(a, b) {
+  const bare = (name) => name.replace(/^(kabupaten|kota)\s+/i, "");
+  return bare(a).localeCompare(bare(b), "id") || a.localeCompare(b, "id");
+}
+
 /** h("div", {class: "x", onclick: f}, child, "text", [more]) → element. */
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
