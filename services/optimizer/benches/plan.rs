@@ -74,7 +74,7 @@ fn times(start: NaiveDate) {
     println!(
         "| case | LP solver | median s | × first solver | working days | lower bound | gap | made by |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let rejang_lebong = fixtures::rejang_lebong();
     let generated = District::generate(900, 2026);
     let cases = [
@@ -137,7 +137,7 @@ fn curve(start: NaiveDate) {
         println!(
             "| teams | budget | working days | lower bound | gap | mobile / most | cost | least cost of its days | above it | median s | made by |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         let mut gaps = Vec::new();
         let mut money_gaps = Vec::new();
         let mut previous: Option<(u32, u32)> = None;
@@ -226,7 +226,7 @@ fn cliff(start: NaiveDate) {
     println!(
         "\n| budget, 4 teams | days | bound | team-days | mobile | per team-day | travel min | idle min | caps left undone | Rp per mobile |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for juta in [130, 140, 150] {
         let params = Parameters {
             budget_rupiah: juta * 1_000_000,
@@ -268,7 +268,7 @@ fn minimum(start: NaiveDate) {
     println!(
         "\n| deadline | LP solver | minimum budget | proven lower bound | above the bound | s |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     // From the 38th working day, where the teams almost bind, to the
     // year's end, where the money alone does.
     for (y, m, d) in [(2027, 2, 24), (2027, 3, 31), (2027, 6, 30), (2027, 12, 31)] {
@@ -535,7 +535,7 @@ fn allocate(start: NaiveDate) {
             per_district.iter().cloned().fold(0.0, f64::max),
         );
         println!("| district | villages | recorded | least budget | proven lower bound | above |");
-        println!("|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|");
         for ((d, _), c) in districts.iter().zip(&curves) {
             let (least, bound) = (c.minimum_budget_rupiah, c.lower_bound_rupiah);
             println!(
@@ -553,7 +553,7 @@ fn allocate(start: NaiveDate) {
             );
         }
         println!("| total | districts reaching | proven at most | allocated | split s |");
-        println!("|---|---|---|---|");
+        println!("|---|---|---|---|---|");
         for total in [250_000_000i64, 500_000_000, 1_000_000_000, 2_000_000_000] {
             let t = Instant::now();
             let split = allocate::split(&curves, total);
