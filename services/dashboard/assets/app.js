@@ -131,7 +131,7 @@ function markNav() {
 /** "Kabupaten Rejang Lebong", or the code while the list is not known. */
 function districtLabel(info) {
   if (!info) return ctx.district().replace(/^regions\//, "");
-  return districtName(info.display_name, info.kind || undefined);
+  return districtName(info.display_name, info.kind);
 }
 
 async function translateStatic() {
@@ -146,7 +146,7 @@ async function translateStatic() {
 
 /** A district's option: its name, and "belum ada data" when its villages have no counts. */
 function districtOption(d) {
-  const name = districtName(d.display_name, d.kind || undefined);
+  const name = districtName(d.display_name, d.kind);
   const label = d.counts_missing ? `${name} — ${t("picker.noCounts")}` : name;
   return h("option", { value: d.region, "data-counts-missing": d.counts_missing ? "1" : "0", selected: d.region === ctx.district() ? true : null }, label);
 }

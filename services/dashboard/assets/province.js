@@ -6,7 +6,7 @@
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtPct, fmtDate, parseRupiah } from "./i18n.js";
-import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked, districtName, byDistrictName } from "./ui.js";
+import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, stacked, districtName } from "./ui.js";
 
 /** What was last asked and answered, kept while the page is re-rendered
  * (a language switch) so the split is not solved again. */
@@ -24,7 +24,7 @@ export function provinceCard(info, shared, isStopped) {
     return [h("section", { class: "card", id: "province-form" }, h("h2", {}, t("prov.title", { p: province.display_name })), h("p", { class: "muted" }, t("prov.notHeld"), " ", h("code", {}, `jemput regions add ${province.code}`)))];
   }
   if (last.province !== province.region) Object.assign(last, { province: province.region, total: "", deadline: "", asked: null, split: null });
-  const names = new Map(province.districts.map((d) => [d.region, districtName(d.display_name, d.kind || undefined)]));
+  const names = new Map(province.districts.map((d) => [d.region, districtName(d.display_name, d.kind)]));
   const form = h(
     "form",
     { class: "card", id: "province-form", novalidate: true },
@@ -70,6 +70,8 @@ export function provinceCard(info, shared, isStopped) {
 
 function splitSection(asked, split, names) {
   const name = (region) => names.get(region) || region.replace(/^regions\//, "");
+  // In the picker's order (the server's, which `names` keeps); any the picker does not list, after.
+  const inOrder = (regions) => [...[...names.keys()].filter((r) => regions.includes(r)), ...regions.filter((r) => !names.has(r))];
   const planned = split.shares.length;
   const xlsx = h(
     "button",
@@ -123,7 +125,7 @@ function splitSection(asked, split, names) {
         )
       : null,
     planned ? h("p", { class: "muted small" }, t("prov.leastNote")) : null,
-    split.districts_without_counts.length ? h("p", { class: "muted small", id: "province-without-counts" }, t("prov.withoutCounts", { n: fmtInt(split.districts_without_counts.length) }), " ", split.districts_without_counts.map(name).sort(byDistrictName).join(", "), ".") : null,
-    split.districts_not_planned.length ? h("p", { class: "warn small" }, t("prov.notPlanned"), " ", split.districts_not_planned.map(name).sort(byDistrictName).join(", "), ".") : null
+    split.districts_without_counts.length ? h("p", { class: "muted small", id: "province-without-counts" }, t("prov.withoutCounts", { n: fmtInt(split.districts_without_counts.length) }), " ", inOrder(split.districts_without_counts).map(name).join(", "), ".") : null,
+    split.districts_not_planned.length ? h("p", { class: "warn small" }, t("prov.notPlanned"), " ", inOrder(split.districts_not_planned).map(name).join(", "), ".") : null
   );
 }

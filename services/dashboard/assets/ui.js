@@ -9,14 +9,8 @@ import { fmtDate, t } from "./i18n.js";
  * Lebong": the seed's name lacks the word for its kind, the national
  * list's already begins with it. The word is the same in both languages.
  */
-export function districtName(name, kind = "kabupaten") {
-  return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("kind." + kind)} ${name}`;
-}
-
-/** Sorts district names by the name after "Kabupaten" / "Kota", as the picker lists them. */
-export function byDistrictName(a, b) {
-  const bare = (name) => name.replace(/^(kabupaten|kota)\s+/i, "");
-  return bare(a).localeCompare(bare(b), "id") || a.localeCompare(b, "id");
+export function districtName(name, kind) {
+  return /^(kabupaten|kota)\s/i.test(name) ? name : `${t("kind." + (kind || "kabupaten"))} ${name}`;
 }
 
 /** h("div", {class: "x", onclick: f}, child, "text", [more]) → element. */
