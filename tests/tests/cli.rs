@@ -864,6 +864,20 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
         assert!(s.lower_bound_working_days <= s.working_days, "{row}");
         assert_eq!(cells[5], s.lower_bound_working_days.to_string(), "{row}");
     }
+    // Days saved per Rp 10 juta: none to state for the smallest budget
+    // (nothing smaller to compare with), then against the budget before.
+    let saved: Vec<&str> = text
+        .lines()
+        .skip(3)
+        .take(3)
+        .map(|row| row.split_whitespace().rev().nth(2).unwrap())
+        .collect();
+    assert_eq!(saved[0], "-", "{text}");
+    assert_eq!(
+        saved[1],
+        jemput::format::format_decimal(report.scenarios[1].days_saved_per_extra_10_juta, 1),
+        "{text}"
+    );
     assert!(text.contains("\n\nat least: no plan "), "{text}");
     // Where the money binds, the row states the least any plan of its days
     // could cost, and how much more this one costs; a note says so.

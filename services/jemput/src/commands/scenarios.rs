@@ -171,7 +171,11 @@ impl Report for ScenariosReport {
             ("limited by", Align::Left),
             ("of the most possible", Align::Right),
         ]);
-        for s in &self.scenarios {
+        for (i, s) in self.scenarios.iter().enumerate() {
+            // The smallest budget of its team count has no smaller one to
+            // save days against (the service sends 0), as the dashboard and
+            // the XLSX show it.
+            let first_of_its_teams = i == 0 || self.scenarios[i - 1].teams != s.teams;
             table.row(vec![
                 s.teams.to_string(),
                 format_rupiah(s.budget_rupiah),
@@ -199,7 +203,11 @@ impl Report for ScenariosReport {
                     _ => "-".to_string(),
                 },
                 format_percent(s.coverage_at_end),
-                format_decimal(s.days_saved_per_extra_10_juta, 1),
+                if first_of_its_teams {
+                    "-".to_string()
+                } else {
+                    format_decimal(s.days_saved_per_extra_10_juta, 1)
+                },
                 s.binding_constraint.clone(),
                 s.share_of_most()
                     .map(format_percent)
