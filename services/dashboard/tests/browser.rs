@@ -159,6 +159,19 @@ async fn the_dashboard_works_in_a_headless_browser() {
         )
         .await;
     shoot("gaps").await;
+    // On a small phone (360 px, many Android phones) every page's name in
+    // the menu is whole, the active one's bold "Kesenjangan" too.
+    browser.resize_viewport(360, 780).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let cut = browser
+        .script(
+            "return [...document.querySelectorAll('nav#nav a')] \
+               .filter((a) => a.scrollWidth > a.clientWidth) \
+               .map((a) => `${a.textContent} ${a.scrollWidth} > ${a.clientWidth} px`)",
+        )
+        .await;
+    browser.resize_viewport(DESKTOP.0, DESKTOP.1).await;
+    assert_eq!(cut, serde_json::json!([]), "menu labels cut at 360 px");
 
     browser.script(
         "document.querySelector('#kecamatan-table tr[data-region=\"regions/17.02.09\"]').click()",
