@@ -824,10 +824,12 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
         out: Some(dir.path().to_path_buf()),
     };
 
-    let report = commands::scenarios::run(&mut optimizer, &args)
+    let report = commands::scenarios::run(&mut optimizer, &registry.url(), &args)
         .await
         .unwrap();
     assert_eq!(report.scenarios.len(), 3);
+    // The district by its name, as the dashboard shows it.
+    assert_eq!(report.district, "Rejang Lebong (17.02)");
     let budgets: Vec<i64> = report.scenarios.iter().map(|s| s.budget_rupiah).collect();
     assert_eq!(budgets, vec![100_000_000, 150_000_000, 250_000_000]);
     for pair in report.scenarios.windows(2) {
@@ -845,6 +847,10 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
     );
 
     let text = report.to_human();
+    assert!(
+        text.starts_with("Budget scenarios for Rejang Lebong (17.02)\n"),
+        "{text}"
+    );
     assert!(text.contains("Rp 150.000.000"), "{text}");
     // Rp 100 juta is where money binds: its row gives the plan's share of
     // the most mobile activations its days could buy, and a note says so.
@@ -905,6 +911,15 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
     );
     let xlsx = std::fs::read(dir.path().join("scenarios.xlsx")).unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX file is a zip archive");
+    // Its summary names the district as the dashboard's workbook does.
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let summary = workbook.worksheet_range("Ringkasan").unwrap();
+    assert_eq!(
+        summary.get_value((2, 1)).map(|v| v.to_string()).as_deref(),
+        Some("Rejang Lebong (17.02)")
+    );
     planner.stop().await;
     registry.stop().await;
 }

@@ -157,7 +157,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Scenarios(args) => {
             let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
-                &commands::scenarios::run(&mut optimizer, &args).await?,
+                &commands::scenarios::run(&mut optimizer, &global.registry, &args).await?,
                 global.json,
             )
         }

@@ -5,13 +5,16 @@
 use std::path::PathBuf;
 
 use jemput_dashboard::export;
-use jemput_proto::optimizer::EvaluateBudgetsRequest;
+use jemput_proto::{
+    optimizer::EvaluateBudgetsRequest,
+    registry::{GetRegionRequest, RegionView},
+};
 use serde::Serialize;
 
 use super::plan::parameters;
 use crate::{
     cli::{LangArg, ScenariosArgs},
-    client::Optimizer,
+    client::{Optimizer, Registry},
     error::CliError,
     format::{format_count, format_decimal, format_iso_date, format_percent, format_rupiah},
     input::region_code,
@@ -21,6 +24,9 @@ use crate::{
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenariosReport {
     pub region: String,
+    /// The district as a reader knows it, "Rejang Lebong (17.02)" (its
+    /// code alone if the registry cannot say), as the dashboard names it.
+    pub district: String,
     pub deadline: Option<String>,
     /// Ordered by teams, then budget.
     pub scenarios: Vec<Scenario>,
@@ -67,6 +73,7 @@ impl Scenario {
 
 pub async fn run(
     optimizer: &mut Optimizer,
+    registry_url: &str,
     args: &ScenariosArgs,
 ) -> Result<ScenariosReport, CliError> {
     if let Some(dir) = &args.out {
@@ -76,6 +83,7 @@ pub async fn run(
             source,
         })?;
     }
+    let district = district_label(registry_url, optimizer, &args.scope.region).await;
     let shared = parameters(&args.scope, 0, None, args.deadline);
     let request = optimizer.request(EvaluateBudgetsRequest {
         region: args.scope.region.clone(),
@@ -99,9 +107,8 @@ pub async fn run(
         )?;
         files.push(csv);
         let xlsx = dir.join("scenarios.xlsx");
-        let district = args.scope.region.trim_start_matches("regions/");
         let workbook = export::scenarios_xlsx(&export::ScenarioReport {
-            district,
+            district: &district,
             made_on: jemput_base::calendar::today_in_district(),
             parameters: Some(&shared),
             scenarios: &scenarios,
@@ -115,6 +122,7 @@ pub async fn run(
     }
     Ok(ScenariosReport {
         region: args.scope.region.clone(),
+        district,
         deadline: args.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
         scenarios: scenarios
             .into_iter()
@@ -139,6 +147,27 @@ pub async fn run(
     })
 }
 
+/// "Rejang Lebong (17.02)", as the registry names the district; its code
+/// alone if the registry cannot say (the scenarios come from the optimizer,
+/// which does not need it).
+async fn district_label(registry_url: &str, optimizer: &Optimizer, region: &str) -> String {
+    let code = region_code(region).to_string();
+    let Ok(mut registry) = Registry::connect(registry_url, &optimizer.access).await else {
+        return code;
+    };
+    match registry
+        .client
+        .get_region(GetRegionRequest {
+            name: region.to_string(),
+            view: RegionView::Basic as i32,
+        })
+        .await
+    {
+        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Err(_) => code,
+    }
+}
+
 fn write(path: &std::path::Path, contents: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, contents).map_err(|source| CliError::WriteFile {
         path: path.to_path_buf(),
@@ -151,7 +180,7 @@ impl Report for ScenariosReport {
         let language = self.lang.language();
         let mut out = format!(
             "Budget scenarios for {}{}\n\n",
-            region_code(&self.region),
+            self.district,
             match &self.deadline {
                 Some(deadline) => format!(", deadline {}", format_iso_date(deadline, language)),
                 None => String::new(),
