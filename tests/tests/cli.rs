@@ -364,6 +364,7 @@ async fn progress_compares_a_started_plan_and_replan_continues_it(db: TestDb) {
 
     let replanned = commands::progress::replan(
         &mut planner,
+        &registry.url(),
         &ReplanArgs {
             plan: name.clone(),
             as_of: None,
@@ -373,6 +374,7 @@ async fn progress_compares_a_started_plan_and_replan_continues_it(db: TestDb) {
     .await
     .unwrap();
     assert_eq!(replanned.replanned_from, name);
+    assert_eq!(replanned.plan.headline.district, "Rejang Lebong (17.02)");
     assert!(!replanned.learned_yields.is_empty());
     assert!(replanned.learned_yields.iter().all(|y| y.factor < 1.0));
     let human = replanned.to_human();
@@ -678,6 +680,14 @@ async fn a_plan_reaches_its_target_date_and_team_days_add_up(db: TestDb) {
     );
 
     let text = report.to_human();
+    // The district by its name, as the dashboard shows it.
+    assert!(
+        text.starts_with(&format!(
+            "Plan {} for Rejang Lebong (17.02): Rp 250.000.000, 4 teams, from ",
+            headline.name
+        )),
+        "{text}"
+    );
     let reached = format!("reached on {}", format_iso_date(&target_date, Language::Id));
     assert!(text.contains(&reached), "{reached:?} missing from\n{text}");
     assert!(text.contains("Rp 250.000.000"), "{text}");
@@ -935,7 +945,7 @@ async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
         scope: scope(),
     };
 
-    let report = commands::min_budget::run(&mut optimizer, &args)
+    let report = commands::min_budget::run(&mut optimizer, &registry.url(), &args)
         .await
         .unwrap();
     assert!(report.reachable);
@@ -943,6 +953,7 @@ async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
     assert!(budget > 0);
     let plan = report.plan.as_ref().expect("the plan at that budget");
     assert!(plan.reaches_target, "{}", plan.message);
+    assert_eq!(plan.district, "Rejang Lebong (17.02)");
     assert_eq!(plan.budget_rupiah, budget);
     assert!(plan.total_cost_rupiah <= budget);
     let reached = plan.target_date.as_deref().expect("a target date");

@@ -101,7 +101,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Replan(args) => {
             let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
-                &commands::progress::replan(&mut optimizer, &args).await?,
+                &commands::progress::replan(&mut optimizer, &global.registry, &args).await?,
                 global.json,
             )
         }
@@ -171,7 +171,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::MinBudget(args) => {
             let mut optimizer = Optimizer::connect(&global.optimizer, &access).await?;
             emit(
-                &commands::min_budget::run(&mut optimizer, &args).await?,
+                &commands::min_budget::run(&mut optimizer, &global.registry, &args).await?,
                 global.json,
             )
         }

@@ -32,6 +32,7 @@ pub struct MinBudgetReport {
 
 pub async fn run(
     optimizer: &mut Optimizer,
+    registry_url: &str,
     args: &MinBudgetArgs,
 ) -> Result<MinBudgetReport, CliError> {
     let request = optimizer.request(FindMinimumBudgetRequest {
@@ -46,7 +47,11 @@ pub async fn run(
         .await
         .map_err(|status| optimizer.error(status))?
         .into_inner();
-    let plan = found.plan.as_ref().map(Headline::from_plan);
+    let mut plan = found.plan.as_ref().map(Headline::from_plan);
+    if let Some(headline) = &mut plan {
+        headline.district =
+            super::district_label(registry_url, &optimizer.access, &headline.region).await;
+    }
     Ok(MinBudgetReport {
         deadline: args.deadline,
         teams: plan

@@ -19,6 +19,34 @@ pub mod up;
 
 mod csv_file;
 
+use jemput_proto::registry::{GetRegionRequest, RegionView};
+
+use crate::{
+    client::{Access, Registry},
+    input::region_code,
+};
+
+/// "Rejang Lebong (17.02)", as the registry names the district and the
+/// dashboard shows it; its code alone if the registry cannot say (plans and
+/// scenarios come from the optimizer, which does not need it).
+pub(crate) async fn district_label(registry_url: &str, access: &Access, region: &str) -> String {
+    let code = region_code(region).to_string();
+    let Ok(mut registry) = Registry::connect(registry_url, access).await else {
+        return code;
+    };
+    match registry
+        .client
+        .get_region(GetRegionRequest {
+            name: region.to_string(),
+            view: RegionView::Basic as i32,
+        })
+        .await
+    {
+        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Err(_) => code,
+    }
+}
+
 /// A request id for a write that a retry must not apply twice.
 fn fresh_request_id() -> String {
     uuid::Uuid::new_v4().to_string()

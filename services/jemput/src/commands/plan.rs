@@ -52,6 +52,9 @@ pub struct Headline {
     /// `plans/{id}`, to fetch it again or open it in the dashboard.
     pub name: String,
     pub region: String,
+    /// The district as a reader knows it, "Rejang Lebong (17.02)" (the
+    /// code alone until [`Headline::from_plan`]'s caller names it).
+    pub district: String,
     pub budget_rupiah: i64,
     pub teams: i32,
     pub start_date: String,
@@ -183,7 +186,10 @@ pub async fn run(
         Some((dir, points)) => write_files(&plan, dir, &points, args.scope.lang)?,
         None => Vec::new(),
     };
-    Ok(PlanReport::new(&plan, files, args.scope.lang))
+    let mut report = PlanReport::new(&plan, files, args.scope.lang);
+    report.headline.district =
+        super::district_label(registry_url, &optimizer.access, &plan.region).await;
+    Ok(report)
 }
 
 /// The request's parameters; what is not given takes the optimizer's default.
@@ -307,6 +313,7 @@ impl Headline {
         Headline {
             name: plan.name.clone(),
             region: plan.region.clone(),
+            district: region_code(&plan.region).to_string(),
             budget_rupiah: params.budget_rupiah,
             teams: params.teams.unwrap_or(plan.teams.len() as i32),
             start_date: params.start_date,
@@ -356,7 +363,7 @@ impl Headline {
         let mut out = format!(
             "Plan {} for {}: {}, {teams}, from {}",
             self.name,
-            region_code(&self.region),
+            self.district,
             format_rupiah(self.budget_rupiah),
             date(&self.start_date),
         );

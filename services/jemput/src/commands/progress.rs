@@ -198,6 +198,7 @@ impl From<LearnedYield> for LearnedYieldRow {
 
 pub async fn replan(
     optimizer: &mut Optimizer,
+    registry_url: &str,
     args: &ReplanArgs,
 ) -> Result<ReplanReport, CliError> {
     let request = optimizer.request(ReplanPlanRequest {
@@ -223,7 +224,12 @@ pub async fn replan(
             .cloned()
             .map(LearnedYieldRow::from)
             .collect(),
-        plan: PlanReport::new(&plan, Vec::new(), args.lang),
+        plan: {
+            let mut report = PlanReport::new(&plan, Vec::new(), args.lang);
+            report.headline.district =
+                super::district_label(registry_url, &optimizer.access, &plan.region).await;
+            report
+        },
     })
 }
 

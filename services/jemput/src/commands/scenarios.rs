@@ -5,19 +5,15 @@
 use std::path::PathBuf;
 
 use jemput_dashboard::export;
-use jemput_proto::{
-    optimizer::EvaluateBudgetsRequest,
-    registry::{GetRegionRequest, RegionView},
-};
+use jemput_proto::optimizer::EvaluateBudgetsRequest;
 use serde::Serialize;
 
-use super::plan::parameters;
+use super::{district_label, plan::parameters};
 use crate::{
     cli::{LangArg, ScenariosArgs},
-    client::{Optimizer, Registry},
+    client::Optimizer,
     error::CliError,
     format::{format_count, format_decimal, format_iso_date, format_percent, format_rupiah},
-    input::region_code,
     output::{Align, Report, Table},
 };
 
@@ -83,7 +79,7 @@ pub async fn run(
             source,
         })?;
     }
-    let district = district_label(registry_url, optimizer, &args.scope.region).await;
+    let district = district_label(registry_url, &optimizer.access, &args.scope.region).await;
     let shared = parameters(&args.scope, 0, None, args.deadline);
     let request = optimizer.request(EvaluateBudgetsRequest {
         region: args.scope.region.clone(),
@@ -145,27 +141,6 @@ pub async fn run(
         files,
         lang: args.scope.lang,
     })
-}
-
-/// "Rejang Lebong (17.02)", as the registry names the district; its code
-/// alone if the registry cannot say (the scenarios come from the optimizer,
-/// which does not need it).
-async fn district_label(registry_url: &str, optimizer: &Optimizer, region: &str) -> String {
-    let code = region_code(region).to_string();
-    let Ok(mut registry) = Registry::connect(registry_url, &optimizer.access).await else {
-        return code;
-    };
-    match registry
-        .client
-        .get_region(GetRegionRequest {
-            name: region.to_string(),
-            view: RegionView::Basic as i32,
-        })
-        .await
-    {
-        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
-        Err(_) => code,
-    }
 }
 
 fn write(path: &std::path::Path, contents: &[u8]) -> Result<(), CliError> {
