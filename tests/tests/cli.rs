@@ -763,6 +763,8 @@ async fn a_plan_written_out_reads_back(db: TestDb) {
     let report = commands::plan::run(&mut optimizer, &registry.url(), &args)
         .await
         .unwrap();
+    // Named from the district the map fetched, as without `--out`.
+    assert_eq!(report.headline.district, "Rejang Lebong (17.02)");
     let names: Vec<String> = report
         .files
         .iter()

@@ -901,7 +901,7 @@ async fn district_label(state: &AppState, region: &str) -> String {
         ))
         .await
     {
-        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Ok(found) => export::region_label(&found.into_inner().display_name, region),
         Err(_) => code,
     }
 }

@@ -580,6 +580,13 @@ pub fn scenarios_csv(scenarios: &[BudgetScenario], lang: Lang) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A region as headings and workbooks name it: "Rejang Lebong (17.02)",
+/// its name and then its code (`region` is `regions/{code}`).
+pub fn region_label(display_name: &str, region: &str) -> String {
+    let code = region.strip_prefix("regions/").unwrap_or(region);
+    format!("{display_name} ({code})")
+}
+
 /// What the scenario workbook says about where its figures come from.
 pub struct ScenarioReport<'a> {
     /// The district as a reader knows it, e.g. "Rejang Lebong (17.02)".

@@ -47,11 +47,13 @@ pub async fn run(
         .await
         .map_err(|status| optimizer.error(status))?
         .into_inner();
-    let mut plan = found.plan.as_ref().map(Headline::from_plan);
-    if let Some(headline) = &mut plan {
-        headline.district =
-            super::district_label(registry_url, &optimizer.access, &headline.region).await;
-    }
+    let plan = match &found.plan {
+        Some(plan) => Some(Headline::from_plan(
+            plan,
+            super::district_label(registry_url, &optimizer.access, &plan.region).await,
+        )),
+        None => None,
+    };
     Ok(MinBudgetReport {
         deadline: args.deadline,
         teams: plan

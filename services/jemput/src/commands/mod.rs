@@ -42,7 +42,9 @@ pub(crate) async fn district_label(registry_url: &str, access: &Access, region: 
         })
         .await
     {
-        Ok(found) => format!("{} ({code})", found.into_inner().display_name),
+        Ok(found) => {
+            jemput_dashboard::export::region_label(&found.into_inner().display_name, region)
+        }
         Err(_) => code,
     }
 }

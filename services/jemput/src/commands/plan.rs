@@ -52,8 +52,7 @@ pub struct Headline {
     /// `plans/{id}`, to fetch it again or open it in the dashboard.
     pub name: String,
     pub region: String,
-    /// The district as a reader knows it, "Rejang Lebong (17.02)" (the
-    /// code alone until [`Headline::from_plan`]'s caller names it).
+    /// The district as a reader knows it, "Rejang Lebong (17.02)".
     pub district: String,
     pub budget_rupiah: i64,
     pub teams: i32,
@@ -182,14 +181,18 @@ pub async fn run(
         .await
         .map_err(|status| optimizer.error(status))?
         .into_inner();
-    let files = match out {
-        Some((dir, points)) => write_files(&plan, dir, &points, args.scope.lang)?,
-        None => Vec::new(),
+    // The map already fetched the district; otherwise ask for its name.
+    let (files, district) = match out {
+        Some((dir, points)) => (
+            write_files(&plan, dir, &points, args.scope.lang)?,
+            export::region_label(&points.district.display_name, &points.district.name),
+        ),
+        None => (
+            Vec::new(),
+            super::district_label(registry_url, &optimizer.access, &plan.region).await,
+        ),
     };
-    let mut report = PlanReport::new(&plan, files, args.scope.lang);
-    report.headline.district =
-        super::district_label(registry_url, &optimizer.access, &plan.region).await;
-    Ok(report)
+    Ok(PlanReport::new(&plan, files, args.scope.lang, district))
 }
 
 /// The request's parameters; what is not given takes the optimizer's default.
@@ -305,7 +308,9 @@ fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> Result<PathBuf, 
 }
 
 impl Headline {
-    pub fn from_plan(plan: &Plan) -> Headline {
+    /// `district`: the plan's district as a reader knows it
+    /// ([`super::district_label`]).
+    pub fn from_plan(plan: &Plan, district: String) -> Headline {
         let params = plan.parameters.clone().unwrap_or_default();
         let summary = plan.summary.clone().unwrap_or_default();
         let cost = summary.cost.unwrap_or_default();
@@ -313,7 +318,7 @@ impl Headline {
         Headline {
             name: plan.name.clone(),
             region: plan.region.clone(),
-            district: region_code(&plan.region).to_string(),
+            district,
             budget_rupiah: params.budget_rupiah,
             teams: params.teams.unwrap_or(plan.teams.len() as i32),
             start_date: params.start_date,
@@ -523,7 +528,7 @@ impl Headline {
 }
 
 impl PlanReport {
-    pub fn new(plan: &Plan, files: Vec<PathBuf>, lang: LangArg) -> PlanReport {
+    pub fn new(plan: &Plan, files: Vec<PathBuf>, lang: LangArg, district: String) -> PlanReport {
         let teams = plan
             .teams
             .iter()
@@ -573,7 +578,7 @@ impl PlanReport {
             })
             .collect();
         PlanReport {
-            headline: Headline::from_plan(plan),
+            headline: Headline::from_plan(plan, district),
             teams,
             unvisited,
             files,

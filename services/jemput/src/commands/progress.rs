@@ -224,12 +224,12 @@ pub async fn replan(
             .cloned()
             .map(LearnedYieldRow::from)
             .collect(),
-        plan: {
-            let mut report = PlanReport::new(&plan, Vec::new(), args.lang);
-            report.headline.district =
-                super::district_label(registry_url, &optimizer.access, &plan.region).await;
-            report
-        },
+        plan: PlanReport::new(
+            &plan,
+            Vec::new(),
+            args.lang,
+            super::district_label(registry_url, &optimizer.access, &plan.region).await,
+        ),
     })
 }
 
