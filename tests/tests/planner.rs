@@ -648,6 +648,25 @@ fn fields(status: &tonic::Status) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Each bad-request violation's Indonesian, by field: every one must carry
+/// it, as the dashboard shows it to people reading Indonesian.
+fn indonesian(status: &tonic::Status) -> std::collections::BTreeMap<String, String> {
+    status
+        .get_details_bad_request()
+        .map(|b| b.field_violations)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| {
+            let localized = v
+                .localized_message
+                .unwrap_or_else(|| panic!("{} has no Indonesian", v.field));
+            assert_eq!(localized.locale, "id-ID");
+            assert_ne!(localized.message, v.description, "{} untranslated", v.field);
+            (v.field, localized.message)
+        })
+        .collect()
+}
+
 async fn bad_input_is_rejected_by_field(db: TestDb) {
     let registry = Running::start(db).await;
     let optimizer = RunningOptimizer::start(&registry).await;
@@ -677,6 +696,31 @@ async fn bad_input_is_rejected_by_field(db: TestDb) {
             "{expected} missing from {f:?}"
         );
     }
+    // Said in Indonesian too, dates and numbers the Indonesian way.
+    let said = indonesian(&status);
+    assert_eq!(said.len(), f.len(), "{said:?}");
+    assert_eq!(said["parameters.teams"], "harus antara 1 dan 100");
+    assert_eq!(
+        said["parameters.target_fraction"],
+        "harus lebih dari 0% dan paling banyak 100%"
+    );
+    assert!(
+        said["parameters.start_date"].starts_with("1 Jan 2010 lebih dari sepuluh tahun"),
+        "{said:?}"
+    );
+    assert!(
+        said["parameters.holidays[0]"].ends_with("bukan tanggal berbentuk TTTT-BB-HH"),
+        "{said:?}"
+    );
+    let summary = status
+        .get_details_localized_message()
+        .expect("an Indonesian summary");
+    assert!(
+        summary
+            .message
+            .contains("parameters.teams: harus antara 1 dan 100"),
+        "{summary:?}"
+    );
 
     let mut malformed = create(1);
     malformed.parameters.as_mut().unwrap().deadline = "next June".into();
@@ -703,12 +747,22 @@ async fn bad_input_is_rejected_by_field(db: TestDb) {
     unknown.region = "regions/99.99".into();
     let status = client.create_plan(unknown).await.unwrap_err();
     assert_eq!(status.code(), Code::NotFound, "{status:?}");
+    assert_eq!(
+        status
+            .get_details_localized_message()
+            .map(|m| m.message)
+            .as_deref(),
+        Some("regions/99.99 tidak ditemukan"),
+        "{status:?}"
+    );
 
     let mut kecamatan = create(1);
     kecamatan.region = "regions/17.02.09".into();
-    assert_eq!(
-        fields(&client.create_plan(kecamatan).await.unwrap_err()),
-        vec!["region"]
+    let status = client.create_plan(kecamatan).await.unwrap_err();
+    assert_eq!(fields(&status), vec!["region"]);
+    assert!(
+        indonesian(&status)["region"].starts_with("regions/17.02.09 bukan kabupaten/kota"),
+        "{status:?}"
     );
 
     let scenarios = client

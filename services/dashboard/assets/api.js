@@ -1,17 +1,29 @@
 // Calls to the dashboard's HTTP API. Writes carry the session's CSRF token
 // (the server refuses them without it); a 401 means the session is gone,
 // so the page goes back to sign-in. Errors arrive as
-// {error: {code, message, violations, preconditions}} and become ApiError,
-// so a form can put each violation beside its field.
+// {error: {code, message, localized, violations, preconditions}} and become
+// ApiError, so a form can put each violation beside its field. The services
+// say each problem in English and in Indonesian (`localized`); the error
+// speaks the page's language.
+
+import { lang } from "./i18n.js";
+
+/** `text`, or its Indonesian where the page is in Indonesian and has it. */
+function spoken(text, localized) {
+  return lang() === "id" && localized && String(localized.locale || "").startsWith("id") && localized.message ? localized.message : text;
+}
 
 export class ApiError extends Error {
   constructor(status, error) {
-    super(error.message || `HTTP ${status}`);
+    const indonesian = spoken(null, error.localized);
+    super(indonesian || error.message || `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.code = error.code || "UNKNOWN";
-    this.violations = error.violations || [];
-    this.preconditions = error.preconditions || [];
+    this.violations = (error.violations || []).map((v) => ({ ...v, description: spoken(v.description, v.localized) }));
+    // The Indonesian message already names every precondition in
+    // Indonesian; the list carries the English only.
+    this.preconditions = indonesian ? [] : error.preconditions || [];
   }
 }
 

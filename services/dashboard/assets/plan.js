@@ -66,7 +66,7 @@ function buildForm(values) {
     "div",
     { class: "form-grid" },
     field(t("plan.budget"), input("budget_rupiah", { inputmode: "numeric", required: true, value: values.budget_rupiah != null ? fmtInt(values.budget_rupiah) : "250.000.000" })),
-    field(t("plan.teams"), input("teams", { type: "number", min: 1, max: 50, step: 1, value: values.teams ?? 4 }), t("plan.default", { v: 4 })),
+    field(t("plan.teams"), input("teams", { type: "number", min: 1, max: 100, step: 1, value: values.teams ?? 4 }), t("plan.default", { v: 4 })),
     field(t("plan.start"), dateInput({ name: "start_date", id: "f-start_date", value: values.start_date || "" }), t("plan.default", { v: lang() === "en" ? "next working day" : "hari kerja berikutnya" })),
     field(t("plan.targetPct"), input("target_fraction", { inputmode: "decimal", value: values.target_fraction != null ? fmtDec(values.target_fraction * 100, 1) : "", placeholder: "30" }), t("plan.default", { v: lang() === "en" ? "the registry's (30%)" : "dari registri (30%)" })),
     field(t("plan.deadline"), dateInput({ name: "deadline", id: "f-deadline", value: values.deadline || "" }))

@@ -104,6 +104,9 @@ pub(crate) struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// The message in Indonesian, where the service said it:
+    /// `{locale, message}`, the page picks by its language.
+    localized: Option<Box<Value>>,
     violations: Vec<Value>,
     preconditions: Vec<Value>,
 }
@@ -116,6 +119,7 @@ impl ApiError {
             code: "INVALID_ARGUMENT",
             violations: vec![json!({ "field": field, "description": message })],
             message,
+            localized: None,
             preconditions: Vec::new(),
         }
     }
@@ -135,6 +139,7 @@ impl ApiError {
                 .into_iter()
                 .map(|(field, description)| json!({ "field": field, "description": description }))
                 .collect(),
+            localized: None,
             preconditions: Vec::new(),
         }
     }
@@ -144,6 +149,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: "NOT_FOUND",
             message: message.into(),
+            localized: None,
             violations: Vec::new(),
             preconditions: Vec::new(),
         }
@@ -154,6 +160,7 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "INTERNAL",
             message: message.into(),
+            localized: None,
             violations: Vec::new(),
             preconditions: Vec::new(),
         }
@@ -193,7 +200,15 @@ impl From<tonic::Status> for ApiError {
             .map(|bad| {
                 bad.field_violations
                     .into_iter()
-                    .map(|v| json!({ "field": v.field, "description": v.description }))
+                    .map(|v| {
+                        json!({
+                            "field": v.field,
+                            "description": v.description,
+                            "localized": v.localized_message.map(|m| {
+                                json!({ "locale": m.locale, "message": m.message })
+                            }),
+                        })
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -217,10 +232,14 @@ impl From<tonic::Status> for ApiError {
         if http.is_server_error() {
             tracing::warn!(code, %message, "backend call failed");
         }
+        let localized = status
+            .get_details_localized_message()
+            .map(|m| Box::new(json!({ "locale": m.locale, "message": m.message })));
         ApiError {
             status: http,
             code,
             message,
+            localized,
             violations,
             preconditions,
         }
@@ -233,6 +252,7 @@ impl IntoResponse for ApiError {
             "error": {
                 "code": self.code,
                 "message": self.message,
+                "localized": self.localized,
                 "violations": self.violations,
                 "preconditions": self.preconditions,
             }
@@ -1071,15 +1091,32 @@ mod tests {
 
     #[test]
     fn field_violations_reach_the_page() {
-        let mut details = ErrorDetails::new();
-        details.add_bad_request_violation("parameters.budget_rupiah", "must not be negative");
-        details.add_bad_request_violation("parameters.teams", "must be at least 1");
+        let mut teams = tonic_types::FieldViolation::new("parameters.teams", "must be at least 1");
+        teams.localized_message = Some(tonic_types::LocalizedMessage::new(
+            "id-ID",
+            "paling sedikit 1",
+        ));
+        let mut details = ErrorDetails::with_bad_request(vec![
+            tonic_types::FieldViolation::new("parameters.budget_rupiah", "must not be negative"),
+            teams,
+        ]);
+        details.set_localized_message("id-ID", "rencana tidak sah");
         let status = tonic::Status::with_error_details(Code::InvalidArgument, "bad plan", details);
         let error = ApiError::from(status);
         assert_eq!(error.status, StatusCode::BAD_REQUEST);
         assert_eq!(error.code, "INVALID_ARGUMENT");
         assert_eq!(error.violations.len(), 2);
         assert_eq!(error.violations[0]["field"], "parameters.budget_rupiah");
+        // The Indonesian rides along, for the page to pick.
+        assert_eq!(error.violations[0]["localized"], Value::Null);
+        assert_eq!(
+            error.violations[1]["localized"],
+            json!({ "locale": "id-ID", "message": "paling sedikit 1" })
+        );
+        assert_eq!(
+            error.localized.as_deref(),
+            Some(&json!({ "locale": "id-ID", "message": "rencana tidak sah" }))
+        );
     }
 
     #[test]

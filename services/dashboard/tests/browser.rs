@@ -252,6 +252,46 @@ async fn the_dashboard_works_in_a_headless_browser() {
         .await;
     shoot("plan-form").await;
 
+    // What only the optimizer can refuse (its teams are 1 to 100) is said
+    // beside the field in the page's language, as the optimizer says it.
+    for (lang, expected) in [
+        ("id", "harus antara 1 dan 100"),
+        ("en", "must be between 1 and 100"),
+    ] {
+        browser
+            .script(&format!(
+                "document.querySelector('.lang button[data-lang={lang}]').click()"
+            ))
+            .await;
+        browser.goto(&stack.url("/#/gaps")).await.unwrap();
+        browser
+            .goto(&stack.url("/#/plan?budget=250%20juta&teams=0&run=1"))
+            .await
+            .unwrap();
+        let said = browser
+            .wait_for(
+                "the teams refused beside the field",
+                "const e = document.querySelector('#plan-form input[name=teams]')?.closest('label')?.querySelector('.field-error'); return e && e.innerText",
+                WAIT,
+            )
+            .await;
+        assert_eq!(said.as_str(), Some(expected), "{lang}");
+    }
+    // The browser logs each refusal as a failed request; those two, and
+    // nothing else, are expected (reading the log empties it).
+    let refusals = browser.severe_log().await;
+    assert!(
+        refusals.len() == 2
+            && refusals.iter().all(|e| {
+                let e = e.as_str().unwrap_or_default();
+                e.contains("/api/plans") && e.contains("400")
+            }),
+        "{refusals:#?}"
+    );
+    browser
+        .script("document.querySelector('.lang button[data-lang=id]').click()")
+        .await;
+
     // Plan: Rp 250 juta, 4 teams; the target date and four teams' routes.
     // Written as a budget officer writes it, read as Rp 250.000.000.
     browser

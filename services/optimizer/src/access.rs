@@ -62,7 +62,12 @@ impl AuditService for Audit {
         let size = match request.page_size {
             0 => DEFAULT_PAGE_SIZE,
             n if n < 0 => {
-                return Err(OptimizerError::invalid("page_size", "must not be negative").into());
+                return Err(OptimizerError::invalid(
+                    "page_size",
+                    "must not be negative",
+                    "tidak boleh negatif",
+                )
+                .into());
             }
             n => i64::from(n).min(MAX_PAGE_SIZE),
         };
@@ -78,6 +83,7 @@ impl AuditService for Audit {
                     OptimizerError::invalid(
                         "page_token",
                         "is not a token from a previous ListAuditEntries response",
+                        "bukan token dari jawaban ListAuditEntries sebelumnya",
                     )
                 })?
         };

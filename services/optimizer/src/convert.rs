@@ -11,6 +11,8 @@ use std::collections::{HashMap, hash_map::Entry};
 use chrono::{Months, NaiveDate};
 use jemput_proto::optimizer as pb;
 
+use jemput_base::format::{Lang, count, date as date_text};
+
 use crate::calendar::{next_working_day, parse_date};
 use crate::district::District;
 use crate::itinerary::{Cost, Place};
@@ -57,16 +59,27 @@ const MAX_DESCRIPTION_BYTES: usize = 200;
 /// boundary), marking the cut.
 pub fn bounded(mut violations: Vec<FieldViolation>) -> Vec<FieldViolation> {
     for v in &mut violations {
-        if v.description.len() > MAX_DESCRIPTION_BYTES {
-            let mut end = MAX_DESCRIPTION_BYTES;
-            while !v.description.is_char_boundary(end) {
-                end -= 1;
+        for text in [&mut v.description, &mut v.indonesian] {
+            if text.len() > MAX_DESCRIPTION_BYTES {
+                let mut end = MAX_DESCRIPTION_BYTES;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.truncate(end);
+                text.push('…');
             }
-            v.description.truncate(end);
-            v.description.push('…');
         }
     }
     violations
+}
+
+/// "Not a date" in both languages: the wire form is ISO, whatever the page shows.
+pub(crate) fn not_a_date(field: &str, text: &str) -> FieldViolation {
+    FieldViolation::new(
+        field,
+        format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
+        format!("{} bukan tanggal berbentuk TTTT-BB-HH", excerpt(text)),
+    )
 }
 
 fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> Option<NaiveDate> {
@@ -75,10 +88,7 @@ fn date_field(text: &str, field: &str, violations: &mut Vec<FieldViolation>) -> 
     }
     let parsed = parse_date(text);
     if parsed.is_none() {
-        violations.push(FieldViolation::new(
-            field,
-            format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
-        ));
+        violations.push(not_a_date(field, text));
     }
     parsed
 }
@@ -93,11 +103,16 @@ pub(crate) fn name_field(text: &str, field: &str, violations: &mut Vec<FieldViol
                 "must be at most {MAX_NAME_BYTES} bytes; got {}",
                 excerpt(text)
             ),
+            format!(
+                "paling panjang {MAX_NAME_BYTES} bita; yang diberikan {}",
+                excerpt(text)
+            ),
         ));
     } else if text.chars().any(char::is_control) {
         violations.push(FieldViolation::new(
             field,
             "must not contain control characters",
+            "tidak boleh berisi karakter kendali",
         ));
     }
 }
@@ -119,6 +134,11 @@ pub fn precheck(
                 violations.push(FieldViolation::new(
                     format!("parameters.{field}"),
                     format!("at most {MAX_HOLIDAYS} days; got {}", days.len()),
+                    format!(
+                        "paling banyak {} hari; yang diberikan {}",
+                        count(MAX_HOLIDAYS as i64),
+                        count(days.len() as i64)
+                    ),
                 ));
             }
         }
@@ -126,11 +146,16 @@ pub fn precheck(
             violations.push(FieldViolation::new(
                 "parameters.yield_factors",
                 format!("at most {MAX_MATRIX_POINTS} kecamatan"),
+                format!(
+                    "paling banyak {} kecamatan",
+                    count(MAX_MATRIX_POINTS as i64)
+                ),
             ));
         } else if let Some(k) = g.yield_factors.keys().find(|k| k.len() > MAX_NAME_BYTES) {
             violations.push(FieldViolation::new(
                 "parameters.yield_factors",
                 format!("{} is not a kecamatan name", excerpt(k)),
+                format!("{} bukan nama kecamatan", excerpt(k)),
             ));
         }
         if g.visit_yields.len() > 10 {
@@ -140,6 +165,10 @@ pub fn precheck(
                     "must have between 1 and 10 values; got {}",
                     g.visit_yields.len()
                 ),
+                format!(
+                    "harus berisi 1 sampai 10 nilai; yang diberikan {}",
+                    count(g.visit_yields.len() as i64)
+                ),
             ));
         }
         for (text, field) in [
@@ -147,10 +176,7 @@ pub fn precheck(
             (&g.deadline, "parameters.deadline"),
         ] {
             if text.len() > 10 {
-                violations.push(FieldViolation::new(
-                    field,
-                    format!("{} is not a date of the form YYYY-MM-DD", excerpt(text)),
-                ));
+                violations.push(not_a_date(field, text));
             }
         }
         if let Some(m) = &g.travel_matrix {
@@ -159,6 +185,11 @@ pub fn precheck(
                 violations.push(FieldViolation::new(
                     "parameters.travel_matrix.points",
                     format!("at most {MAX_MATRIX_POINTS} points; got {n}"),
+                    format!(
+                        "paling banyak {} titik; yang diberikan {}",
+                        count(MAX_MATRIX_POINTS as i64),
+                        count(n as i64)
+                    ),
                 ));
             } else {
                 // Their shape against the district is checked with the
@@ -169,6 +200,11 @@ pub fn precheck(
                         violations.push(FieldViolation::new(
                             format!("parameters.travel_matrix.{name}"),
                             format!("at most {most} values; got {}", values.len()),
+                            format!(
+                                "paling banyak {} nilai; yang diberikan {}",
+                                count(most as i64),
+                                count(values.len() as i64)
+                            ),
                         ));
                     }
                 }
@@ -176,6 +212,7 @@ pub fn precheck(
                     violations.push(FieldViolation::new(
                         format!("parameters.travel_matrix.points[{i}]"),
                         format!("must be at most {MAX_NAME_BYTES} bytes"),
+                        format!("paling panjang {MAX_NAME_BYTES} bita"),
                     ));
                 }
             }
@@ -217,6 +254,11 @@ pub fn within_ten_years(
             violations.push(FieldViolation::new(
                 field,
                 format!("{date} is more than {MAX_YEARS_AHEAD} years ahead (latest {latest})"),
+                format!(
+                    "{} lebih dari {MAX_YEARS_AHEAD} tahun ke depan (paling lambat {})",
+                    date_text(date, Lang::Id),
+                    date_text(latest, Lang::Id)
+                ),
             ));
         }
     }
@@ -280,6 +322,11 @@ pub fn parameters(
                 Entry::Occupied(first) => violations.push(FieldViolation::new(
                     format!("parameters.{field}[{i}]"),
                     format!("{date} is already listed at {field}[{}]", first.get()),
+                    format!(
+                        "{} sudah tercantum di {field}[{}]",
+                        date_text(date, Lang::Id),
+                        first.get()
+                    ),
                 )),
                 Entry::Vacant(slot) => {
                     slot.insert(i);
@@ -397,6 +444,11 @@ pub fn parameters(
                 "parameters.yield_factors",
                 format!(
                     "{} is not a kecamatan of {}",
+                    excerpt(kecamatan),
+                    district.name
+                ),
+                format!(
+                    "{} bukan kecamatan di {}",
                     excerpt(kecamatan),
                     district.name
                 ),
@@ -888,6 +940,8 @@ mod fuzz {
                     "field {:?}", v.field
                 );
                 prop_assert!(v.description.len() < 300, "{}: {} bytes", v.field, v.description.len());
+                // Said in Indonesian too, not the English copied.
+                prop_assert!(!v.indonesian.is_empty() && v.indonesian != v.description, "{:?}", v);
             }
         }
     }

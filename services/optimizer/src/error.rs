@@ -1,7 +1,9 @@
 //! The optimizer service's errors and the one place they become gRPC codes.
 
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::{
+    ErrorDetails, FieldViolation as BadRequestViolation, LocalizedMessage, StatusExt,
+};
 
 use crate::params::FieldViolation;
 use crate::solve::PlanError;
@@ -53,8 +55,33 @@ pub enum OptimizerError {
 }
 
 impl OptimizerError {
-    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
-        OptimizerError::InvalidArgument(vec![FieldViolation::new(field, description)])
+    /// One field's problem, in English and in Indonesian.
+    pub fn invalid(
+        field: impl Into<String>,
+        description: impl Into<String>,
+        indonesian: impl Into<String>,
+    ) -> Self {
+        OptimizerError::InvalidArgument(vec![FieldViolation::new(field, description, indonesian)])
+    }
+
+    /// What a person reading the Indonesian dashboard should see instead of
+    /// the status message, for the errors a request can meet (invalid
+    /// input has its own per field); `None` where the detail is ours, not
+    /// theirs.
+    fn indonesian(&self) -> Option<String> {
+        Some(match self {
+            OptimizerError::NotFound(what) => format!("{what} tidak ditemukan"),
+            OptimizerError::NoCountsYet { district, villages } => format!(
+                "{district} belum punya data untuk {} desanya; impor data Dukcapil dulu (jemput import)",
+                jemput_base::format::count(i64::from(*villages))
+            ),
+            OptimizerError::RegistryUnavailable(_) => "Registri tidak dapat dihubungi".to_string(),
+            OptimizerError::Cancelled => "Perhitungan dibatalkan".to_string(),
+            OptimizerError::DeadlineExceeded => {
+                "Batas waktu habis selagi permintaan menunggu pemecah yang kosong".to_string()
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -70,6 +97,22 @@ impl From<PlanError> for OptimizerError {
     }
 }
 
+/// The locale of the messages a status carries besides its English one.
+pub const INDONESIAN: &str = "id-ID";
+
+/// A status with `message` in English and, as its localized message, what
+/// `error` says in Indonesian.
+fn localized(code: Code, message: String, error: &OptimizerError) -> Status {
+    match error.indonesian() {
+        Some(indonesian) => Status::with_error_details(
+            code,
+            message,
+            ErrorDetails::with_localized_message(INDONESIAN, indonesian),
+        ),
+        None => Status::new(code, message),
+    }
+}
+
 impl From<OptimizerError> for Status {
     fn from(e: OptimizerError) -> Self {
         match e {
@@ -81,27 +124,55 @@ impl From<OptimizerError> for Status {
                     .map(|v| format!("{}: {}", v.field, v.description))
                     .collect::<Vec<_>>()
                     .join("; ");
-                for v in violations {
-                    details.add_bad_request_violation(v.field, v.description);
-                }
+                let indonesian = violations
+                    .iter()
+                    .map(|v| format!("{}: {}", v.field, v.indonesian))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                details.set_localized_message(INDONESIAN, indonesian);
+                details.set_bad_request(
+                    violations
+                        .into_iter()
+                        .map(|v| BadRequestViolation {
+                            field: v.field,
+                            description: v.description,
+                            reason: String::new(),
+                            localized_message: Some(LocalizedMessage::new(
+                                INDONESIAN,
+                                v.indonesian,
+                            )),
+                        })
+                        .collect::<Vec<_>>(),
+                );
                 Status::with_error_details(Code::InvalidArgument, summary, details)
             }
-            OptimizerError::NotFound(what) => Status::not_found(format!("{what} not found")),
+            OptimizerError::NotFound(ref what) => {
+                localized(Code::NotFound, format!("{what} not found"), &e)
+            }
             OptimizerError::NoCountsYet { .. } => {
-                let details = ErrorDetails::with_precondition_failure_violation(
+                let mut details = ErrorDetails::with_precondition_failure_violation(
                     "NO_COUNTS_YET",
                     "region",
                     e.to_string(),
                 );
+                if let Some(indonesian) = e.indonesian() {
+                    details.set_localized_message(INDONESIAN, indonesian);
+                }
                 Status::with_error_details(Code::FailedPrecondition, e.to_string(), details)
             }
-            OptimizerError::RegistryUnavailable(why) => {
-                Status::unavailable(format!("the registry cannot be reached: {why}"))
-            }
+            OptimizerError::RegistryUnavailable(ref why) => localized(
+                Code::Unavailable,
+                format!("the registry cannot be reached: {why}"),
+                &e,
+            ),
             OptimizerError::Registry(status) => status,
-            OptimizerError::Cancelled => Status::cancelled("the solve was cancelled"),
-            OptimizerError::DeadlineExceeded => Status::deadline_exceeded(
-                "the deadline passed while the call waited for a free solver",
+            OptimizerError::Cancelled => {
+                localized(Code::Cancelled, "the solve was cancelled".into(), &e)
+            }
+            OptimizerError::DeadlineExceeded => localized(
+                Code::DeadlineExceeded,
+                "the deadline passed while the call waited for a free solver".into(),
+                &e,
             ),
             OptimizerError::Internal(why) => Status::internal(why),
             OptimizerError::Database(e) => Status::internal(format!("database: {e}")),

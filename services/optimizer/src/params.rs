@@ -5,21 +5,31 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use jemput_base::format::Lang;
+
 use crate::calendar::Calendar;
 
 /// A problem with one field of a request, named as the client sent it
-/// (`parameters.teams`), so it can be reported as a field violation.
+/// (`parameters.teams`), so it can be reported as a field violation: in
+/// English for developers and other services, and in Indonesian for the
+/// people the dashboard shows it to (the violation's localized message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldViolation {
     pub field: String,
     pub description: String,
+    pub indonesian: String,
 }
 
 impl FieldViolation {
-    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        description: impl Into<String>,
+        indonesian: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             description: description.into(),
+            indonesian: indonesian.into(),
         }
     }
 }
@@ -154,20 +164,34 @@ impl Parameters {
     /// request (`parameters.<field>`). `today` bounds the start date.
     pub fn validate(&self, today: NaiveDate) -> Vec<FieldViolation> {
         let mut v = Vec::new();
-        let mut bad = |field: &str, description: String| {
+        let mut bad = |field: &str, description: String, indonesian: String| {
             v.push(FieldViolation::new(
                 format!("parameters.{field}"),
                 description,
+                indonesian,
             ));
         };
+        let id_date = |day: NaiveDate| jemput_base::format::date(day, Lang::Id);
         if self.budget_rupiah < 0 {
-            bad("budget_rupiah", "must not be negative".into());
+            bad(
+                "budget_rupiah",
+                "must not be negative".into(),
+                "tidak boleh negatif".into(),
+            );
         }
         if self.teams == 0 || self.teams > 100 {
-            bad("teams", "must be between 1 and 100".into());
+            bad(
+                "teams",
+                "must be between 1 and 100".into(),
+                "harus antara 1 dan 100".into(),
+            );
         }
         if !(self.target_fraction > 0.0 && self.target_fraction <= 1.0) {
-            bad("target_fraction", "must be in (0, 1]".into());
+            bad(
+                "target_fraction",
+                "must be in (0, 1]".into(),
+                "harus lebih dari 0% dan paling banyak 100%".into(),
+            );
         }
         // A plan may have started already (one the district follows, stored
         // to be tracked and replanned), but not beyond ten years either way.
@@ -181,6 +205,11 @@ impl Parameters {
                     "{} is more than ten years from today ({today})",
                     self.start_date
                 ),
+                format!(
+                    "{} lebih dari sepuluh tahun dari hari ini ({})",
+                    id_date(self.start_date),
+                    id_date(today)
+                ),
             );
         }
         if let Some(deadline) = self.deadline {
@@ -188,6 +217,11 @@ impl Parameters {
                 bad(
                     "deadline",
                     format!("{deadline} is before the start date {}", self.start_date),
+                    format!(
+                        "{} sebelum tanggal mulai {}",
+                        id_date(deadline),
+                        id_date(self.start_date)
+                    ),
                 );
             } else if self
                 .start_date
@@ -197,14 +231,26 @@ impl Parameters {
                 bad(
                     "deadline",
                     format!("{deadline} is more than ten years after the start"),
+                    format!(
+                        "{} lebih dari sepuluh tahun setelah tanggal mulai",
+                        id_date(deadline)
+                    ),
                 );
             }
         }
         if self.officers_per_team == 0 || self.officers_per_team > 20 {
-            bad("officers_per_team", "must be between 1 and 20".into());
+            bad(
+                "officers_per_team",
+                "must be between 1 and 20".into(),
+                "harus antara 1 dan 20".into(),
+            );
         }
         if !(60..=1440).contains(&self.workday_minutes) {
-            bad("workday_minutes", "must be between 60 and 1440".into());
+            bad(
+                "workday_minutes",
+                "must be between 60 and 1440".into(),
+                "harus antara 60 dan 1.440".into(),
+            );
         }
         if !(self.minutes_per_activation.is_finite()
             && self.minutes_per_activation >= 0.5
@@ -213,30 +259,51 @@ impl Parameters {
             bad(
                 "minutes_per_activation",
                 "must be between 0.5 and 120".into(),
+                "harus antara 0,5 dan 120".into(),
             );
         }
         if !(self.road_factor.is_finite() && (1.0..=5.0).contains(&self.road_factor)) {
-            bad("road_factor", "must be between 1 and 5".into());
+            bad(
+                "road_factor",
+                "must be between 1 and 5".into(),
+                "harus antara 1 dan 5".into(),
+            );
         }
         if !(self.speed_kmh.is_finite() && (5.0..=120.0).contains(&self.speed_kmh)) {
-            bad("speed_kmh", "must be between 5 and 120".into());
+            bad(
+                "speed_kmh",
+                "must be between 5 and 120".into(),
+                "harus antara 5 dan 120".into(),
+            );
         }
         for (field, share) in [
             ("reachable_share_kelurahan", self.reachable_share_kelurahan),
             ("reachable_share_desa", self.reachable_share_desa),
         ] {
             if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
-                bad(field, "must be in [0, 1]".into());
+                bad(
+                    field,
+                    "must be in [0, 1]".into(),
+                    "harus antara 0 dan 1".into(),
+                );
             }
         }
         if self.visit_yields.is_empty() || self.visit_yields.len() > 10 {
-            bad("visit_yields", "must have between 1 and 10 values".into());
+            bad(
+                "visit_yields",
+                "must have between 1 and 10 values".into(),
+                "harus berisi 1 sampai 10 nilai".into(),
+            );
         }
         let mut total = 0.0;
         for (i, y) in self.visit_yields.iter().enumerate() {
             total += y;
             if !(y.is_finite() && *y > 0.0 && *y <= 1.0) {
-                bad(&format!("visit_yields[{i}]"), "must be in (0, 1]".into());
+                bad(
+                    &format!("visit_yields[{i}]"),
+                    "must be in (0, 1]".into(),
+                    "harus lebih dari 0 dan paling banyak 1".into(),
+                );
             } else if i > 0 && *y > self.visit_yields[i - 1] {
                 bad(
                     &format!("visit_yields[{i}]"),
@@ -245,6 +312,11 @@ impl Parameters {
                         y,
                         self.visit_yields[i - 1]
                     ),
+                    format!(
+                        "hasil kunjungan tidak boleh naik dari satu kunjungan ke berikutnya ({} setelah {})",
+                        jemput_base::format::decimal(*y, 2),
+                        jemput_base::format::decimal(self.visit_yields[i - 1], 2)
+                    ),
                 );
             }
         }
@@ -252,15 +324,24 @@ impl Parameters {
             bad(
                 "visit_yields",
                 format!("add up to {total}, more than the whole pool"),
+                format!(
+                    "berjumlah {}, lebih dari seluruh sasaran yang dapat dijangkau",
+                    jemput_base::format::decimal(total, 2)
+                ),
             );
         }
         if self.min_days_between_visits > 60 {
-            bad("min_days_between_visits", "must be at most 60".into());
+            bad(
+                "min_days_between_visits",
+                "must be at most 60".into(),
+                "paling banyak 60".into(),
+            );
         }
         if self.office_activations_per_day > 100_000 {
             bad(
                 "office_activations_per_day",
                 "must be at most 100000".into(),
+                "paling banyak 100.000".into(),
             );
         }
         for (field, value) in [
@@ -272,29 +353,50 @@ impl Parameters {
             ("outreach_per_visit_rupiah", self.outreach_per_visit_rupiah),
         ] {
             if !(0..=1_000_000_000).contains(&value) {
-                bad(field, "must be between 0 and 1.000.000.000".into());
+                bad(
+                    field,
+                    "must be between 0 and 1.000.000.000".into(),
+                    "harus antara 0 dan 1.000.000.000".into(),
+                );
             }
         }
         if !(self.time_limit_seconds.is_finite()
             && self.time_limit_seconds > 0.0
             && self.time_limit_seconds <= 300.0)
         {
-            bad("time_limit_seconds", "must be in (0, 300]".into());
+            bad(
+                "time_limit_seconds",
+                "must be in (0, 300]".into(),
+                "harus lebih dari 0 dan paling banyak 300 detik".into(),
+            );
         }
         if !(self.base_latitude.is_finite() && (-90.0..=90.0).contains(&self.base_latitude)) {
-            bad("base_latitude", "must be a latitude".into());
+            bad(
+                "base_latitude",
+                "must be a latitude".into(),
+                "harus berupa lintang (-90 sampai 90)".into(),
+            );
         }
         if !(self.base_longitude.is_finite() && (-180.0..=180.0).contains(&self.base_longitude)) {
-            bad("base_longitude", "must be a longitude".into());
+            bad(
+                "base_longitude",
+                "must be a longitude".into(),
+                "harus berupa bujur (-180 sampai 180)".into(),
+            );
         }
         if !(1..=2000).contains(&self.horizon_working_days) {
-            bad("horizon_working_days", "must be between 1 and 2000".into());
+            bad(
+                "horizon_working_days",
+                "must be between 1 and 2000".into(),
+                "harus antara 1 dan 2.000".into(),
+            );
         }
         for (kecamatan, factor) in &self.yield_factors {
             if !(factor.is_finite() && (0.0..=5.0).contains(factor)) {
                 bad(
                     &format!("yield_factors[{kecamatan}]"),
                     "must be between 0 and 5".into(),
+                    "harus antara 0 dan 5".into(),
                 );
             }
         }

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use tonic::transport::Channel;
 use tonic::{Code, Request, Status};
+use tonic_types::StatusExt;
 
 use crate::district::{District, Village, VillageKind};
 use crate::error::OptimizerError;
@@ -69,6 +70,7 @@ impl Registry {
                 format!(
                     "{region} is not a district (kabupaten/kota); plans cover a whole district"
                 ),
+                format!("{region} bukan kabupaten/kota; rencana mencakup satu kabupaten/kota utuh"),
             ));
         }
         let gap = client
@@ -274,7 +276,14 @@ fn authorize<T>(bearer: &str, message: T) -> Result<Request<T>, OptimizerError> 
 fn registry_error(status: Status, field: &str, region: &str) -> OptimizerError {
     match status.code() {
         Code::NotFound => OptimizerError::NotFound(region.to_string()),
-        Code::InvalidArgument => OptimizerError::invalid(field, status.message().to_string()),
+        Code::InvalidArgument => {
+            // The registry says it in Indonesian too; pass both on.
+            let indonesian = status
+                .get_details_localized_message()
+                .map(|m| m.message)
+                .unwrap_or_else(|| status.message().to_string());
+            OptimizerError::invalid(field, status.message().to_string(), indonesian)
+        }
         Code::Unavailable | Code::DeadlineExceeded | Code::Unknown => {
             OptimizerError::RegistryUnavailable(status.message().to_string())
         }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use jemput_auth::{Bearer, Caller, Peer, Role, audit_peer};
+use jemput_base::format::{Lang, count, date as date_text};
 use jemput_proto::optimizer as pb;
 use jemput_proto::optimizer::planner_service_server::PlannerService;
 use tokio::sync::Semaphore;
@@ -97,6 +98,7 @@ impl Planner {
             return Err(OptimizerError::invalid(
                 "region",
                 "is required, e.g. regions/17.02",
+                "wajib diisi, mis. regions/17.02",
             ));
         }
         self.registry.district(region, "region", bearer).await
@@ -176,6 +178,11 @@ fn set_deadline(params: &mut Parameters, deadline: chrono::NaiveDate) -> Result<
         return Err(OptimizerError::invalid(
             "deadline",
             format!("{deadline} is before the start date {}", params.start_date),
+            format!(
+                "{} sebelum tanggal mulai {}",
+                date_text(deadline, Lang::Id),
+                date_text(params.start_date, Lang::Id)
+            ),
         )
         .into());
     }
@@ -185,15 +192,8 @@ fn set_deadline(params: &mut Parameters, deadline: chrono::NaiveDate) -> Result<
 
 /// A date the request names, not more than ten years ahead.
 fn near_date(text: &str, field: &str) -> Result<chrono::NaiveDate, OptimizerError> {
-    let date = parse_date(text).ok_or_else(|| {
-        OptimizerError::invalid(
-            field,
-            format!(
-                "{} is not a date of the form YYYY-MM-DD",
-                convert::excerpt(text)
-            ),
-        )
-    })?;
+    let date = parse_date(text)
+        .ok_or_else(|| OptimizerError::InvalidArgument(vec![convert::not_a_date(field, text)]))?;
     let latest = convert::latest_plan_date(today_in_district());
     if date > latest {
         return Err(OptimizerError::invalid(
@@ -201,6 +201,12 @@ fn near_date(text: &str, field: &str) -> Result<chrono::NaiveDate, OptimizerErro
             format!(
                 "{date} is more than {} years ahead (latest {latest})",
                 convert::MAX_YEARS_AHEAD
+            ),
+            format!(
+                "{} lebih dari {} tahun ke depan (paling lambat {})",
+                date_text(date, Lang::Id),
+                convert::MAX_YEARS_AHEAD,
+                date_text(latest, Lang::Id)
             ),
         ));
     }
@@ -284,6 +290,10 @@ fn plan_id(name: &str, field: &str) -> Result<String, OptimizerError> {
                 "{} is not a plan name of the form plans/{{id}}",
                 convert::excerpt(name)
             ),
+            format!(
+                "{} bukan nama rencana berbentuk plans/{{id}}",
+                convert::excerpt(name)
+            ),
         )),
     }
 }
@@ -356,7 +366,11 @@ impl PlannerService for Planner {
         let size = match req.page_size {
             0 => DEFAULT_PAGE_SIZE,
             n if n < 0 => {
-                violations.push(FieldViolation::new("page_size", "must not be negative"));
+                violations.push(FieldViolation::new(
+                    "page_size",
+                    "must not be negative",
+                    "tidak boleh negatif",
+                ));
                 0
             }
             n => (n as i64).min(MAX_PAGE_SIZE),
@@ -375,6 +389,7 @@ impl PlannerService for Planner {
                     violations.push(FieldViolation::new(
                         "page_token",
                         "is not a token from a previous ListPlans response",
+                        "bukan token dari jawaban ListPlans sebelumnya",
                     ));
                     0
                 }
@@ -417,6 +432,7 @@ impl PlannerService for Planner {
             return Err(OptimizerError::invalid(
                 "budgets_rupiah",
                 format!("budgets × teams must be at most {MAX_SCENARIOS} scenarios"),
+                format!("anggaran × jumlah tim paling banyak {MAX_SCENARIOS} skenario"),
             )
             .into());
         }
@@ -425,6 +441,7 @@ impl PlannerService for Planner {
             violations.push(FieldViolation::new(
                 "budgets_rupiah",
                 format!("give between 1 and {MAX_SCENARIOS} budgets"),
+                format!("beri 1 sampai {MAX_SCENARIOS} anggaran"),
             ));
         }
         for (i, b) in req.budgets_rupiah.iter().enumerate() {
@@ -432,6 +449,7 @@ impl PlannerService for Planner {
                 violations.push(FieldViolation::new(
                     format!("budgets_rupiah[{i}]"),
                     "must not be negative",
+                    "tidak boleh negatif",
                 ));
             }
         }
@@ -440,6 +458,7 @@ impl PlannerService for Planner {
                 violations.push(FieldViolation::new(
                     format!("teams[{i}]"),
                     "must be between 1 and 100",
+                    "harus antara 1 dan 100",
                 ));
             }
         }
@@ -447,6 +466,7 @@ impl PlannerService for Planner {
             violations.push(FieldViolation::new(
                 "teams",
                 format!("budgets × teams must be at most {MAX_SCENARIOS} scenarios"),
+                format!("anggaran × jumlah tim paling banyak {MAX_SCENARIOS} skenario"),
             ));
         }
         if !violations.is_empty() {
@@ -545,6 +565,12 @@ impl PlannerService for Planner {
                     "{as_of} must lie between the plan's start ({}) and today ({today})",
                     params.start_date
                 ),
+                format!(
+                    "{} harus di antara tanggal mulai rencana ({}) dan hari ini ({})",
+                    date_text(as_of, Lang::Id),
+                    date_text(params.start_date, Lang::Id),
+                    date_text(today, Lang::Id)
+                ),
             )
             .into());
         }
@@ -621,12 +647,14 @@ impl PlannerService for Planner {
             violations.push(FieldViolation::new(
                 "parent",
                 "is required: the province whose districts share the budget, e.g. regions/17",
+                "wajib diisi: provinsi yang kabupaten/kotanya berbagi anggaran, mis. regions/17",
             ));
         }
         if req.total_budget_rupiah < 0 {
             violations.push(FieldViolation::new(
                 "total_budget_rupiah",
                 "must not be negative",
+                "tidak boleh negatif",
             ));
         }
         if !violations.is_empty() {
@@ -643,6 +671,11 @@ impl PlannerService for Planner {
                 format!(
                     "has {} districts; a split covers at most {MAX_DISTRICTS}",
                     listed.len()
+                ),
+                format!(
+                    "memiliki {} kabupaten/kota; pembagian mencakup paling banyak {}",
+                    count(listed.len() as i64),
+                    count(MAX_DISTRICTS as i64)
                 ),
             )
             .into());
@@ -761,7 +794,11 @@ fn plan_change(req: pb::UpdatePlanRequest) -> Result<(String, PlanChange), Vec<F
     let pb::UpdatePlanRequest { plan, update_mask } = req;
     let mut violations = Vec::new();
     let Some(plan) = plan else {
-        return Err(vec![FieldViolation::new("plan", "is required")]);
+        return Err(vec![FieldViolation::new(
+            "plan",
+            "is required",
+            "wajib diisi",
+        )]);
     };
     let id = match plan_id(&plan.name, "plan.name") {
         Ok(id) => id,
@@ -780,6 +817,10 @@ fn plan_change(req: pb::UpdatePlanRequest) -> Result<(String, PlanChange), Vec<F
                 format!("update_mask.paths[{i}]"),
                 format!(
                     "{} cannot be changed; a stored plan changes only its display_name and state",
+                    convert::excerpt(path)
+                ),
+                format!(
+                    "{} tidak dapat diubah; rencana tersimpan hanya dapat diubah nama tampilan dan statusnya",
                     convert::excerpt(path)
                 ),
             )),
@@ -806,6 +847,7 @@ fn plan_change(req: pb::UpdatePlanRequest) -> Result<(String, PlanChange), Vec<F
             None => violations.push(FieldViolation::new(
                 "plan.state",
                 "must be PLAN_STATE_DRAFT, PLAN_STATE_APPROVED or PLAN_STATE_ARCHIVED",
+                "harus PLAN_STATE_DRAFT, PLAN_STATE_APPROVED atau PLAN_STATE_ARCHIVED",
             )),
         }
     }

@@ -2,6 +2,8 @@
 //! villages (point i + 1 for village i): straight line × road factor at an
 //! average speed, or a matrix the caller measured.
 
+use jemput_base::format::count;
+
 use crate::district::{District, haversine_km};
 use crate::params::{FieldViolation, Parameters};
 
@@ -126,6 +128,12 @@ fn reorder_given(
                 given.points.len(),
                 n - 1
             ),
+            format!(
+                "berisi {} titik; kabupaten ini perlu {} (\"base\" dan {} desanya)",
+                count(given.points.len() as i64),
+                count(n as i64),
+                count((n - 1) as i64)
+            ),
         ));
     }
     let m = given.points.len();
@@ -137,11 +145,18 @@ fn reorder_given(
             violations.push(FieldViolation::new(
                 format!("{FIELD}.{field}"),
                 format!("has {} values; {m} points need {}", values.len(), m * m),
+                format!(
+                    "berisi {} nilai; {} titik perlu {}",
+                    count(values.len() as i64),
+                    count(m as i64),
+                    count((m * m) as i64)
+                ),
             ));
         } else if let Some(i) = values.iter().position(|x| !x.is_finite() || *x < 0.0) {
             violations.push(FieldViolation::new(
                 format!("{FIELD}.{field}[{i}]"),
                 "must be a finite, non-negative number",
+                "harus berupa bilangan terhingga yang tidak negatif",
             ));
         }
     }
@@ -162,14 +177,17 @@ fn reorder_given(
             Some(_) => violations.push(FieldViolation::new(
                 format!("{FIELD}.points[{i}]"),
                 format!("{p} is listed twice"),
+                format!("{p} tercantum dua kali"),
             )),
             None if i == 0 => violations.push(FieldViolation::new(
                 format!("{FIELD}.points[0]"),
                 "must be \"base\"",
+                "harus \"base\"",
             )),
             None => violations.push(FieldViolation::new(
                 format!("{FIELD}.points[{i}]"),
                 format!("{p} is not a village of {}", district.name),
+                format!("{p} bukan desa di {}", district.name),
             )),
         }
     }

@@ -7,6 +7,7 @@
 //! out without a decision about who may call it.
 
 use jemput_auth::{MethodRoles, Role, audit_peer};
+use jemput_base::format::count;
 use jemput_proto::auth::{
     self as pb, audit_service_server::AuditService, token_service_server::TokenService,
 };
@@ -103,6 +104,7 @@ fn text_field(text: &str, field: &str, violations: &mut Violations) {
         violations.add(
             field,
             format!("must be at most {MAX_TOKEN_TEXT} characters"),
+            format!("paling panjang {MAX_TOKEN_TEXT} karakter"),
         );
     } else {
         printable_field(text, field, violations);
@@ -118,7 +120,7 @@ fn new_token(
     let mut violations = Violations::default();
     let role = Role::from_pb(request.role);
     if role.is_none() {
-        violations.add("role", "must be one of ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE");
+        violations.add("role", "must be one of ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE", "harus salah satu dari ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE");
     }
     text_field(&request.display_name, "display_name", &mut violations);
     text_field(&request.team, "team", &mut violations);
@@ -127,6 +129,10 @@ fn new_token(
         violations.add(
             "villages",
             format!("at most {} villages", convert::MAX_BATCH_ROWS),
+            format!(
+                "paling banyak {} desa",
+                count(convert::MAX_BATCH_ROWS as i64)
+            ),
         );
     }
     let mut villages = Vec::new();
@@ -147,6 +153,7 @@ fn new_token(
         violations.add(
             "villages",
             "a field token needs the villages it may record for (its team's plan, or a list)",
+            "token lapangan perlu desa yang boleh dicatatnya (rencana timnya, atau daftar desa)",
         );
     }
     let expire_micros = match request.expire_time {
@@ -160,13 +167,18 @@ fn new_token(
             match micros {
                 Some(at) if at > now_micros && at <= latest => Some(at),
                 Some(at) if at <= now_micros => {
-                    violations.add("expire_time", "must be in the future");
+                    violations.add(
+                        "expire_time",
+                        "must be in the future",
+                        "harus di masa depan",
+                    );
                     None
                 }
                 _ => {
                     violations.add(
                         "expire_time",
                         format!("must be at most {MAX_TOKEN_YEARS} years ahead"),
+                        format!("paling lama {MAX_TOKEN_YEARS} tahun ke depan"),
                     );
                     None
                 }
@@ -189,6 +201,10 @@ fn token_id(name: &str) -> Result<&str, RegistryError> {
         RegistryError::invalid(
             "name",
             format!("must be tokens/ and 16 hex digits; got {}", excerpt(name)),
+            format!(
+                "harus tokens/ diikuti 16 digit heksadesimal; yang diberikan {}",
+                excerpt(name)
+            ),
         )
     })
 }

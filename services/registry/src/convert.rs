@@ -6,6 +6,7 @@
 use std::collections::{HashMap, hash_map::Entry};
 
 use chrono::NaiveDate;
+use jemput_base::format::{Lang, count, date as date_text};
 use jemput_proto::registry as pb;
 use prost::Message;
 use sha2::{Digest, Sha256};
@@ -69,7 +70,11 @@ fn short_number(value: f64) -> String {
 /// which PostgreSQL cannot store) are refused the same way on every engine.
 pub(crate) fn printable_field(text: &str, field: &str, violations: &mut Violations) {
     if text.chars().any(char::is_control) {
-        violations.add(field, "must not contain control characters");
+        violations.add(
+            field,
+            "must not contain control characters",
+            "tidak boleh berisi karakter kendali",
+        );
     }
 }
 
@@ -84,6 +89,10 @@ fn optional_date_field(text: &str, field: &str, violations: &mut Violations) -> 
         violations.add(
             field,
             format!("must be a date as YYYY-MM-DD; got {}", excerpt(text)),
+            format!(
+                "harus tanggal berbentuk TTTT-BB-HH; yang diberikan {}",
+                excerpt(text)
+            ),
         );
     }
     date
@@ -97,6 +106,10 @@ pub fn region_field(name: &str, field: &str, violations: &mut Violations) -> Opt
             field,
             format!(
                 "must be regions/ and a Kemendagri code such as 17, 17.02, 17.02.09 or 17.02.09.1001; got {}",
+                excerpt(name)
+            ),
+            format!(
+                "harus regions/ diikuti kode Kemendagri seperti 17, 17.02, 17.02.09 atau 17.02.09.1001; yang diberikan {}",
                 excerpt(name)
             ),
         );
@@ -121,16 +134,21 @@ pub fn region_or_nation_name(name: &str, field: &str) -> Result<RegionCode, Regi
     let mut violations = Violations::default();
     let code = region_or_nation_field(name, field, &mut violations);
     violations.into_result()?;
-    code.ok_or_else(|| RegistryError::invalid(field, "missing"))
+    code.ok_or_else(|| RegistryError::invalid(field, "missing", "tidak ada"))
 }
 
 fn request_id_field(request_id: &str, violations: &mut Violations) {
     if request_id.is_empty() {
-        violations.add("request_id", "is required, so a retry can be recognised");
+        violations.add(
+            "request_id",
+            "is required, so a retry can be recognised",
+            "wajib diisi, agar pengulangan dapat dikenali",
+        );
     } else if request_id.chars().count() > MAX_ID_CHARS {
         violations.add(
             "request_id",
             format!("must be at most {MAX_ID_CHARS} characters"),
+            format!("paling panjang {MAX_ID_CHARS} karakter"),
         );
     } else {
         printable_field(request_id, "request_id", violations);
@@ -156,7 +174,11 @@ fn level_field(level: i32, field: &str, violations: &mut Violations) -> Option<L
         Ok(pb::RegionLevel::Kecamatan) => Some(Level::Kecamatan),
         Ok(pb::RegionLevel::Village) => Some(Level::Village),
         Err(_) => {
-            violations.add(field, format!("unknown level {level}"));
+            violations.add(
+                field,
+                format!("unknown level {level}"),
+                format!("tingkat {level} tidak dikenal"),
+            );
             None
         }
     }
@@ -167,7 +189,11 @@ fn view_field(view: i32, violations: &mut Violations) -> bool {
         Ok(pb::RegionView::Full) => true,
         Ok(pb::RegionView::Unspecified | pb::RegionView::Basic) => false,
         Err(_) => {
-            violations.add("view", format!("unknown view {view}"));
+            violations.add(
+                "view",
+                format!("unknown view {view}"),
+                format!("tampilan {view} tidak dikenal"),
+            );
             false
         }
     }
@@ -188,7 +214,7 @@ impl TryFrom<pb::GetRegionRequest> for GetRegion {
         let with_boundary = view_field(request.view, &mut violations);
         violations.into_result()?;
         Ok(GetRegion {
-            region: region.ok_or_else(|| RegistryError::invalid("name", "missing"))?,
+            region: region.ok_or_else(|| RegistryError::invalid("name", "missing", "tidak ada"))?,
             with_boundary,
         })
     }
@@ -229,7 +255,7 @@ pub(crate) fn page_field(
 ) -> Page {
     let size = match usize::try_from(page_size) {
         Err(_) => {
-            violations.add("page_size", "must not be negative");
+            violations.add("page_size", "must not be negative", "tidak boleh negatif");
             DEFAULT_PAGE_SIZE
         }
         Ok(0) => DEFAULT_PAGE_SIZE,
@@ -252,6 +278,7 @@ pub(crate) fn page_field(
             violations.add(
                 "page_token",
                 "is not a next_page_token from this same query",
+                "bukan next_page_token dari kueri yang sama",
             );
             Page { offset: 0, size }
         }
@@ -279,7 +306,11 @@ fn listed_level(
         None => parent_level.child(),
         Some(level) if level > parent_level => Some(level),
         Some(_) => {
-            violations.add("level", "must be below the parent's level");
+            violations.add(
+                "level",
+                "must be below the parent's level",
+                "harus di bawah tingkat induknya",
+            );
             None
         }
     }
@@ -303,7 +334,8 @@ impl TryFrom<pb::ListRegionsRequest> for ListRegions {
         );
         violations.into_result()?;
         Ok(ListRegions {
-            parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            parent: parent
+                .ok_or_else(|| RegistryError::invalid("parent", "missing", "tidak ada"))?,
             level,
             page,
             with_boundary,
@@ -378,6 +410,10 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
                     "must be \"gap desc\", \"coverage asc\" or \"name\"; got {}",
                     excerpt(&request.order_by)
                 ),
+                format!(
+                    "harus \"gap desc\", \"coverage asc\" atau \"name\"; yang diberikan {}",
+                    excerpt(&request.order_by)
+                ),
             );
         }
         let query = format!(
@@ -392,7 +428,8 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
         );
         violations.into_result()?;
         Ok(ListGaps {
-            parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            parent: parent
+                .ok_or_else(|| RegistryError::invalid("parent", "missing", "tidak ada"))?,
             level,
             page,
             order: order.unwrap_or(GapOrder::GapDescending),
@@ -403,9 +440,20 @@ impl TryFrom<pb::ListEnrollmentGapsRequest> for ListGaps {
 
 fn batch_size_field(rows: usize, field: &str, violations: &mut Violations) {
     if rows == 0 {
-        violations.add(field, "at least one is required");
+        violations.add(
+            field,
+            "at least one is required",
+            "paling sedikit satu wajib ada",
+        );
     } else if rows > MAX_BATCH_ROWS {
-        violations.add(field, format!("at most {MAX_BATCH_ROWS} per call"));
+        violations.add(
+            field,
+            format!("at most {MAX_BATCH_ROWS} per call"),
+            format!(
+                "paling banyak {} per panggilan",
+                count(MAX_BATCH_ROWS as i64)
+            ),
+        );
     }
 }
 
@@ -420,10 +468,18 @@ pub(crate) fn village_field(
 ) -> Option<RegionCode> {
     let code = region_field(name, field, violations)?;
     if code.level() != Level::Village {
-        violations.add(field, format!("{code} is not a village (desa/kelurahan)"));
+        violations.add(
+            field,
+            format!("{code} is not a village (desa/kelurahan)"),
+            format!("{code} bukan desa/kelurahan"),
+        );
         None
     } else if !known(&code) {
-        violations.add(field, format!("{code} does not exist"));
+        violations.add(
+            field,
+            format!("{code} does not exist"),
+            format!("{code} tidak ada"),
+        );
         None
     } else {
         Some(code)
@@ -448,6 +504,7 @@ pub fn activation_batch(
             violations.add(
                 field("count"),
                 format!("must be positive; got {}", report.count),
+                format!("harus lebih dari 0; yang diberikan {}", count(report.count)),
             );
         } else if report.count > MAX_VILLAGE_COUNT {
             violations.add(
@@ -455,6 +512,11 @@ pub fn activation_batch(
                 format!(
                     "must be at most {MAX_VILLAGE_COUNT}, more than any village has; got {}",
                     report.count
+                ),
+                format!(
+                    "paling banyak {}, lebih dari jumlah di desa mana pun; yang diberikan {}",
+                    count(MAX_VILLAGE_COUNT),
+                    count(report.count)
                 ),
             );
         }
@@ -466,14 +528,28 @@ pub fn activation_batch(
                     "must be a date as YYYY-MM-DD; got {}",
                     excerpt(&report.activation_date)
                 ),
+                format!(
+                    "harus tanggal berbentuk TTTT-BB-HH; yang diberikan {}",
+                    excerpt(&report.activation_date)
+                ),
             ),
             Some(date) if date > today => violations.add(
                 field("activation_date"),
                 format!("{date} is in the future (today is {today})"),
+                format!(
+                    "{} masih di masa depan (hari ini {})",
+                    date_text(date, Lang::Id),
+                    date_text(today, Lang::Id)
+                ),
             ),
             Some(date) if date < FIRST_ACTIVATION_DATE => violations.add(
                 field("activation_date"),
                 format!("{date} is before IKD existed (from {FIRST_ACTIVATION_DATE})"),
+                format!(
+                    "{} sebelum IKD ada (mulai {})",
+                    date_text(date, Lang::Id),
+                    date_text(FIRST_ACTIVATION_DATE, Lang::Id)
+                ),
             ),
             Some(_) => {}
         }
@@ -484,6 +560,7 @@ pub fn activation_batch(
                 violations.add(
                     field("channel"),
                     "must be CHANNEL_OFFICE or CHANNEL_MOBILE_TEAM",
+                    "harus CHANNEL_OFFICE atau CHANNEL_MOBILE_TEAM",
                 );
                 None
             }
@@ -492,6 +569,7 @@ pub fn activation_batch(
             violations.add(
                 field("team"),
                 format!("must be at most {MAX_ID_CHARS} characters"),
+                format!("paling panjang {MAX_ID_CHARS} karakter"),
             );
         } else {
             printable_field(&report.team, &field("team"), &mut violations);
@@ -533,6 +611,7 @@ pub fn counts_import(
                 Entry::Occupied(first) => violations.add(
                     field("region"),
                     format!("{village} is already listed at counts[{}]", first.get()),
+                    format!("{village} sudah tercantum di counts[{}]", first.get()),
                 ),
                 Entry::Vacant(slot) => {
                     slot.insert(i);
@@ -544,11 +623,15 @@ pub fn counts_import(
             ("ikd_activated", row.ikd_activated),
         ] {
             if value < 0 {
-                violations.add(field(name), "must not be negative");
+                violations.add(field(name), "must not be negative", "tidak boleh negatif");
             } else if value > MAX_VILLAGE_COUNT {
                 violations.add(
                     field(name),
                     format!("must be at most {MAX_VILLAGE_COUNT}, more than any village has"),
+                    format!(
+                        "paling banyak {}, lebih dari jumlah di desa mana pun",
+                        count(MAX_VILLAGE_COUNT)
+                    ),
                 );
             }
         }
@@ -562,6 +645,11 @@ pub fn counts_import(
                 format!(
                     "{} activated IKD is more than the {} recorded KTP-el",
                     row.ikd_activated, row.ktp_el_recorded
+                ),
+                format!(
+                    "{} IKD teraktivasi lebih dari {} rekam KTP-el",
+                    count(row.ikd_activated),
+                    count(row.ktp_el_recorded)
                 ),
             );
         }
@@ -622,13 +710,17 @@ impl TryFrom<pb::ListActivationsRequest> for ListActivations {
         if let (Some(start), Some(end)) = (start, end)
             && start > end
         {
-            violations.add("start_date", format!("is after end_date ({end})"));
+            violations.add(
+                "start_date",
+                format!("is after end_date ({end})"),
+                format!("sesudah end_date ({})", date_text(end, Lang::Id)),
+            );
         }
         let query = format!("activations|{parent}|{start_date}|{end_date}");
         let page = page_field(page_size, &page_token, &query, &mut violations);
         violations.into_result()?;
         Ok(ListActivations {
-            parent: code.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+            parent: code.ok_or_else(|| RegistryError::invalid("parent", "missing", "tidak ada"))?,
             start,
             end,
             page,
@@ -656,27 +748,48 @@ pub fn correction(request: pb::CorrectActivationRequest) -> Result<Correction, R
                 "must be activations/ and an entry number, e.g. activations/12; got {}",
                 excerpt(&activation)
             ),
+            format!(
+                "harus activations/ diikuti nomor entri, mis. activations/12; yang diberikan {}",
+                excerpt(&activation)
+            ),
         );
     }
     if corrected_count < 0 {
         violations.add(
             "corrected_count",
             format!("must not be negative (0 withdraws the entry); got {corrected_count}"),
+            format!(
+                "tidak boleh negatif (0 menarik entri); yang diberikan {}",
+                count(corrected_count)
+            ),
         );
     } else if corrected_count > MAX_VILLAGE_COUNT {
         violations.add(
             "corrected_count",
             format!("must be at most {MAX_VILLAGE_COUNT}; got {corrected_count}"),
+            format!(
+                "paling banyak {}; yang diberikan {}",
+                count(MAX_VILLAGE_COUNT),
+                count(corrected_count)
+            ),
         );
     }
     if reason.trim().is_empty() {
-        violations.add("reason", "is required: say why the entry was wrong");
+        violations.add(
+            "reason",
+            "is required: say why the entry was wrong",
+            "wajib diisi: sebutkan mengapa entri itu salah",
+        );
     } else if reason.len() > MAX_REASON_BYTES {
         violations.add(
             "reason",
             format!(
                 "must be at most {MAX_REASON_BYTES} bytes; got {}",
                 reason.len()
+            ),
+            format!(
+                "paling panjang {MAX_REASON_BYTES} bita; yang diberikan {}",
+                count(reason.len() as i64)
             ),
         );
     } else {
@@ -686,7 +799,7 @@ pub fn correction(request: pb::CorrectActivationRequest) -> Result<Correction, R
     Ok(Correction {
         request_id,
         payload_sha256,
-        entry: entry.ok_or_else(|| RegistryError::invalid("activation", "missing"))?,
+        entry: entry.ok_or_else(|| RegistryError::invalid("activation", "missing", "tidak ada"))?,
         corrected_count,
         reason: reason.trim().to_owned(),
     })
@@ -729,7 +842,11 @@ pub fn summarize(
     let mut violations = Violations::default();
     let parent = region_field(&request.parent, "parent", &mut violations);
     if parent.as_ref().is_some_and(|p| p.level() == Level::Village) {
-        violations.add("parent", "must be a district or kecamatan");
+        violations.add(
+            "parent",
+            "must be a district or kecamatan",
+            "harus kabupaten/kota atau kecamatan",
+        );
     }
     let start = optional_date_field(&request.start_date, "start_date", &mut violations);
     let end = optional_date_field(&request.end_date, "end_date", &mut violations).unwrap_or(today);
@@ -737,11 +854,12 @@ pub fn summarize(
         violations.add(
             "start_date",
             format!("is after the end of the range ({end})"),
+            format!("sesudah akhir rentang ({})", date_text(end, Lang::Id)),
         );
     }
     violations.into_result()?;
     Ok(Summarize {
-        parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing"))?,
+        parent: parent.ok_or_else(|| RegistryError::invalid("parent", "missing", "tidak ada"))?,
         start,
         end,
     })
@@ -765,11 +883,16 @@ impl TryFrom<pb::SetTargetRequest> for SetTarget {
             violations.add(
                 "target_fraction",
                 format!("must be in (0, 1]; got {}", short_number(fraction)),
+                format!(
+                    "harus lebih dari 0 dan paling banyak 1; yang diberikan {}",
+                    short_number(fraction).replace('.', ",")
+                ),
             );
         }
         violations.into_result()?;
         Ok(SetTarget {
-            region: region.ok_or_else(|| RegistryError::invalid("region", "missing"))?,
+            region: region
+                .ok_or_else(|| RegistryError::invalid("region", "missing", "tidak ada"))?,
             fraction,
         })
     }
@@ -863,9 +986,17 @@ pub fn regions_addition(request: pb::AddRegionsRequest) -> Result<RegionsAdditio
     let mut violations = Violations::default();
     request_id_field(&request.request_id, &mut violations);
     if request.regions.is_empty() {
-        violations.add("regions", "at least one province or district is required");
+        violations.add(
+            "regions",
+            "at least one province or district is required",
+            "paling sedikit satu provinsi atau kabupaten/kota wajib ada",
+        );
     } else if request.regions.len() > MAX_ADDED_REGIONS {
-        violations.add("regions", format!("at most {MAX_ADDED_REGIONS} per call"));
+        violations.add(
+            "regions",
+            format!("at most {MAX_ADDED_REGIONS} per call"),
+            format!("paling banyak {MAX_ADDED_REGIONS} per panggilan"),
+        );
     }
     let mut roots: Vec<RegionCode> = Vec::new();
     for (i, name) in request.regions.iter().enumerate().take(MAX_ADDED_REGIONS) {
@@ -878,6 +1009,10 @@ pub fn regions_addition(request: pb::AddRegionsRequest) -> Result<RegionsAdditio
                 field,
                 format!(
                     "{code} is not a province or district; add its district (e.g. regions/{})",
+                    code.district().as_str()
+                ),
+                format!(
+                    "{code} bukan provinsi atau kabupaten/kota; tambahkan kabupaten/kotanya (mis. regions/{})",
                     code.district().as_str()
                 ),
             );
@@ -910,6 +1045,10 @@ fn settings_name_field(name: &str, field: &str, violations: &mut Violations) -> 
                 "must be a district's settings, regions/ and a district code and /settings, e.g. regions/17.07/settings; got {}",
                 excerpt(name)
             ),
+            format!(
+                "harus pengaturan kabupaten/kota: regions/, kodenya, lalu /settings, mis. regions/17.07/settings; yang diberikan {}",
+                excerpt(name)
+            ),
         );
     }
     district
@@ -922,7 +1061,7 @@ pub fn settings_name(
     let mut violations = Violations::default();
     let district = settings_name_field(&request.name, "name", &mut violations);
     violations.into_result()?;
-    district.ok_or_else(|| RegistryError::invalid("name", "missing"))
+    district.ok_or_else(|| RegistryError::invalid("name", "missing", "tidak ada"))
 }
 
 /// Checks an `UpdateDistrictSettings` request: the paths in the mask, and
@@ -943,6 +1082,7 @@ pub fn settings_update(
         violations.add(
             "update_mask",
             "name the fields to change: \"office\", \"target_fraction\" or both",
+            "sebutkan yang diubah: \"office\", \"target_fraction\" atau keduanya",
         );
     }
     let mut office = None;
@@ -951,7 +1091,11 @@ pub fn settings_update(
         match path.as_str() {
             "office" => {
                 let Some(point) = &settings.office else {
-                    violations.add("settings.office", "is required when update_mask names it");
+                    violations.add(
+                        "settings.office",
+                        "is required when update_mask names it",
+                        "wajib diisi bila update_mask menyebutnya",
+                    );
                     continue;
                 };
                 let mut in_range = true;
@@ -968,6 +1112,10 @@ pub fn settings_update(
                                 "must be in [-{limit}, {limit}] degrees; got {}",
                                 short_number(value)
                             ),
+                            format!(
+                                "harus antara -{limit} dan {limit} derajat; yang diberikan {}",
+                                short_number(value).replace('.', ",")
+                            ),
                         );
                     }
                 }
@@ -983,6 +1131,10 @@ pub fn settings_update(
                     violations.add(
                         "settings.target_fraction",
                         format!("must be in (0, 1]; got {}", short_number(fraction)),
+                        format!(
+                            "harus lebih dari 0 dan paling banyak 1; yang diberikan {}",
+                            short_number(fraction).replace('.', ",")
+                        ),
                     );
                 }
             }
@@ -992,6 +1144,10 @@ pub fn settings_update(
                     "must be \"office\" or \"target_fraction\"; got {}",
                     excerpt(other)
                 ),
+                format!(
+                    "harus \"office\" atau \"target_fraction\"; yang diberikan {}",
+                    excerpt(other)
+                ),
             ),
         }
     }
@@ -999,7 +1155,8 @@ pub fn settings_update(
     Ok(SettingsUpdate {
         request_id: request.request_id,
         payload_sha256,
-        district: district.ok_or_else(|| RegistryError::invalid("settings.name", "missing"))?,
+        district: district
+            .ok_or_else(|| RegistryError::invalid("settings.name", "missing", "tidak ada"))?,
         office,
         target_fraction,
     })

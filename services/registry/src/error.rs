@@ -4,27 +4,67 @@
 use std::fmt;
 
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::{
+    ErrorDetails, FieldViolation as BadRequestViolation, LocalizedMessage, StatusExt,
+};
 
 use crate::domain::RegionCode;
 
-/// One problem with one field of a request, e.g. `reports[3].count`.
+/// One problem with one field of a request, e.g. `reports[3].count`: in
+/// English for developers and other services, and in Indonesian for the
+/// people the dashboard shows it to (the violation's localized message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldViolation {
     pub field: String,
     pub description: String,
+    pub indonesian: String,
 }
+
+/// The locale of the messages a status carries besides its English one.
+pub const INDONESIAN: &str = "id-ID";
 
 /// Every problem found in a request, so a client can fix them all at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Violations(Vec<FieldViolation>);
 
 impl Violations {
-    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+    pub fn add(
+        &mut self,
+        field: impl Into<String>,
+        description: impl Into<String>,
+        indonesian: impl Into<String>,
+    ) {
         self.0.push(FieldViolation {
             field: field.into(),
             description: description.into(),
+            indonesian: indonesian.into(),
         });
+    }
+
+    /// Every violation as "field: problem" in Indonesian, one after another.
+    fn indonesian(&self) -> String {
+        self.0
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.indonesian))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The violations as a bad request's, each with its Indonesian.
+    fn bad_request(&self) -> ErrorDetails {
+        let mut details = ErrorDetails::new();
+        details.set_bad_request(
+            self.0
+                .iter()
+                .map(|v| BadRequestViolation {
+                    field: v.field.clone(),
+                    description: v.description.clone(),
+                    reason: String::new(),
+                    localized_message: Some(LocalizedMessage::new(INDONESIAN, &v.indonesian)),
+                })
+                .collect::<Vec<_>>(),
+        );
+        details
     }
 
     pub fn is_empty(&self) -> bool {
@@ -126,11 +166,44 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
-    /// A single field violation.
-    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
+    /// A single field violation, in English and in Indonesian.
+    pub fn invalid(
+        field: impl Into<String>,
+        description: impl Into<String>,
+        indonesian: impl Into<String>,
+    ) -> Self {
         let mut violations = Violations::default();
-        violations.add(field, description);
+        violations.add(field, description, indonesian);
         RegistryError::InvalidArgument(violations)
+    }
+
+    /// What a person reading the Indonesian dashboard should see instead
+    /// of the status message; `None` where the detail is ours, not theirs.
+    fn indonesian(&self) -> Option<String> {
+        Some(match self {
+            RegistryError::InvalidArgument(v) => v.indonesian(),
+            RegistryError::NotFound(code) => format!("{code} tidak ada"),
+            RegistryError::RequestIdReused(id) => {
+                format!("request_id {id:?} sudah dipakai untuk kiriman lain")
+            }
+            RegistryError::AboveRecorded(v) => {
+                format!(
+                    "kiriman ini akan membuat desa melebihi rekam KTP-el-nya: {}",
+                    v.indonesian()
+                )
+            }
+            RegistryError::NoCountsYet(v) => format!("belum ada data: {}", v.indonesian()),
+            RegistryError::ActivationNotFound(id) => format!("activations/{id} tidak ada"),
+            RegistryError::CorrectionRefused(v) => format!("koreksi ditolak: {}", v.indonesian()),
+            RegistryError::TokenNotFound(name) => format!("{name} tidak ada"),
+            RegistryError::PermissionDenied(v) => {
+                format!("tidak diizinkan untuk token ini: {}", v.indonesian())
+            }
+            RegistryError::Database(sqlx::Error::PoolTimedOut) => {
+                "Basis data registri sedang sibuk; coba lagi".to_string()
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -141,31 +214,40 @@ fn internal(error: &RegistryError) -> Status {
     Status::internal("internal error in the registry")
 }
 
+/// `details` with what `error` says in Indonesian as their localized message.
+fn localized(mut details: ErrorDetails, error: &RegistryError) -> ErrorDetails {
+    if let Some(indonesian) = error.indonesian() {
+        details.set_localized_message(INDONESIAN, indonesian);
+    }
+    details
+}
+
 impl From<RegistryError> for Status {
     fn from(error: RegistryError) -> Status {
         match &error {
             RegistryError::InvalidArgument(violations) => {
-                let mut details = ErrorDetails::new();
-                for v in violations.iter() {
-                    details.add_bad_request_violation(&v.field, &v.description);
-                }
+                let details = localized(violations.bad_request(), &error);
                 Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
             }
             RegistryError::NotFound(_)
             | RegistryError::TokenNotFound(_)
-            | RegistryError::ActivationNotFound(_) => Status::not_found(error.to_string()),
+            | RegistryError::ActivationNotFound(_) => Status::with_error_details(
+                Code::NotFound,
+                error.to_string(),
+                localized(ErrorDetails::new(), &error),
+            ),
             RegistryError::PermissionDenied(violations) => {
-                let mut details = ErrorDetails::new();
-                for v in violations.iter() {
-                    details.add_bad_request_violation(&v.field, &v.description);
-                }
+                let details = localized(violations.bad_request(), &error);
                 Status::with_error_details(Code::PermissionDenied, error.to_string(), details)
             }
             RegistryError::RequestIdReused(_) => {
-                let details = ErrorDetails::with_bad_request_violation(
+                let mut reused = Violations::default();
+                reused.add(
                     "request_id",
                     "already used for a different batch",
+                    "sudah dipakai untuk kiriman lain",
                 );
+                let details = localized(reused.bad_request(), &error);
                 Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
             }
             RegistryError::AboveRecorded(violations) => {
@@ -177,6 +259,7 @@ impl From<RegistryError> for Status {
                         &v.description,
                     );
                 }
+                let details = localized(details, &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             RegistryError::NoCountsYet(violations) => {
@@ -188,6 +271,7 @@ impl From<RegistryError> for Status {
                         &v.description,
                     );
                 }
+                let details = localized(details, &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             RegistryError::CorrectionRefused(violations) => {
@@ -199,12 +283,15 @@ impl From<RegistryError> for Status {
                         &v.description,
                     );
                 }
+                let details = localized(details, &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             // A busy pool is worth retrying; anything else from the database is ours.
-            RegistryError::Database(sqlx::Error::PoolTimedOut) => {
-                Status::unavailable("the registry database is busy; retry")
-            }
+            RegistryError::Database(sqlx::Error::PoolTimedOut) => Status::with_error_details(
+                Code::Unavailable,
+                "the registry database is busy; retry",
+                localized(ErrorDetails::new(), &error),
+            ),
             RegistryError::Database(_)
             | RegistryError::Migration(_)
             | RegistryError::StoredResponse { .. }
@@ -229,8 +316,8 @@ mod tests {
     #[test]
     fn every_violation_reaches_the_status() {
         let mut violations = Violations::default();
-        violations.add("reports[0].count", "must be positive");
-        violations.add("reports[2].region", "must be a village");
+        violations.add("reports[0].count", "must be positive", "harus lebih dari 0");
+        violations.add("reports[2].region", "must be a village", "harus desa");
         let status = Status::from(RegistryError::InvalidArgument(violations));
         assert_eq!(status.code(), Code::InvalidArgument);
         let fields: Vec<String> = status

@@ -45,6 +45,7 @@ fn within_scope(batch: &ActivationBatch, caller: &Caller) -> Result<(), Registry
             violations.add(
                 format!("reports[{i}].region"),
                 format!("{village} is outside this token's villages"),
+                format!("{village} di luar desa token ini"),
             );
         }
         if let Some(team) = &caller.team
@@ -53,6 +54,7 @@ fn within_scope(batch: &ActivationBatch, caller: &Caller) -> Result<(), Registry
             violations.add(
                 format!("reports[{i}].team"),
                 format!("this token records for {team:?} only"),
+                format!("token ini hanya mencatat untuk {team:?}"),
             );
         }
     }
@@ -72,6 +74,7 @@ fn within_scope_of_entry(entry: &LedgerEntry, caller: &Caller) -> Result<(), Reg
         violations.add(
             "activation",
             format!("is for {village}, outside this token's villages"),
+            format!("untuk {village}, di luar desa token ini"),
         );
     }
     if let Some(team) = &caller.team
@@ -81,6 +84,10 @@ fn within_scope_of_entry(entry: &LedgerEntry, caller: &Caller) -> Result<(), Reg
             "activation",
             format!(
                 "was recorded by {:?}; this token corrects {team:?} only",
+                entry.team
+            ),
+            format!(
+                "dicatat oleh {:?}; token ini hanya mengoreksi {team:?}",
                 entry.team
             ),
         );
@@ -102,6 +109,7 @@ fn within_scope_of_import(import: &CountsImport, caller: &Caller) -> Result<(), 
             violations.add(
                 format!("counts[{i}].region"),
                 format!("{village} is outside this token's villages"),
+                format!("{village} di luar desa token ini"),
             );
         }
     }

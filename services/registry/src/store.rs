@@ -19,6 +19,7 @@ use std::{
 };
 
 use chrono::NaiveDate;
+use jemput_base::format::count;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sqlx::{
     Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction,
@@ -921,6 +922,7 @@ impl Store {
             return Err(RegistryError::invalid(
                 "reports",
                 "at least one report is required",
+                "paling sedikit satu laporan wajib ada",
             ));
         };
         let district = first.village.district();
@@ -934,6 +936,7 @@ impl Store {
                 RegistryError::invalid(
                     format!("reports[{i}].count"),
                     "the batch's sum is too large",
+                    "jumlah dalam kiriman ini terlalu besar",
                 )
             })?;
         }
@@ -1104,9 +1107,9 @@ impl Store {
             return Err(RegistryError::ActivationNotFound(correction.entry));
         };
         let entry = row_to_entry(&row)?;
-        let refuse = |field: &str, why: String| {
+        let refuse = |field: &str, why: String, indonesian: String| {
             let mut violations = Violations::default();
-            violations.add(field, why);
+            violations.add(field, why, indonesian);
             RegistryError::CorrectionRefused(violations)
         };
         if let Some(original) = entry.corrects {
@@ -1115,6 +1118,10 @@ impl Store {
                 "activation",
                 format!(
                     "activations/{} is itself a correction; correct activations/{original}",
+                    entry.id
+                ),
+                format!(
+                    "activations/{} sendiri adalah koreksi; koreksi activations/{original}",
                     entry.id
                 ),
             ));
@@ -1128,6 +1135,11 @@ impl Store {
                 format!(
                     "activations/{} already counts {}",
                     entry.id, entry.corrected_count
+                ),
+                format!(
+                    "activations/{} sudah berjumlah {}",
+                    entry.id,
+                    count(entry.corrected_count)
                 ),
             ));
         }
@@ -1164,6 +1176,12 @@ impl Store {
                     "would bring {} to {} activated IKD, outside 0..={recorded} (its recorded KTP-el)",
                     entry.village,
                     activated + difference
+                ),
+                format!(
+                    "akan membuat {} menjadi {} IKD teraktivasi, di luar 0 sampai {} (rekam KTP-el-nya)",
+                    entry.village,
+                    count(activated + difference),
+                    count(recorded)
                 ),
             ));
         }
@@ -1268,6 +1286,7 @@ impl Store {
             return Err(RegistryError::invalid(
                 "counts",
                 "at least one village is required",
+                "paling sedikit satu desa wajib ada",
             ));
         };
         let district = first.village.district();
@@ -1441,6 +1460,7 @@ async fn explain_overflow(
                 uncounted.add(
                     format!("reports[{i}].region"),
                     format!("{village} has no counts yet; import its counts first"),
+                    format!("{village} belum punya data; impor datanya dulu"),
                 );
             }
             continue;
@@ -1455,6 +1475,11 @@ async fn explain_overflow(
                     format!("reports[{i}].count"),
                     format!(
                         "would bring {village} to {running} activated IKD, above its {recorded} recorded KTP-el"
+                    ),
+                    format!(
+                        "akan membuat {village} menjadi {} IKD teraktivasi, di atas {} rekam KTP-el",
+                        count(running),
+                        count(recorded)
                     ),
                 );
                 break;

@@ -127,7 +127,7 @@ impl Store {
     ) -> Result<(TokenRecord, String), RegistryError> {
         let role = spec
             .role
-            .ok_or_else(|| RegistryError::invalid("role", "is required"))?;
+            .ok_or_else(|| RegistryError::invalid("role", "is required", "wajib diisi"))?;
         let issued = token::issue().map_err(|e| RegistryError::Random(e.to_string()))?;
         let record = TokenRecord {
             id: issued.id.clone(),

@@ -150,6 +150,20 @@ async fn hostile_writes_change_nothing_or_exactly_what_they_carry(mut h: Harness
                     Code::InvalidArgument => {
                         let fields = bad_fields(&status);
                         assert!(!fields.is_empty(), "{write:?}: {status:?}");
+                        // Every problem is said in Indonesian too.
+                        let violations = status
+                            .get_error_details()
+                            .bad_request()
+                            .map(|b| b.field_violations.clone())
+                            .unwrap_or_default();
+                        for v in violations {
+                            let said = v.localized_message.as_ref().map(|m| m.message.as_str());
+                            assert!(
+                                said.is_some_and(|m| !m.is_empty() && m != v.description),
+                                "{write:?}: {} has no Indonesian",
+                                v.field
+                            );
+                        }
                     }
                     Code::FailedPrecondition => {
                         let subjects = status
@@ -160,6 +174,11 @@ async fn hostile_writes_change_nothing_or_exactly_what_they_carry(mut h: Harness
                     }
                     _ => panic!("{write:?}: {status:?}"),
                 }
+                let summary = status.get_error_details().localized_message().cloned();
+                assert!(
+                    summary.is_some_and(|m| m.locale == "id-ID" && !m.message.is_empty()),
+                    "{write:?}: no Indonesian summary: {status:?}"
+                );
                 assert!(status.message().len() < 2000, "{write:?}");
                 assert_eq!(h.villages().await, villages, "{write:?} changed counts");
                 assert_eq!(ledger(&mut h).await, total, "{write:?} changed the ledger");

@@ -582,6 +582,52 @@ async fn bad_input_is_named_and_changes_nothing(mut h: Harness) {
     for (bad, field) in cases {
         assert_invalid(h.client.record_activations(one(bad)).await, &[field]);
     }
+    // The field page shows the registry's Indonesian: numbers and dates
+    // the Indonesian way.
+    let said = |status: tonic::Status| {
+        status
+            .get_error_details()
+            .bad_request()
+            .and_then(|b| b.field_violations.first().cloned())
+            .and_then(|v| v.localized_message)
+            .map(|m| (m.locale, m.message))
+            .expect("an Indonesian message")
+    };
+    let status = h
+        .client
+        .record_activations(one(report(BEDENG_SS, -5, "2025-01-10", office)))
+        .await
+        .expect_err("a negative count");
+    assert_eq!(
+        said(status),
+        (
+            "id-ID".to_string(),
+            "harus lebih dari 0; yang diberikan -5".to_string()
+        )
+    );
+    let status = h
+        .client
+        .record_activations(one(report(BEDENG_SS, 20_000_000, "2025-01-10", office)))
+        .await
+        .expect_err("a count above any village");
+    assert_eq!(
+        said(status).1,
+        "paling banyak 10.000.000, lebih dari jumlah di desa mana pun; yang diberikan 20.000.000"
+    );
+    let status = h
+        .client
+        .record_activations(one(report(BEDENG_SS, 1, &future, office)))
+        .await
+        .expect_err("a future date");
+    let (_, message) = said(status);
+    let in_three_days = jemput_base::format::date(
+        Utc::now().date_naive() + Days::new(3),
+        jemput_base::format::Lang::Id,
+    );
+    assert!(
+        message.starts_with(&format!("{in_three_days} masih di masa depan")),
+        "{message}"
+    );
     let mut unknown_channel = report(BEDENG_SS, 1, "2025-01-10", office);
     unknown_channel.channel = 42;
     assert_invalid(
