@@ -78,7 +78,7 @@ impl OptimizerError {
             OptimizerError::RegistryUnavailable(_) => "Registri tidak dapat dihubungi".to_string(),
             OptimizerError::Cancelled => "Perhitungan dibatalkan".to_string(),
             OptimizerError::DeadlineExceeded => {
-                "Batas waktu habis selagi permintaan menunggu pemecah yang kosong".to_string()
+                "Batas waktu habis selagi permintaan menunggu pemecah yang senggang".to_string()
             }
             _ => return None,
         })
