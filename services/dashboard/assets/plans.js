@@ -133,7 +133,7 @@ async function list(root, showArchived, ctx) {
       body.replaceChildren(h("p", { class: "muted" }, t("plans.empty"), " ", h("a", { href: "#/plan" }, t("plan.submit"))));
       return;
     }
-    const head = [t("plans.name"), t("plans.state"), t("plans.created"), t("plan.budget"), t("plan.teams"), t("plan.start"), t("plan.targetDate"), t("scen.daysAxis"), t("plan.cost"), t("plans.actions")];
+    const head = [t("plans.name"), t("plans.state"), t("plans.created"), t("plan.budget"), t("plan.teams"), t("plan.start"), t("plan.targetDate"), t("scen.days"), t("plan.cost"), t("plans.actions")];
     const numeric = new Set([3, 4, 7, 8]);
     body.replaceChildren(
       stacked(h(
