@@ -276,6 +276,7 @@ async fn the_dashboard_works_in_a_headless_browser() {
             )
             .await;
         assert_eq!(said.as_str(), Some(expected), "{lang}");
+        shoot(&format!("plan-refused-{lang}")).await;
     }
     // The browser logs each refusal as a failed request; those two, and
     // nothing else, are expected (reading the log empties it).
