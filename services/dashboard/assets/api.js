@@ -21,9 +21,10 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || "UNKNOWN";
     this.violations = (error.violations || []).map((v) => ({ ...v, description: spoken(v.description, v.localized) }));
+    this.preconditions = error.preconditions || [];
     // The Indonesian message already names every precondition in
-    // Indonesian; the list carries the English only.
-    this.preconditions = indonesian ? [] : error.preconditions || [];
+    // Indonesian, where the list's descriptions are English.
+    this.saysPreconditions = Boolean(indonesian);
   }
 }
 

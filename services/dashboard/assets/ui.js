@@ -60,7 +60,7 @@ export function errorBox(error, onRetry) {
     { class: "error-box", role: "alert" },
     h("strong", {}, t("error.title") + ": "),
     errorText(error),
-    error && error.preconditions && error.preconditions.length
+    error && error.preconditions && error.preconditions.length && !error.saysPreconditions
       ? h("ul", {}, error.preconditions.map((p) => h("li", {}, p.description || p.subject)))
       : null,
     onRetry ? h("button", { class: "link", type: "button", onclick: onRetry }, t("retry")) : null
