@@ -192,32 +192,37 @@ fn http_status(code: Code) -> (StatusCode, &'static str) {
     }
 }
 
+/// A service's Indonesian as the page reads it: `{locale, message}`.
+fn localized_json(message: tonic_types::LocalizedMessage) -> Value {
+    json!({ "locale": message.locale, "message": message.message })
+}
+
 impl From<tonic::Status> for ApiError {
     fn from(status: tonic::Status) -> Self {
         let (http, code) = http_status(status.code());
-        let violations = status
-            .get_details_bad_request()
+        // The details are decoded once, then read for each kind.
+        let details = status.get_error_details();
+        let violations = details
+            .bad_request()
             .map(|bad| {
                 bad.field_violations
-                    .into_iter()
+                    .iter()
                     .map(|v| {
                         json!({
                             "field": v.field,
                             "description": v.description,
-                            "localized": v.localized_message.map(|m| {
-                                json!({ "locale": m.locale, "message": m.message })
-                            }),
+                            "localized": v.localized_message.clone().map(localized_json),
                         })
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let preconditions = status
-            .get_details_precondition_failure()
+        let preconditions = details
+            .precondition_failure()
             .map(|failure| {
                 failure
                     .violations
-                    .into_iter()
+                    .iter()
                     .map(|v| {
                         json!({ "type": v.r#type, "subject": v.subject, "description": v.description })
                     })
@@ -232,9 +237,10 @@ impl From<tonic::Status> for ApiError {
         if http.is_server_error() {
             tracing::warn!(code, %message, "backend call failed");
         }
-        let localized = status
-            .get_details_localized_message()
-            .map(|m| Box::new(json!({ "locale": m.locale, "message": m.message })));
+        let localized = details
+            .localized_message()
+            .cloned()
+            .map(|m| Box::new(localized_json(m)));
         ApiError {
             status: http,
             code,

@@ -100,17 +100,17 @@ impl From<PlanError> for OptimizerError {
 /// The locale of the messages a status carries besides its English one.
 pub const INDONESIAN: &str = "id-ID";
 
-/// A status with `message` in English and, as its localized message, what
-/// `error` says in Indonesian.
-fn localized(code: Code, message: String, error: &OptimizerError) -> Status {
-    match error.indonesian() {
-        Some(indonesian) => Status::with_error_details(
-            code,
-            message,
-            ErrorDetails::with_localized_message(INDONESIAN, indonesian),
-        ),
-        None => Status::new(code, message),
+/// `details` with what `error` says in Indonesian as their localized message.
+fn localized(mut details: ErrorDetails, error: &OptimizerError) -> ErrorDetails {
+    if let Some(indonesian) = error.indonesian() {
+        details.set_localized_message(INDONESIAN, indonesian);
     }
+    details
+}
+
+/// A status with `message` in English and what `error` says in Indonesian.
+fn said(code: Code, message: String, error: &OptimizerError) -> Status {
+    Status::with_error_details(code, message, localized(ErrorDetails::new(), error))
 }
 
 impl From<OptimizerError> for Status {
@@ -147,29 +147,29 @@ impl From<OptimizerError> for Status {
                 Status::with_error_details(Code::InvalidArgument, summary, details)
             }
             OptimizerError::NotFound(ref what) => {
-                localized(Code::NotFound, format!("{what} not found"), &e)
+                said(Code::NotFound, format!("{what} not found"), &e)
             }
             OptimizerError::NoCountsYet { .. } => {
-                let mut details = ErrorDetails::with_precondition_failure_violation(
-                    "NO_COUNTS_YET",
-                    "region",
-                    e.to_string(),
+                let details = localized(
+                    ErrorDetails::with_precondition_failure_violation(
+                        "NO_COUNTS_YET",
+                        "region",
+                        e.to_string(),
+                    ),
+                    &e,
                 );
-                if let Some(indonesian) = e.indonesian() {
-                    details.set_localized_message(INDONESIAN, indonesian);
-                }
                 Status::with_error_details(Code::FailedPrecondition, e.to_string(), details)
             }
-            OptimizerError::RegistryUnavailable(ref why) => localized(
+            OptimizerError::RegistryUnavailable(ref why) => said(
                 Code::Unavailable,
                 format!("the registry cannot be reached: {why}"),
                 &e,
             ),
             OptimizerError::Registry(status) => status,
             OptimizerError::Cancelled => {
-                localized(Code::Cancelled, "the solve was cancelled".into(), &e)
+                said(Code::Cancelled, "the solve was cancelled".into(), &e)
             }
-            OptimizerError::DeadlineExceeded => localized(
+            OptimizerError::DeadlineExceeded => said(
                 Code::DeadlineExceeded,
                 "the deadline passed while the call waited for a free solver".into(),
                 &e,

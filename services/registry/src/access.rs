@@ -120,7 +120,11 @@ fn new_token(
     let mut violations = Violations::default();
     let role = Role::from_pb(request.role);
     if role.is_none() {
-        violations.add("role", "must be one of ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE", "harus salah satu dari ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE");
+        violations.add(
+            "role",
+            "must be one of ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE",
+            "harus salah satu dari ROLE_ADMIN, ROLE_PLANNER, ROLE_BUDGET, ROLE_FIELD, ROLE_VIEWER, ROLE_SERVICE",
+        );
     }
     text_field(&request.display_name, "display_name", &mut violations);
     text_field(&request.team, "team", &mut violations);

@@ -67,6 +67,16 @@ impl Violations {
         details
     }
 
+    /// The violations as a failed precondition's, each of `kind`, with the
+    /// Indonesian of `error` (which names them all) on the status.
+    fn precondition_failure(&self, kind: &str, error: &RegistryError) -> ErrorDetails {
+        let mut details = ErrorDetails::new();
+        for v in &self.0 {
+            details.add_precondition_failure_violation(kind, &v.field, &v.description);
+        }
+        localized(details, error)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -251,39 +261,15 @@ impl From<RegistryError> for Status {
                 Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
             }
             RegistryError::AboveRecorded(violations) => {
-                let mut details = ErrorDetails::new();
-                for v in violations.iter() {
-                    details.add_precondition_failure_violation(
-                        "ABOVE_KTP_EL_RECORDED",
-                        &v.field,
-                        &v.description,
-                    );
-                }
-                let details = localized(details, &error);
+                let details = violations.precondition_failure("ABOVE_KTP_EL_RECORDED", &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             RegistryError::NoCountsYet(violations) => {
-                let mut details = ErrorDetails::new();
-                for v in violations.iter() {
-                    details.add_precondition_failure_violation(
-                        "NO_COUNTS_YET",
-                        &v.field,
-                        &v.description,
-                    );
-                }
-                let details = localized(details, &error);
+                let details = violations.precondition_failure("NO_COUNTS_YET", &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             RegistryError::CorrectionRefused(violations) => {
-                let mut details = ErrorDetails::new();
-                for v in violations.iter() {
-                    details.add_precondition_failure_violation(
-                        "CORRECTION_REFUSED",
-                        &v.field,
-                        &v.description,
-                    );
-                }
-                let details = localized(details, &error);
+                let details = violations.precondition_failure("CORRECTION_REFUSED", &error);
                 Status::with_error_details(Code::FailedPrecondition, error.to_string(), details)
             }
             // A busy pool is worth retrying; anything else from the database is ours.
