@@ -310,6 +310,10 @@ async fn a_province_added_plans_a_district_once_it_has_counts(db: TestDb) {
                     budget_rupiah: share.budget_rupiah,
                     teams: Some(4),
                     deadline: deadline.clone(),
+                    // The split's time: a share at its threshold reaches the
+                    // target only with candidates that a busy machine would
+                    // skip under the default 20 s.
+                    time_limit_seconds: Some(60.0),
                     ..Default::default()
                 }),
                 request_id: String::new(),
