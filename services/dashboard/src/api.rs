@@ -112,59 +112,70 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    fn invalid(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            code: "INVALID_ARGUMENT",
-            violations: vec![json!({ "field": field, "description": message })],
-            message,
-            localized: None,
-            preconditions: Vec::new(),
-        }
+    /// One field at fault, said in English and in Indonesian.
+    fn invalid(field: &str, english: impl Into<String>, indonesian: impl Into<String>) -> Self {
+        Self::violations(vec![(field.to_owned(), english.into(), indonesian.into())])
     }
 
-    /// Several fields at fault at once, as `(field, description)`.
-    fn violations(violations: Vec<(String, String)>) -> Self {
-        let message = violations
-            .iter()
-            .map(|(field, description)| format!("{field}: {description}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+    /// Several fields at fault at once, as `(field, English, Indonesian)`:
+    /// the dashboard's own refusals speak both languages, as the services'
+    /// do, and the page picks by its language.
+    fn violations(violations: Vec<(String, String, String)>) -> Self {
+        let joined = |say: fn(&(String, String, String)) -> &str| {
+            violations
+                .iter()
+                .map(|v| format!("{}: {}", v.0, say(v)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let message = joined(|v| &v.1);
+        let localized = Some(Box::new(indonesian(&joined(|v| &v.2))));
         ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "INVALID_ARGUMENT",
             message,
+            localized,
             violations: violations
                 .into_iter()
-                .map(|(field, description)| json!({ "field": field, "description": description }))
+                .map(|(field, english, id)| {
+                    json!({ "field": field, "description": english, "localized": indonesian(&id) })
+                })
                 .collect(),
-            localized: None,
             preconditions: Vec::new(),
         }
     }
 
-    fn not_found(message: impl Into<String>) -> Self {
+    fn not_found(english: impl Into<String>, id: &str) -> Self {
         ApiError {
             status: StatusCode::NOT_FOUND,
             code: "NOT_FOUND",
-            message: message.into(),
-            localized: None,
+            message: english.into(),
+            localized: Some(Box::new(indonesian(id))),
             violations: Vec::new(),
             preconditions: Vec::new(),
         }
     }
 
+    /// The dashboard's own failure; its detail is technical, so the
+    /// Indonesian says what failed and carries the detail as it is.
     fn internal(message: impl Into<String>) -> Self {
+        let message = message.into();
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "INTERNAL",
-            message: message.into(),
-            localized: None,
+            localized: Some(Box::new(indonesian(&format!(
+                "kesalahan internal di dasbor ({message})"
+            )))),
+            message,
             violations: Vec::new(),
             preconditions: Vec::new(),
         }
     }
+}
+
+/// Indonesian as the page reads it, in the services' locale.
+fn indonesian(message: &str) -> Value {
+    json!({ "locale": "id-ID", "message": message })
 }
 
 /// The HTTP status for each gRPC code. A backend's own failure is a bad
@@ -297,7 +308,13 @@ fn as_user<T>(message: T) -> Request<T> {
 
 /// Parses a JSON body; a body that does not fit names what is wrong.
 fn body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
-    serde_json::from_slice(bytes).map_err(|error| ApiError::invalid("body", error.to_string()))
+    serde_json::from_slice(bytes).map_err(|error| {
+        ApiError::invalid(
+            "body",
+            error.to_string(),
+            format!("isi permintaan tidak dapat dibaca ({error})"),
+        )
+    })
 }
 
 fn plan_name(id: &str) -> ApiResult<String> {
@@ -305,6 +322,7 @@ fn plan_name(id: &str) -> ApiResult<String> {
         return Err(ApiError::invalid(
             "plan",
             format!("{id:?} is not a plan id"),
+            format!("{id:?} bukan id rencana"),
         ));
     }
     Ok(format!("plans/{id}"))
@@ -325,7 +343,10 @@ impl RegionQuery {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("no such page or endpoint")
+    ApiError::not_found(
+        "no such page or endpoint",
+        "halaman atau endpoint ini tidak ada",
+    )
 }
 
 async fn config() -> axum::Json<Value> {
@@ -636,8 +657,13 @@ async fn update_plan(
         paths.push("display_name".to_owned());
     }
     if let Some(word) = form.state {
-        let chosen = json::plan_state_from(&word)
-            .ok_or_else(|| ApiError::invalid("state", "must be draft, approved or archived"))?;
+        let chosen = json::plan_state_from(&word).ok_or_else(|| {
+            ApiError::invalid(
+                "state",
+                "must be draft, approved or archived",
+                "harus draft, approved atau archived",
+            )
+        })?;
         plan.state = chosen.into();
         paths.push("state".to_owned());
     }
@@ -645,6 +671,7 @@ async fn update_plan(
         return Err(ApiError::invalid(
             "display_name",
             "give a display_name, a state or both",
+            "beri display_name, state, atau keduanya",
         ));
     }
     let mut client = state.clients.planner.clone();
@@ -713,7 +740,11 @@ async fn plan_progress(
     let as_of = match query.as_of.filter(|d| !d.is_empty()) {
         None => jemput_base::calendar::today_in_district(),
         Some(text) => jemput_base::calendar::parse_date(&text).ok_or_else(|| {
-            ApiError::invalid("as_of", format!("{text:?} is not a YYYY-MM-DD date"))
+            ApiError::invalid(
+                "as_of",
+                format!("{text:?} is not a YYYY-MM-DD date"),
+                format!("{text:?} bukan tanggal TTTT-BB-HH"),
+            )
         })?,
     };
     let start = crate::progress::start_date(&plan);
@@ -759,8 +790,13 @@ struct ExportQuery {
 fn pick_team(plan: Plan, team: Option<i32>) -> ApiResult<Plan> {
     match team {
         None => Ok(plan),
-        Some(team) => export::only_team(&plan, team)
-            .ok_or_else(|| ApiError::invalid("team", format!("the plan has no team {team}"))),
+        Some(team) => export::only_team(&plan, team).ok_or_else(|| {
+            ApiError::invalid(
+                "team",
+                format!("the plan has no team {team}"),
+                format!("rencana ini tidak punya tim {team}"),
+            )
+        }),
     }
 }
 
@@ -1044,8 +1080,14 @@ async fn allocation_xlsx(
     bytes: Bytes,
 ) -> ApiResult<Response> {
     let table: AllocationTable = body(&bytes)?;
-    let deadline = chrono::NaiveDate::parse_from_str(&table.deadline, "%Y-%m-%d")
-        .map_err(|_| ApiError::invalid("deadline", "not a date (YYYY-MM-DD)"))?;
+    let deadline =
+        chrono::NaiveDate::parse_from_str(&table.deadline, "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(
+                "deadline",
+                "not a date (YYYY-MM-DD)",
+                "bukan tanggal (TTTT-BB-HH)",
+            )
+        })?;
     let province = district_label(&state, &table.region).await;
     let workbook = export::allocation_xlsx(
         &province,

@@ -612,6 +612,15 @@ async fn a_province_budget_is_split_among_its_districts_and_exported() {
     words["total_budget_rupiah"] = json!("dua miliar");
     let refused = post(&stack, "/api/allocate", &words).await;
     assert_eq!(refused.status, 400, "{}", refused.text());
+    // In both languages, as a service's refusal is.
+    let said = &refused.json()["error"];
+    assert_eq!(said["violations"][0]["field"], "body");
+    assert!(
+        said["localized"]["message"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("body: isi permintaan tidak dapat dibaca")),
+        "{said}"
+    );
     // A negative one is the optimizer's to refuse, naming the field.
     let mut negative = ask.clone();
     negative["total_budget_rupiah"] = json!(-1);

@@ -65,6 +65,7 @@ fn parse_team(text: Option<&str>) -> ApiResult<Option<i32>> {
             _ => Err(ApiError::invalid(
                 "team",
                 format!("{text:?} is not a team number (1, 2, …)"),
+                format!("{text:?} bukan nomor tim (1, 2, …)"),
             )),
         },
     }
@@ -93,7 +94,13 @@ fn parse_date(text: Option<&str>) -> ApiResult<String> {
             .to_string()),
         Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(|d| d.format("%Y-%m-%d").to_string())
-            .map_err(|_| ApiError::invalid("date", format!("{text:?} is not a YYYY-MM-DD date"))),
+            .map_err(|_| {
+                ApiError::invalid(
+                    "date",
+                    format!("{text:?} is not a YYYY-MM-DD date"),
+                    format!("{text:?} bukan tanggal TTTT-BB-HH"),
+                )
+            }),
     }
 }
 
@@ -186,6 +193,7 @@ async fn field_day(
         return Err(ApiError::invalid(
             "team",
             format!("{} has no team {team_number}", plan.name),
+            format!("{} tidak punya tim {team_number}", plan.name),
         ));
     }
     let district = chosen
@@ -279,21 +287,38 @@ const REPORT_FIELDS: [&str; 4] = ["region", "count", "activation_date", "team"];
 /// by hand, so a value of the wrong type is refused naming its field
 /// (`reports[2].count`), as the registry names the fields it refuses.
 fn activations_request(bytes: &Bytes) -> ApiResult<RecordActivationsRequest> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|error| ApiError::invalid("body", error.to_string()))?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
+        ApiError::invalid(
+            "body",
+            error.to_string(),
+            format!("isi permintaan tidak dapat dibaca ({error})"),
+        )
+    })?;
     let Value::Object(body) = value else {
-        return Err(ApiError::invalid("body", "must be a JSON object"));
+        return Err(ApiError::invalid(
+            "body",
+            "must be a JSON object",
+            "harus objek JSON",
+        ));
     };
     let mut violations = Vec::new();
     for key in body.keys() {
         if key != "request_id" && key != "reports" {
-            violations.push((key.clone(), "unknown field".to_owned()));
+            violations.push((
+                key.clone(),
+                "unknown field".into(),
+                "kolom tak dikenal".into(),
+            ));
         }
     }
     let request_id = match body.get("request_id") {
         Some(Value::String(id)) => id.clone(),
         _ => {
-            violations.push(("request_id".into(), "must be a string".into()));
+            violations.push((
+                "request_id".into(),
+                "must be a string".into(),
+                "harus teks".into(),
+            ));
             String::new()
         }
     };
@@ -303,11 +328,19 @@ fn activations_request(bytes: &Bytes) -> ApiResult<RecordActivationsRequest> {
             for (i, item) in items.iter().enumerate() {
                 match item {
                     Value::Object(fields) => reports.push(report(i, fields, &mut violations)),
-                    _ => violations.push((format!("reports[{i}]"), "must be an object".into())),
+                    _ => violations.push((
+                        format!("reports[{i}]"),
+                        "must be an object".into(),
+                        "harus objek".into(),
+                    )),
                 }
             }
         }
-        _ => violations.push(("reports".into(), "must be a list of reports".into())),
+        _ => violations.push((
+            "reports".into(),
+            "must be a list of reports".into(),
+            "harus daftar laporan".into(),
+        )),
     }
     if !violations.is_empty() {
         return Err(ApiError::violations(violations));
@@ -321,19 +354,23 @@ fn activations_request(bytes: &Bytes) -> ApiResult<RecordActivationsRequest> {
 fn report(
     i: usize,
     fields: &Map<String, Value>,
-    violations: &mut Vec<(String, String)>,
+    violations: &mut Vec<(String, String, String)>,
 ) -> ActivationReport {
     let field = |name: &str| format!("reports[{i}].{name}");
     for key in fields.keys() {
         if !REPORT_FIELDS.contains(&key.as_str()) {
-            violations.push((field(key), "unknown field".into()));
+            violations.push((
+                field(key),
+                "unknown field".into(),
+                "kolom tak dikenal".into(),
+            ));
         }
     }
     let mut text = |name: &str| match fields.get(name) {
         Some(Value::String(s)) => s.clone(),
         None if name == "team" => String::new(),
         _ => {
-            violations.push((field(name), "must be a string".into()));
+            violations.push((field(name), "must be a string".into(), "harus teks".into()));
             String::new()
         }
     };
@@ -343,7 +380,11 @@ fn report(
     let count = match fields.get("count").and_then(Value::as_i64) {
         Some(count) => count,
         None => {
-            violations.push((field("count"), "must be a whole number".into()));
+            violations.push((
+                field("count"),
+                "must be a whole number".into(),
+                "harus bilangan bulat".into(),
+            ));
             0
         }
     };
@@ -398,6 +439,23 @@ mod tests {
         );
         let error = activations_request(&bytes).unwrap_err();
         assert_eq!(error.status, axum::http::StatusCode::BAD_REQUEST);
+        // Each problem in Indonesian too, for a field team's page.
+        assert_eq!(
+            error.violations[0]["localized"],
+            serde_json::json!({ "locale": "id-ID", "message": "harus bilangan bulat" })
+        );
+        assert!(
+            error.violations.iter().all(|v| v["localized"]["message"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty() && v["description"] != id)),
+            "{:?}",
+            error.violations
+        );
+        assert_eq!(
+            error.localized.as_ref().unwrap()["message"],
+            "reports[1].count: harus bilangan bulat; reports[2].colour: kolom tak dikenal; \
+             reports[2].region: harus teks; reports[2].count: harus bilangan bulat"
+        );
         assert_eq!(
             fields(error),
             [
