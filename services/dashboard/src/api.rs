@@ -173,9 +173,9 @@ impl ApiError {
     }
 }
 
-/// Indonesian as the page reads it, in the services' locale.
+/// The dashboard's own Indonesian, in the services' locale and shape.
 fn indonesian(message: &str) -> Value {
-    json!({ "locale": "id-ID", "message": message })
+    localized_json(tonic_types::LocalizedMessage::new("id-ID", message))
 }
 
 /// The HTTP status for each gRPC code. A backend's own failure is a bad

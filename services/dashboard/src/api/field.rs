@@ -287,13 +287,7 @@ const REPORT_FIELDS: [&str; 4] = ["region", "count", "activation_date", "team"];
 /// by hand, so a value of the wrong type is refused naming its field
 /// (`reports[2].count`), as the registry names the fields it refuses.
 fn activations_request(bytes: &Bytes) -> ApiResult<RecordActivationsRequest> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
-        ApiError::invalid(
-            "body",
-            error.to_string(),
-            format!("isi permintaan tidak dapat dibaca ({error})"),
-        )
-    })?;
+    let value: Value = super::body(bytes)?;
     let Value::Object(body) = value else {
         return Err(ApiError::invalid(
             "body",
