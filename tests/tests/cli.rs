@@ -39,7 +39,7 @@ on_each_database! {
     plan_headline => a_plan_reaches_its_target_date_and_team_days_add_up;
     plan_files => a_plan_written_out_reads_back;
     scenarios_three_budgets => more_budget_never_means_more_working_days;
-    min_budget_seven_months => a_deadline_seven_months_ahead_has_a_minimum_budget;
+    min_budget => seven_months_ahead_has_a_minimum_budget_two_weeks_the_soonest_plan;
     plan_negative_budget => a_negative_budget_is_the_optimizers_field_violation;
 }
 
@@ -936,7 +936,7 @@ async fn more_budget_never_means_more_working_days(db: TestDb) {
     registry.stop().await;
 }
 
-async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
+async fn seven_months_ahead_has_a_minimum_budget_two_weeks_the_soonest_plan(db: TestDb) {
     let registry = Running::start(db).await;
     let planner = RunningOptimizer::start(&registry).await;
     let mut optimizer = client(&planner).await;
@@ -971,6 +971,50 @@ async fn a_deadline_seven_months_ahead_has_a_minimum_budget(db: TestDb) {
         "{text}"
     );
     assert!(text.contains(&money), "{money} missing from\n{text}");
+
+    // Two weeks ahead no budget can: the answer says so, proven, and how
+    // soon these teams can with money no limit (not the office alone at Rp 0).
+    let soon = MinBudgetArgs {
+        deadline: jemput::input::today_in_district() + chrono::Days::new(14),
+        teams: Some(4),
+        scope: scope(),
+    };
+    let report = commands::min_budget::run(&mut optimizer, &registry.url(), &soon)
+        .await
+        .unwrap();
+    assert!(!report.reachable);
+    assert_eq!(report.minimum_budget_rupiah, None);
+    assert_eq!(
+        report.minimum_budget_lower_bound_rupiah, None,
+        "proven: none"
+    );
+    let plan = report.plan.as_ref().expect("the soonest plan");
+    assert!(plan.reaches_target, "{}", plan.message);
+    assert_eq!(plan.deadline, None);
+    assert!(plan.total_cost_rupiah > 0 && plan.total_cost_rupiah <= plan.budget_rupiah);
+    assert!(plan.mobile_activations > 0);
+    let reached = plan.target_date.as_deref().expect("a target date");
+    assert!(
+        reached > soon.deadline.to_string().as_str(),
+        "{reached} by {}",
+        soon.deadline
+    );
+    let text = report.to_human();
+    assert!(
+        text.starts_with("No budget reaches the target by "),
+        "{text}"
+    );
+    assert!(
+        text.contains("Proven: with these teams even unlimited money cannot reach it by then."),
+        "{text}"
+    );
+    let when = jemput::format::format_iso_date(reached, jemput::format::Language::Id);
+    assert!(
+        text.contains(&format!(
+            "The soonest 4 teams can reach it, money no limit: {when} ("
+        )),
+        "{when} missing from\n{text}"
+    );
     planner.stop().await;
     registry.stop().await;
 }

@@ -137,7 +137,26 @@ function minimumResult(response, deadline) {
           })
         )
       : null,
-    plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t("scen.openPlan")) : null
+    !response.reachable && response.minimum_budget_lower_bound_rupiah != null
+      ? h("p", { id: "minimum-not-found" }, t("scen.minNotFound", { lo: fmtRp(response.minimum_budget_lower_bound_rupiah) }))
+      : null,
+    !response.reachable && response.minimum_budget_lower_bound_rupiah == null ? h("p", {}, t("scen.minProvenNone")) : null,
+    !response.reachable ? soonest(plan) : null,
+    plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t(response.reachable ? "scen.openPlan" : "scen.openSoonest")) : null
+  );
+}
+
+/** Where no budget meets the deadline: how soon these teams can, money no
+ * limit (the plan the service returns then), with its proven bound. */
+function soonest(plan) {
+  const s = plan && plan.summary;
+  if (!s) return null;
+  return h(
+    "p",
+    { id: "minimum-soonest" },
+    s.reaches_target
+      ? t("scen.minSoonest", { d: fmtDate(s.target_date), n: fmtInt(s.working_days), lb: fmtInt(s.lower_bound_working_days), c: fmtRp(s.total_cost_rupiah) })
+      : t("scen.minNever")
   );
 }
 

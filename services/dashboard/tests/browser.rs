@@ -600,6 +600,39 @@ async fn the_dashboard_works_in_a_headless_browser() {
         )
         .await;
 
+    // A deadline two weeks ahead: no budget meets it, proven, and the page
+    // says how soon these teams can with money no limit, with that plan.
+    browser.goto(&stack.url("/#/scenarios")).await.unwrap();
+    let too_soon = jemput_base::calendar::today_in_district() + chrono::Days::new(14);
+    let deadline = browser
+        .find(Locator::Css("#minimum-form .date-text"))
+        .await
+        .unwrap();
+    deadline.clear().await.unwrap();
+    deadline
+        .send_keys(&too_soon.format("%d%m%Y").to_string())
+        .await
+        .unwrap();
+    browser
+        .script("document.getElementById('minimum-form').requestSubmit()")
+        .await;
+    let said = browser
+        .wait_for(
+            "the soonest plan",
+            "const r = document.getElementById('minimum-result'); const s = document.getElementById('minimum-soonest'); return s && [r.innerText, r.querySelector('a').innerText]",
+            Duration::from_secs(600),
+        )
+        .await;
+    let text = said[0].as_str().unwrap();
+    assert!(
+        text.starts_with("Tidak ada anggaran yang mencapai target pada ")
+            && text.contains("Terbukti: berapa pun anggarannya, tim ini tidak dapat mencapainya")
+            && text.contains("Paling cepat dengan tim ini, berapa pun anggarannya: "),
+        "{text}"
+    );
+    assert_eq!(said[1], "Buka rencana tercepat");
+    shoot("min-budget-none").await;
+
     assert!(
         too_wide.is_empty(),
         "pages that do not fit a phone:\n{}",

@@ -1025,12 +1025,18 @@ impl<'a> Problem<'a> {
         self.mobile_through_limit(schedule) + office * office_days.max(0) - self.need
     }
 
-    /// Enough to keep every team out every day at the dearest rate.
+    /// Enough to keep every team out every day to the limit day at the
+    /// dearest rate (saturating: the rates a request may set are bounded,
+    /// but their product need not fit).
     fn unlimited_budget(&self) -> i64 {
         let unlimited = (self.params.teams as i64)
-            * self.limit_day as i64
-            * (self.params.team_day_fixed_cost(true, true) + 5_000_000);
-        (unlimited + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP
+            .saturating_mul(self.limit_day as i64)
+            .saturating_mul(
+                self.params
+                    .team_day_fixed_cost(true, true)
+                    .saturating_add(5_000_000),
+            );
+        unlimited.saturating_add(BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP
     }
 
     /// A budget for which the relaxation proves that no plan reaches the
@@ -1287,13 +1293,14 @@ pub struct MinimumBudget {
     /// No plan reaches the target by the deadline for less (proven by the
     /// relaxation); `None` if it proves no budget can.
     pub lower_bound_rupiah: Option<i64>,
-    /// The plan at the minimum, or the best plan at the given budget.
+    /// The plan at the minimum; or, when no budget was found, the soonest
+    /// plan with these teams, money no limit (see [`soonest`]).
     pub plan: Plan,
 }
 
 /// The least budget that reaches the target by `params.deadline` (required),
-/// its proven lower bound, and the plan at that budget (the best plan at the
-/// given budget if no budget can).
+/// its proven lower bound, and the plan at that budget; when no budget
+/// reaches it, the [`soonest`] plan instead.
 pub fn minimum_budget(
     district: &District,
     params: &Parameters,
@@ -1306,7 +1313,7 @@ pub fn minimum_budget(
         return Ok(MinimumBudget {
             minimum_budget_rupiah: None,
             lower_bound_rupiah: lower_bound,
-            plan: plan(district, params, options)?,
+            plan: soonest(district, params, options)?,
         });
     };
     let at_minimum = Problem::new(district, &problem.with_budget(budget), &History::default())?;
@@ -1325,6 +1332,25 @@ pub fn minimum_budget(
         lower_bound_rupiah: lower_bound,
         plan,
     })
+}
+
+/// The plan that reaches the target soonest with these teams when money is
+/// no limit: `params` without its deadline, at a budget that keeps every
+/// team out every working day of the horizon at the dearest rate. Where no
+/// budget meets a deadline, this is what a budget officer can act on: the
+/// earliest date these teams can (with its proven lower bound), and what
+/// that plan spends. (The best plan at the request's own budget would be
+/// the office alone, at Rp 0, which answers nothing.)
+pub fn soonest(
+    district: &District,
+    params: &Parameters,
+    options: &Options<'_>,
+) -> Result<Plan, PlanError> {
+    let mut unlimited = params.clone();
+    unlimited.deadline = None;
+    unlimited.budget_rupiah =
+        Problem::new(district, &unlimited, &History::default())?.unlimited_budget();
+    plan(district, &unlimited, options)
 }
 
 /// The proven part of [`minimum_budget`] alone: a budget below which no

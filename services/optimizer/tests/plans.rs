@@ -191,6 +191,33 @@ fn the_least_budget_for_mid_2027_is_close_to_its_proof() {
 }
 
 #[test]
+fn a_deadline_no_budget_meets_answers_with_the_soonest_plan() {
+    // Ten working days: even with every team out every day the target
+    // takes far longer, and the relaxation proves it.
+    let p = from_2027_by(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
+    let district = fixtures::rejang_lebong();
+    let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
+    assert_eq!(found.minimum_budget_rupiah, None);
+    assert_eq!(found.lower_bound_rupiah, None);
+    // The plan is the soonest these teams can do with money no limit (the
+    // best plan at the request's Rp 0 would be the office alone): no
+    // deadline, a budget it does not exhaust, the target reached, valid.
+    let plan = &found.plan;
+    revalidate(&district, plan);
+    let s = &plan.summary;
+    assert!(s.reaches_target);
+    assert!(s.target_date > p.deadline, "{:?}", s.target_date);
+    assert!(s.mobile_activations > 0);
+    assert!(s.cost.total() < plan.parameters.budget_rupiah);
+    assert_eq!(plan.parameters.deadline, None);
+    assert!(
+        s.lower_bound_working_days
+            .is_some_and(|bound| bound > 10 && bound <= s.working_days),
+        "{s:?}"
+    );
+}
+
+#[test]
 fn the_least_budget_where_the_teams_almost_bind_is_found_too() {
     // The 38th working day: more money soon stops buying days, so the
     // search cannot aim by the cost of an activation and must widen.

@@ -1,6 +1,7 @@
 //! `jemput min-budget --deadline D`: the least budget that reaches the
 //! target by a deadline (to Rp 100.000), and the headline of the plan at
-//! that budget, or, when no budget does with these teams, of the best plan.
+//! that budget; or, when no budget does with these teams, how soon they can
+//! with money no limit, and the headline of that plan.
 
 use chrono::NaiveDate;
 use jemput_proto::optimizer::FindMinimumBudgetRequest;
@@ -11,7 +12,7 @@ use crate::{
     cli::{LangArg, MinBudgetArgs},
     client::Optimizer,
     error::CliError,
-    format::{format_date, format_percent, format_rupiah},
+    format::{format_count, format_date, format_iso_date, format_percent, format_rupiah},
     output::Report,
 };
 
@@ -24,7 +25,8 @@ pub struct MinBudgetReport {
     pub minimum_budget_rupiah: Option<i64>,
     /// Proven: no plan reaches the target by the deadline for less.
     pub minimum_budget_lower_bound_rupiah: Option<i64>,
-    /// The plan at the minimum budget, or the best one by the deadline.
+    /// The plan at the minimum budget; or, if none reaches the target by
+    /// the deadline, the soonest plan with these teams, money no limit.
     pub plan: Option<Headline>,
     #[serde(skip)]
     pub lang: LangArg,
@@ -82,9 +84,7 @@ impl Report for MinBudgetReport {
                 "Minimum budget to reach the target by {deadline} with {teams}: {}",
                 format_rupiah(budget)
             ),
-            _ => format!(
-                "No budget reaches the target by {deadline} with {teams}; more teams or a later deadline might."
-            ),
+            _ => format!("No budget reaches the target by {deadline} with {teams}."),
         };
         match (self.minimum_budget_rupiah, self.minimum_budget_lower_bound_rupiah) {
             (Some(budget), Some(bound)) if bound > 0 => out.push_str(&format!(
@@ -97,16 +97,43 @@ impl Report for MinBudgetReport {
             (None, None) => out.push_str(
                 "\nProven: with these teams even unlimited money cannot reach it by then.",
             ),
+            (None, Some(bound)) => out.push_str(&format!(
+                "\nNo plan found reaches it by then (proven: none could for less than {}).",
+                format_rupiah(bound),
+            )),
             _ => {}
         }
         if let Some(plan) = &self.plan {
-            let which = if self.reachable {
-                "The plan at that budget"
+            if self.reachable {
+                out.push_str(&format!(
+                    "\n\nThe plan at that budget:\n\n{}",
+                    plan.render(self.lang)
+                ));
             } else {
-                "The best plan by the deadline"
-            };
-            out.push_str(&format!("\n\n{which}:\n\n{}", plan.render(self.lang)));
+                out.push_str(&soonest(plan, &teams, self.lang));
+            }
         }
         out
     }
+}
+
+/// Where no budget meets the deadline: how soon these teams can with money
+/// no limit, then that plan.
+fn soonest(plan: &Headline, teams: &str, lang: LangArg) -> String {
+    let when = match &plan.target_date {
+        Some(date) => format!(
+            "The soonest {teams} can reach it, money no limit: {} ({} working days; no plan needs fewer than {}), spending {}. A deadline from that day on can be met (the same command with --deadline {date} gives the least budget for that day); more teams might meet an earlier one.",
+            format_iso_date(date, lang.language()),
+            format_count(plan.working_days.into()),
+            format_count(plan.lower_bound_working_days.into()),
+            format_rupiah(plan.total_cost_rupiah),
+        ),
+        None => {
+            format!("Even with money no limit, {teams} do not reach it within the plan's horizon.")
+        }
+    };
+    format!(
+        "\n{when}\n\nThe soonest plan with {teams}, money no limit:\n\n{}",
+        plan.render(lang)
+    )
 }
