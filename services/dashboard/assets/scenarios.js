@@ -6,7 +6,7 @@
 
 import { api, download } from "./api.js";
 import { t, lang, fmtInt, fmtRp, fmtJuta, fmtDec, fmtPct, fmtDate, parseDecimal } from "./i18n.js";
-import { h, dateInput, dateProblems, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
+import { h, dateInput, dateProblems, dateText, errorBox, showFieldErrors, withProgress, teamColor, stacked } from "./ui.js";
 import { xyChart } from "./charts.js";
 import { provinceCard } from "./province.js";
 import { aboveLeastCost, blockWithoutCounts, shareOfMost } from "./plan.js";
@@ -118,7 +118,8 @@ function leastCostCell(s) {
   return h("td", { class: "num least-cost" }, above === null ? "—" : [fmtRp(s.cost_lower_bound_rupiah), " ", h("span", { class: "muted" }, "+" + fmtPct(above))]);
 }
 
-function minimumResult(response, deadline) {
+/** The least budget's answer; `askFor(date)` asks again for another deadline. */
+function minimumResult(response, deadline, askFor) {
   if (!response) return null;
   const plan = response.plan;
   return h(
@@ -141,23 +142,29 @@ function minimumResult(response, deadline) {
       ? h("p", { id: "minimum-not-found" }, t("scen.minNotFound", { lo: fmtRp(response.minimum_budget_lower_bound_rupiah) }))
       : null,
     !response.reachable && response.minimum_budget_lower_bound_rupiah == null ? h("p", {}, t("scen.minProvenNone")) : null,
-    !response.reachable ? soonest(plan) : null,
+    !response.reachable ? soonest(plan, askFor) : null,
     plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t(response.reachable ? "scen.openPlan" : "scen.openSoonest")) : null
   );
 }
 
 /** Where no budget meets the deadline: how soon these teams can, money no
- * limit (the plan the service returns then), with its proven bound. */
-function soonest(plan) {
+ * limit (the plan the service returns then), with its proven bound, and a
+ * button that asks the least budget for that day. */
+function soonest(plan, askFor) {
   const s = plan && plan.summary;
   if (!s) return null;
-  return h(
-    "p",
-    { id: "minimum-soonest" },
-    s.reaches_target
-      ? t("scen.minSoonest", { d: fmtDate(s.target_date), n: fmtInt(s.working_days), lb: fmtInt(s.lower_bound_working_days), c: fmtRp(s.total_cost_rupiah) })
-      : t("scen.minNever")
-  );
+  return [
+    h(
+      "p",
+      { id: "minimum-soonest" },
+      s.reaches_target
+        ? t("scen.minSoonest", { d: fmtDate(s.target_date), n: fmtInt(s.working_days), lb: fmtInt(s.lower_bound_working_days), c: fmtRp(s.total_cost_rupiah) })
+        : t("scen.minNever")
+    ),
+    s.reaches_target && askFor
+      ? h("p", {}, h("button", { type: "button", class: "secondary", id: "minimum-for-soonest", onclick: () => askFor(s.target_date) }, t("scen.minForSoonest", { d: fmtDate(s.target_date) })))
+      : null,
+  ];
 }
 
 export async function render(root, route, ctx) {
@@ -195,7 +202,14 @@ export async function render(root, route, ctx) {
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("scen.minSubmit")))
   );
   const minProgress = h("div", { class: "progress-box" });
-  const minResult = h("div", {}, minimumResult(state.minimum, state.deadline));
+  // The soonest day's least budget, asked as if typed into the form.
+  const askFor = (date) => {
+    const text = minForm.querySelector(".date-text");
+    text.value = dateText(date);
+    text.dispatchEvent(new Event("input"));
+    minForm.requestSubmit();
+  };
+  const minResult = h("div", {}, minimumResult(state.minimum, state.deadline, askFor));
   root.append(form, progress, result, minForm, minProgress, minResult);
   const blocked = await blockWithoutCounts(root, form, ctx);
   if (blocked) for (const button of minForm.querySelectorAll("button[type=submit]")) button.disabled = true;
@@ -260,7 +274,7 @@ export async function render(root, route, ctx) {
       const response = await withProgress(minProgress, t("scen.minSolving"), (signal) => api("/api/minimum-budget", { body: { region: state.region, parameters, deadline }, signal }));
       if (!response || stopped) return;
       state.minimum = response;
-      minResult.replaceChildren(minimumResult(response, deadline));
+      minResult.replaceChildren(minimumResult(response, deadline, askFor));
     } catch (error) {
       if (stopped) return;
       const unplaced = showFieldErrors(minForm, error.violations || []);
