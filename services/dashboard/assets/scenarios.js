@@ -138,11 +138,14 @@ function minimumResult(response, deadline, askFor) {
           })
         )
       : null,
-    !response.reachable && response.minimum_budget_lower_bound_rupiah != null
-      ? h("p", { id: "minimum-not-found" }, t("scen.minNotFound", { lo: fmtRp(response.minimum_budget_lower_bound_rupiah) }))
-      : null,
-    !response.reachable && response.minimum_budget_lower_bound_rupiah == null ? h("p", {}, t("scen.minProvenNone")) : null,
-    !response.reachable ? soonest(plan, askFor) : null,
+    response.reachable
+      ? null
+      : [
+          response.minimum_budget_lower_bound_rupiah != null
+            ? h("p", { id: "minimum-not-found" }, t("scen.minNotFound", { lo: fmtRp(response.minimum_budget_lower_bound_rupiah) }))
+            : h("p", {}, t("scen.minProvenNone")),
+          soonest(plan, askFor),
+        ],
     plan && plan.id ? h("a", { href: "#/plan/" + encodeURIComponent(plan.id) }, t(response.reachable ? "scen.openPlan" : "scen.openSoonest")) : null
   );
 }

@@ -285,8 +285,7 @@ fn minimum(start: NaiveDate) {
             let found = solve::minimum_budget(&district, &params, &options).expect("a plan");
             let seconds = started.elapsed().as_secs_f64();
             let deadline = format!("{y}-{m:02}-{d:02}");
-            let (Some(minimum), Some(bound)) =
-                (found.minimum_budget_rupiah, found.lower_bound_rupiah)
+            let (Some((minimum, _)), Some(bound)) = (found.minimum, found.lower_bound_rupiah)
             else {
                 println!(
                     "| {deadline} | {} | none | - | - | {seconds:.1} |",

@@ -112,11 +112,11 @@ fn least_budget(
         Some(bound) => format!("proven at least Rp {bound}"),
         None => "proven that no budget does".to_string(),
     };
-    let Some(least) = found.minimum_budget_rupiah else {
+    let Some((least, plan)) = found.minimum else {
         println!("{teams} teams by {deadline}: no budget found; {bound}; {seconds:.1} s");
         return;
     };
-    let s = &found.plan.summary;
+    let s = &plan.summary;
     println!(
         "{teams} teams by {deadline}: least budget Rp {least}, {bound}; its plan {} working \
          days at Rp {}; {seconds:.1} s",

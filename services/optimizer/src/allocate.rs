@@ -160,10 +160,10 @@ pub fn curve(
 ) -> Result<Curve, PlanError> {
     let minimum = solve::minimum_budget(district, params, options)?;
     let mut points = Vec::new();
-    let reference = match minimum.minimum_budget_rupiah {
-        Some(budget) if budget <= total_rupiah => {
-            points.push(CurvePoint::of(&minimum.plan, budget));
-            budget
+    let reference = match &minimum.minimum {
+        Some((budget, plan)) if *budget <= total_rupiah => {
+            points.push(CurvePoint::of(plan, *budget));
+            *budget
         }
         // Not within the total: what shares of an even split buy.
         Some(_) => even_rupiah,
@@ -191,7 +191,7 @@ pub fn curve(
     points.extend(planned);
     points.sort_by_key(|p| p.budget_rupiah);
     Ok(Curve {
-        minimum_budget_rupiah: minimum.minimum_budget_rupiah,
+        minimum_budget_rupiah: minimum.minimum.map(|(budget, _)| budget),
         lower_bound_rupiah: minimum.lower_bound_rupiah,
         points,
     })

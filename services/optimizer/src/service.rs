@@ -506,14 +506,21 @@ impl PlannerService for Planner {
         set_deadline(&mut params, deadline)?;
         let d = district.clone();
         let limit = params.time_limit_seconds;
-        let found = self
+        // Where no budget meets the deadline, the plan answered with is the
+        // soonest these teams can do, money no limit.
+        let (minimum, lower_bound, plan) = self
             .solve(deadline_header, limit, move |o| {
-                solve::minimum_budget(&d, &params, o)
+                let found = solve::minimum_budget(&d, &params, o)?;
+                let (minimum, plan) = match found.minimum {
+                    Some((budget, plan)) => (Some(budget), plan),
+                    None => (None, solve::soonest(&d, &params, o)?),
+                };
+                Ok((minimum, found.lower_bound_rupiah, plan))
             })
             .await?;
         let stored = self
             .store_plan(
-                &found.plan,
+                &plan,
                 &district,
                 None,
                 None,
@@ -521,10 +528,10 @@ impl PlannerService for Planner {
             )
             .await?;
         Ok(Response::new(pb::FindMinimumBudgetResponse {
-            reachable: found.minimum_budget_rupiah.is_some(),
-            minimum_budget_rupiah: found.minimum_budget_rupiah,
+            reachable: minimum.is_some(),
+            minimum_budget_rupiah: minimum,
             plan: Some(stored),
-            minimum_budget_lower_bound_rupiah: found.lower_bound_rupiah,
+            minimum_budget_lower_bound_rupiah: lower_bound,
         }))
     }
 

@@ -1026,17 +1026,9 @@ impl<'a> Problem<'a> {
     }
 
     /// Enough to keep every team out every day to the limit day at the
-    /// dearest rate (saturating: the rates a request may set are bounded,
-    /// but their product need not fit).
+    /// dearest rate.
     fn unlimited_budget(&self) -> i64 {
-        let unlimited = (self.params.teams as i64)
-            .saturating_mul(self.limit_day as i64)
-            .saturating_mul(
-                self.params
-                    .team_day_fixed_cost(true, true)
-                    .saturating_add(5_000_000),
-            );
-        unlimited.saturating_add(BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP
+        unlimited_budget(&self.params, self.limit_day)
     }
 
     /// A budget for which the relaxation proves that no plan reaches the
@@ -1284,23 +1276,34 @@ pub fn replan(
     )
 }
 
+/// Enough money to keep every team out every one of `days` working days at
+/// the dearest rate, a multiple of [`BUDGET_STEP`] (saturating: the rates a
+/// request may set are bounded, but their product need not fit).
+fn unlimited_budget(params: &Parameters, days: u32) -> i64 {
+    let unlimited = (params.teams as i64)
+        .saturating_mul(days as i64)
+        .saturating_mul(
+            params
+                .team_day_fixed_cost(true, true)
+                .saturating_add(5_000_000),
+        );
+    unlimited.saturating_add(BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP
+}
+
 /// The least budget for a deadline, with its proof and its plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MinimumBudget {
     /// The least budget (to Rp 100.000) at which a plan reaches the target
-    /// by the deadline; `None` if none was found with these teams.
-    pub minimum_budget_rupiah: Option<i64>,
+    /// by the deadline, and the plan at it; `None` if none was found with
+    /// these teams (then [`soonest`] says how soon they can).
+    pub minimum: Option<(i64, Plan)>,
     /// No plan reaches the target by the deadline for less (proven by the
     /// relaxation); `None` if it proves no budget can.
     pub lower_bound_rupiah: Option<i64>,
-    /// The plan at the minimum; or, when no budget was found, the soonest
-    /// plan with these teams, money no limit (see [`soonest`]).
-    pub plan: Plan,
 }
 
 /// The least budget that reaches the target by `params.deadline` (required),
-/// its proven lower bound, and the plan at that budget; when no budget
-/// reaches it, the [`soonest`] plan instead.
+/// its proven lower bound, and the plan at that budget.
 pub fn minimum_budget(
     district: &District,
     params: &Parameters,
@@ -1311,9 +1314,8 @@ pub fn minimum_budget(
     let (minimum, lower_bound) = problem.minimum_budget(options);
     let Some((budget, schedule, method)) = minimum else {
         return Ok(MinimumBudget {
-            minimum_budget_rupiah: None,
+            minimum: None,
             lower_bound_rupiah: lower_bound,
-            plan: soonest(district, params, options)?,
         });
     };
     let at_minimum = Problem::new(district, &problem.with_budget(budget), &History::default())?;
@@ -1328,9 +1330,8 @@ pub fn minimum_budget(
         started.elapsed(),
     )?;
     Ok(MinimumBudget {
-        minimum_budget_rupiah: Some(budget),
+        minimum: Some((budget, plan)),
         lower_bound_rupiah: lower_bound,
-        plan,
     })
 }
 
@@ -1346,10 +1347,11 @@ pub fn soonest(
     params: &Parameters,
     options: &Options<'_>,
 ) -> Result<Plan, PlanError> {
-    let mut unlimited = params.clone();
-    unlimited.deadline = None;
-    unlimited.budget_rupiah =
-        Problem::new(district, &unlimited, &History::default())?.unlimited_budget();
+    let unlimited = Parameters {
+        deadline: None,
+        budget_rupiah: unlimited_budget(params, params.horizon_working_days),
+        ..params.clone()
+    };
     plan(district, &unlimited, options)
 }
 

@@ -141,18 +141,18 @@ fn a_missed_deadline_names_a_budget_that_meets_it() {
 fn least_budget_by(p: &Parameters) -> (i64, i64, Option<i64>) {
     let district = fixtures::rejang_lebong();
     let found = solve::minimum_budget(&district, p, &Options::default()).unwrap();
-    let minimum = found.minimum_budget_rupiah.expect("some budget meets it");
+    let (minimum, plan) = found.minimum.expect("some budget meets it");
     let bound = found.lower_bound_rupiah.expect("a proven lower bound");
     assert!(bound <= minimum, "Rp {bound} > Rp {minimum}");
     assert_eq!(minimum % 100_000, 0, "{minimum}");
-    revalidate(&district, &found.plan);
-    assert!(found.plan.summary.reaches_target);
-    assert!(found.plan.summary.target_date <= p.deadline);
-    assert!(found.plan.summary.cost.total() <= minimum);
+    revalidate(&district, &plan);
+    assert!(plan.summary.reaches_target);
+    assert!(plan.summary.target_date <= p.deadline);
+    assert!(plan.summary.cost.total() <= minimum);
     // Where the money binds, the plan at the answer states the least cost
     // of its days; reaching on the deadline itself, that is the proven
     // bound of the search.
-    let s = &found.plan.summary;
+    let s = &plan.summary;
     let least = s.cost_lower_bound_rupiah;
     if let Some(least) = least {
         assert_eq!(s.binding, solve::Binding::Budget);
@@ -197,12 +197,13 @@ fn a_deadline_no_budget_meets_answers_with_the_soonest_plan() {
     let p = from_2027_by(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
     let district = fixtures::rejang_lebong();
     let found = solve::minimum_budget(&district, &p, &Options::default()).unwrap();
-    assert_eq!(found.minimum_budget_rupiah, None);
+    assert!(found.minimum.is_none());
     assert_eq!(found.lower_bound_rupiah, None);
-    // The plan is the soonest these teams can do with money no limit (the
-    // best plan at the request's Rp 0 would be the office alone): no
-    // deadline, a budget it does not exhaust, the target reached, valid.
-    let plan = &found.plan;
+    // The answer's plan is then the soonest these teams can do with money
+    // no limit (the best plan at the request's Rp 0 would be the office
+    // alone): no deadline, a budget it does not exhaust, the target
+    // reached, valid.
+    let plan = &solve::soonest(&district, &p, &Options::default()).unwrap();
     revalidate(&district, plan);
     let s = &plan.summary;
     assert!(s.reaches_target);
