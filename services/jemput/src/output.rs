@@ -81,6 +81,12 @@ impl GapRow {
         format!("{} ({})", self.display_name, region_code(&self.region))
     }
 
+    /// A province or the nation: its target and gap are its districts'
+    /// summed, not a share of its own totals.
+    pub fn sums_districts(&self) -> bool {
+        matches!(self.level, "province" | "nation")
+    }
+
     /// Nothing is counted: every village is still waiting for its counts.
     fn no_counts_at_all(&self) -> bool {
         self.counts_missing && self.ktp_el_recorded == 0
@@ -122,20 +128,28 @@ impl GapRow {
             (
                 "target",
                 format_count(self.target_count),
-                format!(
-                    "{} of recorded{}",
-                    format_target(self.target_fraction),
-                    if self.target_source.is_empty() || self.target_source == self.region {
-                        String::new()
-                    } else {
-                        format!(", set on {}", region_code(&self.target_source))
-                    }
-                ),
+                if self.sums_districts() {
+                    "each district's, summed".to_string()
+                } else {
+                    format!(
+                        "{} of recorded{}",
+                        format_target(self.target_fraction),
+                        if self.target_source.is_empty() || self.target_source == self.region {
+                            String::new()
+                        } else {
+                            format!(", set on {}", region_code(&self.target_source))
+                        }
+                    )
+                },
             ),
             (
                 "gap",
                 format_count(self.gap),
-                "still to activate".to_string(),
+                if self.sums_districts() {
+                    "still to activate: each district's shortfall, summed".to_string()
+                } else {
+                    "still to activate".to_string()
+                },
             ),
         ];
         if let Some(note) = self.counts_note() {

@@ -158,6 +158,7 @@ mod tests {
             counts_update_micros: 0,
             villages_without_counts: 0,
             target: None,
+            districts: None,
         }
     }
 

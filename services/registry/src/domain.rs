@@ -235,6 +235,27 @@ pub struct Target {
     pub update_micros: i64,
 }
 
+/// The target is each district's: a province's or the nation's target and
+/// gap are its districts' summed, so that a district above its target does
+/// not make up for another below it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictSums {
+    pub target_count: i64,
+    pub gap: i64,
+}
+
+impl DistrictSums {
+    /// The sums over `districts` (each a district's own gap).
+    pub fn of<'a>(districts: impl IntoIterator<Item = &'a Gap>) -> DistrictSums {
+        districts
+            .into_iter()
+            .fold(DistrictSums::default(), |sums, district| DistrictSums {
+                target_count: sums.target_count.saturating_add(district.target_count()),
+                gap: sums.gap.saturating_add(district.gap()),
+            })
+    }
+}
+
 /// A region's totals and the target that applies to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
@@ -250,6 +271,11 @@ pub struct Gap {
     pub villages_without_counts: i64,
     /// `None` only if no region up to the district has a target.
     pub target: Option<Target>,
+    /// For a province or the nation: its districts' targets and gaps,
+    /// summed. `None` for a district and the regions within it, whose
+    /// target and gap come from their own totals.
+    #[serde(default)]
+    pub districts: Option<DistrictSums>,
 }
 
 impl Gap {
@@ -262,11 +288,17 @@ impl Gap {
     }
 
     pub fn target_count(&self) -> i64 {
-        target_count(self.target_fraction(), self.ktp_el_recorded)
+        match self.districts {
+            Some(sums) => sums.target_count,
+            None => target_count(self.target_fraction(), self.ktp_el_recorded),
+        }
     }
 
     pub fn gap(&self) -> i64 {
-        (self.target_count() - self.ikd_activated).max(0)
+        match self.districts {
+            Some(sums) => sums.gap,
+            None => (self.target_count() - self.ikd_activated).max(0),
+        }
     }
 
     pub fn coverage(&self) -> f64 {

@@ -33,8 +33,8 @@ use crate::{
     audit::{self, Actor, AuditAction},
     cache::ReadCache,
     domain::{
-        Channel, DistrictSettings, Gap, Level, NATIONAL_TARGET_FRACTION, RegionCode, Target,
-        now_micros,
+        Channel, DistrictSettings, DistrictSums, Gap, Level, NATIONAL_TARGET_FRACTION, RegionCode,
+        Target, now_micros,
     },
     error::{RegistryError, Violations},
     national,
@@ -379,6 +379,7 @@ async fn gaps<'q>(
                 counts_update_micros: row.try_get("updated")?,
                 villages_without_counts: row.try_get("uncounted")?,
                 target: inherited.of(&region),
+                districts: None,
                 region,
             })
         })
@@ -501,7 +502,42 @@ async fn nation_gap(conn: &mut AnyConnection) -> Result<Gap, RegistryError> {
             source: RegionCode::nation(),
             update_micros: 0,
         }),
+        districts: None,
     })
+}
+
+/// Every district within `parent` (a province or the nation), each with
+/// its own totals and target, in code order.
+async fn districts_within(
+    conn: &mut AnyConnection,
+    parent: &RegionCode,
+) -> Result<Vec<Gap>, RegistryError> {
+    let sql = format!("{GAP_TOTALS} WHERE r.level = $1 AND r.code LIKE $2 ORDER BY r.code");
+    let inherited = Targets::above_level(conn, parent, Level::District).await?;
+    let query = sqlx::query(&sql)
+        .bind(Level::District.to_db())
+        .bind(parent.descendants_pattern());
+    gaps(conn, query, inherited).await
+}
+
+/// A province's or the nation's gap from its districts (`districts`, the
+/// ones inside it): the target is each district's, so their targets and
+/// gaps are summed, and so are the counts, which then come from the same
+/// statement as the gaps and agree with them.
+fn sum_districts(gap: &mut Gap, districts: &[Gap]) {
+    let inside: Vec<&Gap> = districts
+        .iter()
+        .filter(|district| gap.region.contains(&district.region))
+        .collect();
+    gap.ktp_el_recorded = inside.iter().map(|d| d.ktp_el_recorded).sum();
+    gap.ikd_activated = inside.iter().map(|d| d.ikd_activated).sum();
+    gap.villages_without_counts = inside.iter().map(|d| d.villages_without_counts).sum();
+    gap.counts_update_micros = inside
+        .iter()
+        .map(|d| d.counts_update_micros)
+        .max()
+        .unwrap_or(0);
+    gap.districts = Some(DistrictSums::of(inside));
 }
 
 /// The region and the regions above it, always four codes (the region
@@ -828,11 +864,15 @@ impl Store {
         }
         let read_in = cache.generation();
         let mut conn = self.inner.pool.acquire().await?;
-        let gap = if region.is_nation() {
+        let mut gap = if region.is_nation() {
             nation_gap(&mut conn).await?
         } else {
             gap_of(&mut conn, region).await?
         };
+        if region.level() <= Level::Province {
+            let districts = districts_within(&mut conn, region).await?;
+            sum_districts(&mut gap, &districts);
+        }
         cache.keep_gap(read_in, &gap);
         Ok(gap)
     }
@@ -850,7 +890,14 @@ impl Store {
         let query = sqlx::query(&sql)
             .bind(level.to_db())
             .bind(parent.descendants_pattern());
-        gaps(&mut conn, query, inherited).await
+        let mut gaps = gaps(&mut conn, query, inherited).await?;
+        if level <= Level::Province {
+            let districts = districts_within(&mut conn, parent).await?;
+            for gap in &mut gaps {
+                sum_districts(gap, &districts);
+            }
+        }
+        Ok(gaps)
     }
 
     /// Claims `request_id` for a new batch, or finds the answer it already had.

@@ -3,7 +3,8 @@
 //! Rejang Lebong's counts and ledger untouched, retries applied once, bad
 //! input naming its field and changing nothing, districts without counts
 //! said to be so until their counts are imported, each district's own
-//! office and target, and the nation (`regions/ID`) above every province.
+//! office and target, the nation (`regions/ID`) above every province, and
+//! a province's and the nation's gap as their districts' shortfalls summed.
 
 mod common;
 
@@ -28,6 +29,7 @@ on_both_engines!(
     a_district_has_no_counts_until_they_are_imported,
     each_district_has_its_own_office_and_target,
     the_nation_is_the_sum_of_everything_held,
+    a_province_counts_each_districts_shortfall,
 );
 
 const NATION: &str = "regions/ID";
@@ -653,4 +655,118 @@ async fn the_nation_is_the_sum_of_everything_held(mut h: Harness) {
         &["region"],
     );
     assert_eq!(h.gap(NATION).await, nation);
+}
+
+/// A district above its target does not make up for another below it: a
+/// province's (and the nation's) target and gap are its districts' summed.
+async fn a_province_counts_each_districts_shortfall(mut h: Harness) {
+    h.client
+        .add_regions(add("shortfall", &[LEBONG, KEPAHIANG]))
+        .await
+        .expect("add Lebong and Kepahiang");
+    // Lebong: 104 villages of 1.000 recorded, 400 activated (40%).
+    let villages = all_regions(&mut h, LEBONG, pb::RegionLevel::Village).await;
+    h.client
+        .import_regions(pb::ImportRegionsRequest {
+            request_id: "lebong-above".into(),
+            counts: villages
+                .iter()
+                .map(|v| pb::VillageCounts {
+                    region: v.name.clone(),
+                    ktp_el_recorded: 1000,
+                    ikd_activated: 400,
+                })
+                .collect(),
+            validate_only: false,
+        })
+        .await
+        .expect("import Lebong's counts");
+    let rejang = h.gap(DISTRICT).await;
+    let lebong = h.gap(LEBONG).await;
+    assert_eq!((lebong.target_count, lebong.gap), (31_200, 0));
+
+    // Its own totals would give (60.846 + 31.200) − (10.425 + 41.600) =
+    // 40.021; Rejang Lebong alone still needs 50.421.
+    let province = h.gap(BENGKULU).await;
+    assert_eq!(
+        (
+            province.ktp_el_recorded,
+            province.ikd_activated,
+            province.target_count,
+            province.gap,
+            province.counts_missing,
+        ),
+        (
+            rejang.ktp_el_recorded + 104_000,
+            rejang.ikd_activated + 41_600,
+            rejang.target_count + 31_200,
+            rejang.gap,
+            true,
+        ),
+        "Kepahiang has no counts yet and adds nothing"
+    );
+    assert_eq!(rejang.gap, 50_421);
+    let nation = h.gap(NATION).await;
+    assert_eq!(
+        (nation.target_count, nation.gap),
+        (province.target_count, province.gap)
+    );
+    let provinces = h
+        .client
+        .list_enrollment_gaps(pb::ListEnrollmentGapsRequest {
+            parent: NATION.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("the nation's provinces")
+        .into_inner()
+        .gaps;
+    assert_eq!(provinces.len(), 1);
+    assert_eq!(
+        (provinces[0].target_count, provinces[0].gap),
+        (province.target_count, province.gap)
+    );
+
+    // A district's own target is what counts: Lebong at 45% falls short.
+    h.client
+        .update_district_settings(pb::UpdateDistrictSettingsRequest {
+            request_id: "lebong-45".into(),
+            settings: Some(pb::DistrictSettings {
+                name: format!("{LEBONG}/settings"),
+                target_fraction: 0.45,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["target_fraction".into()],
+            }),
+        })
+        .await
+        .expect("Lebong's own target");
+    let province = h.gap(BENGKULU).await;
+    assert_eq!(
+        (
+            province.target_fraction,
+            province.target_count,
+            province.gap
+        ),
+        (0.30, rejang.target_count + 46_800, rejang.gap + 5_200)
+    );
+    let districts = h
+        .client
+        .list_enrollment_gaps(pb::ListEnrollmentGapsRequest {
+            parent: BENGKULU.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("the province's districts")
+        .into_inner()
+        .gaps;
+    assert_eq!(
+        (
+            districts.iter().map(|d| d.target_count).sum::<i64>(),
+            districts.iter().map(|d| d.gap).sum::<i64>(),
+        ),
+        (province.target_count, province.gap)
+    );
+    assert_eq!(h.gap(NATION).await.gap, province.gap);
 }

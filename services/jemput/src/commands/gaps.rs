@@ -76,9 +76,13 @@ pub async fn list_children(
 
 impl Report for GapsReport {
     fn to_human(&self) -> String {
+        let one = self.children.len() == 1;
         let kind = match self.children.first().map(|row| row.level) {
+            Some("village") if one => "village",
             Some("village") => "villages",
+            Some("district") if one => "district",
             Some("district") => "districts",
+            Some("province") if one => "province",
             Some("province") => "provinces",
             Some(level) => level,
             None => "parts",
@@ -99,6 +103,13 @@ impl Report for GapsReport {
             )
         };
         out.push_str(&gap_table(&self.children, Some(&self.region)).render());
+        if self.region.sums_districts() {
+            out.push_str(&format!(
+                "\n\ntarget: each district's own ({} of recorded KTP-el unless it set another); the total's target and gap are the districts' summed, so a district above its target does not make up for one below it",
+                crate::format::format_target(self.region.target_fraction),
+            ));
+            return out;
+        }
         out.push_str(&format!(
             "\n\ntarget {} of recorded KTP-el",
             crate::format::format_target(self.region.target_fraction)
@@ -111,5 +122,47 @@ impl Report for GapsReport {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(region: &str, level: &'static str, target_count: i64, gap: i64) -> GapRow {
+        GapRow {
+            region: format!("regions/{region}"),
+            display_name: region.into(),
+            level,
+            ktp_el_recorded: 100_000,
+            ikd_activated: 20_000,
+            coverage: 0.2,
+            target_fraction: 0.3,
+            target_count,
+            gap,
+            target_source: "regions/17".into(),
+            counts_missing: false,
+            villages_without_counts: 0,
+        }
+    }
+
+    #[test]
+    fn a_province_says_its_target_and_gap_are_its_districts_summed() {
+        let report = GapsReport {
+            region: row("17", "province", 60_000, 10_000),
+            order: GapOrder::Gap,
+            children: vec![row("17.02", "district", 30_000, 10_000)],
+        };
+        let text = report.to_human();
+        assert!(
+            text.starts_with("17 (17): 1 district, largest gap first"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "target: each district's own (30% of recorded KTP-el unless it set another); the total's target and gap are the districts' summed, so a district above its target does not make up for one below it"
+            ),
+            "{text}"
+        );
     }
 }
