@@ -81,6 +81,15 @@ pub fn decimal(value: f64, decimals: usize) -> String {
     out
 }
 
+/// `part ÷ whole`, the share a percentage shows; 0 of nothing.
+pub fn share(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
 /// A share as a percentage with `decimals` places: `percent(0.0514, 2) ==
 /// "5,14%"`.
 pub fn percent(share: f64, decimals: usize) -> String {
@@ -202,6 +211,8 @@ mod tests {
         assert_eq!(percent(-0.000001, 2), "0,00%");
         assert_eq!(percent(-0.0001, 1), "0,0%");
         assert_eq!(percent(12.345, 2), "1.234,50%");
+        assert_eq!(percent(share(10_425, 202_820), 2), "5,14%");
+        assert_eq!(share(5, 0), 0.0);
     }
 
     #[test]

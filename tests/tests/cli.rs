@@ -40,6 +40,7 @@ on_each_database! {
     plan_files => a_plan_written_out_reads_back;
     scenarios_three_budgets => more_budget_never_means_more_working_days;
     min_budget => seven_months_ahead_has_a_minimum_budget_two_weeks_the_soonest_plan;
+    already_reached => a_target_already_reached_needs_no_money_and_no_field_work;
     plan_negative_budget => a_negative_budget_is_the_optimizers_field_violation;
 }
 
@@ -1014,6 +1015,68 @@ async fn seven_months_ahead_has_a_minimum_budget_two_weeks_the_soonest_plan(db: 
             "The soonest 4 teams can reach it, money no limit: {when} ("
         )),
         "{when} missing from\n{text}"
+    );
+    planner.stop().await;
+    registry.stop().await;
+}
+
+/// 5% of 202.820 is 10.141, and 10.425 already have IKD: the plan and the
+/// least budget say so, with no team-day and no money.
+async fn a_target_already_reached_needs_no_money_and_no_field_work(db: TestDb) {
+    let registry = Running::start(db).await;
+    let planner = RunningOptimizer::start(&registry).await;
+    let mut optimizer = client(&planner).await;
+    let mut args = plan_args("250jt");
+    args.scope.target = Some(0.05);
+    let report = commands::plan::run(&mut optimizer, &registry.url(), &args)
+        .await
+        .unwrap();
+    let headline = &report.headline;
+    assert!(headline.already_reached(), "{}", headline.message);
+    assert_eq!((headline.gap_at_start, headline.total_cost_rupiah), (0, 0));
+    assert!(report.teams.iter().all(|team| team.days.is_empty()));
+    assert_eq!(report.unvisited.len(), 156);
+    assert!(
+        report.unvisited.iter().all(|v| v
+            .reason
+            .starts_with("not needed: the target is already reached")),
+        "{:?}",
+        report.unvisited.first()
+    );
+    assert!(
+        headline
+            .message
+            .contains("already reached before the plan starts")
+    );
+    let text = report.to_human();
+    assert!(
+        text.contains("Target 5% (10.141) already reached before ")
+            && text.contains("10.425 of 202.820 recorded have IKD (5,14%)"),
+        "{text}"
+    );
+    assert!(!text.contains("Tim 1"), "no team lines:\n{text}");
+
+    let least = MinBudgetArgs {
+        deadline: jemput::input::today_in_district() + Months::new(3),
+        teams: Some(4),
+        scope: args.scope.clone(),
+    };
+    let report = commands::min_budget::run(&mut optimizer, &registry.url(), &least)
+        .await
+        .unwrap();
+    assert_eq!(report.minimum_budget_rupiah, Some(0));
+    assert!(
+        report
+            .plan
+            .as_ref()
+            .is_some_and(|plan| plan.already_reached())
+    );
+    let text = report.to_human();
+    assert!(
+        text.starts_with(
+            "The target was reached before the plan's first day: no budget is needed by "
+        ),
+        "{text}"
     );
     planner.stop().await;
     registry.stop().await;

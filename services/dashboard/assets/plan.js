@@ -190,13 +190,22 @@ function headline(plan) {
     value: (s.cost || {})[key] || 0,
     color: ["#1f5fa8", "#8e44ad", "#e07b00", "#6d4c41", "#00897b"][i],
   }));
+  // Reached before the first day: the plan has nothing to do.
+  const already = s.reaches_target && s.gap_at_start === 0;
   return h(
     "section",
     { class: "headline card" },
     h(
       "div",
       { class: "stats" },
-      stat(
+      already
+        ? stat(
+            t("plan.alreadyReached"),
+            h("span", { id: "target-date" }, fmtPct(s.ktp_el_recorded ? s.ikd_activated_at_start / s.ktp_el_recorded : 0)),
+            t("plan.alreadyDetail", { a: fmtInt(s.ikd_activated_at_start), d: fmtDate(p.start_date), t: fmtInt(s.target_count) }),
+            { class: "stat emphasis" }
+          )
+        : stat(
         s.reaches_target ? t("plan.targetDate") : t("plan.notReached"),
         h("span", { id: "target-date" }, s.reaches_target ? fmtDate(s.target_date) : "—"),
         [t("plan.workingDays", { d: fmtInt(s.working_days) }), t("plan.lowerBound", { d: fmtInt(s.lower_bound_working_days) })].join(" · "),
@@ -319,7 +328,8 @@ function unvisitedReason(u, plan) {
   const code = u.reason_code;
   if (!code) return u.reason;
   const date = plan.summary && plan.summary.target_date ? fmtDate(plan.summary.target_date) : "";
-  let text = t(`why.${code}`, { date });
+  const already = code === "not_needed" && plan.summary && plan.summary.gap_at_start === 0;
+  let text = t(already ? "why.already" : `why.${code}`, { date });
   if (code !== "no_pool" && u.first_visit_activations > 0) {
     text += " " + t("why.offer", {
       n: fmtInt(u.first_visit_activations),

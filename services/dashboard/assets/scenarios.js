@@ -122,6 +122,15 @@ function leastCostCell(s) {
 function minimumResult(response, deadline, askFor) {
   if (!response) return null;
   const plan = response.plan;
+  const s = plan && plan.summary;
+  if (response.reachable && s && s.gap_at_start === 0) {
+    // Reached before the first day: nothing to buy, nothing to prove.
+    return h(
+      "div",
+      { class: "minimum-result", id: "minimum-result" },
+      h("p", { class: "big", id: "minimum-already" }, t("scen.minAlready", { d: fmtDate(plan.parameters.start_date), a: fmtInt(s.ikd_activated_at_start), t: fmtInt(s.target_count) }))
+    );
+  }
   return h(
     "div",
     { class: "minimum-result", id: "minimum-result" },

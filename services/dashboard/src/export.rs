@@ -1422,6 +1422,7 @@ pub(crate) mod tests {
                 cost_rupiah: 120_100_000,
                 minimum_budget_rupiah: Some(120_600_000),
                 minimum_budget_lower_bound_rupiah: Some(116_563_000),
+                already_reached: false,
             }],
             districts_reaching_target: 1,
             districts_reaching_target_upper_bound: 1,

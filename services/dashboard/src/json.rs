@@ -598,6 +598,8 @@ pub struct Share {
     pub minimum_budget_rupiah: Option<i64>,
     /// Proven: no plan reaches the target by the deadline for less.
     pub minimum_budget_lower_bound_rupiah: Option<i64>,
+    /// Reached before the start: no money and no field work needed.
+    pub already_reached: bool,
 }
 
 impl From<&AllocateBudgetResponse> for Allocation {
@@ -618,6 +620,7 @@ impl From<&AllocateBudgetResponse> for Allocation {
                     cost_rupiah: s.cost_rupiah,
                     minimum_budget_rupiah: s.minimum_budget_rupiah,
                     minimum_budget_lower_bound_rupiah: s.minimum_budget_lower_bound_rupiah,
+                    already_reached: s.already_reached,
                 })
                 .collect(),
             districts_reaching_target: r.districts_reaching_target,
@@ -647,6 +650,7 @@ impl From<Allocation> for AllocateBudgetResponse {
                     cost_rupiah: s.cost_rupiah,
                     minimum_budget_rupiah: s.minimum_budget_rupiah,
                     minimum_budget_lower_bound_rupiah: s.minimum_budget_lower_bound_rupiah,
+                    already_reached: s.already_reached,
                 })
                 .collect(),
             districts_reaching_target: a.districts_reaching_target,

@@ -41,6 +41,8 @@ pub struct CurvePoint {
     pub ikd_activated_by_deadline: i64,
     pub coverage: f64,
     pub cost_rupiah: i64,
+    /// The target was reached before the plan's first day.
+    pub already_reached: bool,
 }
 
 impl CurvePoint {
@@ -56,6 +58,7 @@ impl CurvePoint {
                 + s.mobile_activations,
             coverage: s.coverage_at_end,
             cost_rupiah: s.cost.total(),
+            already_reached: s.reaches_target && s.gap_at_start == 0,
         }
     }
 }
@@ -269,6 +272,7 @@ pub fn split(curves: &[Curve], total_rupiah: i64) -> Split {
                     ikd_activated_by_deadline: 0,
                     coverage: 0.0,
                     cost_rupiah: 0,
+                    already_reached: false,
                 });
             Share {
                 district: d,
@@ -323,6 +327,7 @@ mod tests {
             ikd_activated_by_deadline: ikd,
             coverage: 0.0,
             cost_rupiah: budget_rupiah,
+            already_reached: false,
         }
     }
 

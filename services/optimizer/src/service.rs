@@ -750,6 +750,7 @@ impl PlannerService for Planner {
                     cost_rupiah: p.cost_rupiah,
                     minimum_budget_rupiah: share.minimum_budget_rupiah,
                     minimum_budget_lower_bound_rupiah: share.lower_bound_rupiah,
+                    already_reached: p.already_reached,
                 }
             })
             .collect();

@@ -1711,11 +1711,14 @@ fn finish(
             office_activations: office_total,
             mobile_activations: mobile,
             ikd_activated: ikd,
-            coverage: ratio(ikd, district.ktp_el_recorded),
+            coverage: jemput_base::format::share(ikd, district.ktp_el_recorded),
         });
     }
     let (office_activations, coverage_at_end) = projection.last().map_or(
-        (0, ratio(district.ikd_activated, district.ktp_el_recorded)),
+        (
+            0,
+            jemput_base::format::share(district.ikd_activated, district.ktp_el_recorded),
+        ),
         |p| (p.office_activations, p.coverage),
     );
     let reaches_target = target_day.is_some();
@@ -1756,6 +1759,18 @@ fn finish(
         _ => None,
     };
     let message = match target_date {
+        // Nothing to do: the district had reached its target before the
+        // plan's first day.
+        Some(_) if problem.need <= 0 => format!(
+            "Target {} ({}) already reached before the plan starts: {} have IKD ({}); no field work is needed.",
+            jemput_base::format::count(problem.target_count),
+            jemput_base::format::target(params.target_fraction),
+            jemput_base::format::count(district.ikd_activated),
+            jemput_base::format::percent(
+                jemput_base::format::share(district.ikd_activated, district.ktp_el_recorded),
+                2
+            ),
+        ),
         Some(date) => reached_message(
             problem.target_count,
             params.target_fraction,
@@ -1823,10 +1838,6 @@ fn day_month_year(date: NaiveDate) -> String {
     jemput_base::format::date(date, jemput_base::format::Lang::En)
 }
 
-fn ratio(a: i64, b: i64) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
 fn explain_unvisited(
     problem: &Problem<'_>,
     visited: &std::collections::BTreeSet<usize>,
@@ -1870,6 +1881,10 @@ fn explain_unvisited(
                 format!("too far for a day trip ({round_trip:.0} minutes' round trip)")
             };
             match (target_date, binding) {
+                _ if problem.need <= 0 => (
+                    UnvisitedReason::NotNeeded,
+                    format!("not needed: the target is already reached; {offer}"),
+                ),
                 (Some(date), _) => (
                     UnvisitedReason::NotNeeded,
                     format!(

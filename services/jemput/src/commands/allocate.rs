@@ -51,6 +51,8 @@ pub struct Share {
     pub coverage: f64,
     pub minimum_budget_rupiah: Option<i64>,
     pub minimum_budget_lower_bound_rupiah: Option<i64>,
+    /// Reached before the start: no money and no field work needed.
+    pub already_reached: bool,
 }
 
 pub async fn run(
@@ -125,6 +127,7 @@ pub async fn run(
                 coverage: s.coverage,
                 minimum_budget_rupiah: s.minimum_budget_rupiah,
                 minimum_budget_lower_bound_rupiah: s.minimum_budget_lower_bound_rupiah,
+                already_reached: s.already_reached,
             })
             .collect(),
         districts_without_counts: split.districts_without_counts,
@@ -159,10 +162,14 @@ impl Report for AllocateReport {
                 format!("{} {}", region_code(&s.district), s.display_name),
                 format_rupiah(s.budget_rupiah),
                 if s.reaches_target { "yes" } else { "no" }.to_string(),
-                s.target_date
-                    .as_deref()
-                    .map(|day| format_iso_date(day, language))
-                    .unwrap_or_else(dash),
+                if s.already_reached {
+                    "already".to_string()
+                } else {
+                    s.target_date
+                        .as_deref()
+                        .map(|day| format_iso_date(day, language))
+                        .unwrap_or_else(dash)
+                },
                 format_count(s.ikd_activated),
                 format_percent(s.coverage),
                 s.minimum_budget_rupiah

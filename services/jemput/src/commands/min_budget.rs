@@ -79,6 +79,12 @@ impl Report for MinBudgetReport {
             self.teams,
             if self.teams == 1 { "team" } else { "teams" }
         );
+        if let Some(plan) = self.plan.as_ref().filter(|plan| plan.already_reached()) {
+            return format!(
+                "The target was reached before the plan's first day: no budget is needed by {deadline}.\n\n{}",
+                plan.render(self.lang)
+            );
+        }
         let mut out = match (self.reachable, self.minimum_budget_rupiah) {
             (true, Some(budget)) => format!(
                 "Minimum budget to reach the target by {deadline} with {teams}: {}",

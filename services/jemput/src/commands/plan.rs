@@ -355,6 +355,11 @@ impl Headline {
         }
     }
 
+    /// The target was reached before the plan's first day: nothing to do.
+    pub fn already_reached(&self) -> bool {
+        self.reaches_target && self.gap_at_start == 0
+    }
+
     /// The headline as text: a title line, whether and when the target is
     /// reached, then the numbers behind it.
     pub fn render(&self, lang: LangArg) -> String {
@@ -380,6 +385,19 @@ impl Headline {
             format_target(self.target_fraction),
             format_count(self.target_count)
         );
+        if self.already_reached() {
+            out.push_str(&format!(
+                "\n\nTarget {target} already reached before {}: {} of {} recorded have IKD ({}). No field work is needed, and the plan has none.",
+                date(&self.start_date),
+                format_count(self.ikd_activated_at_start),
+                format_count(self.ktp_el_recorded),
+                format_percent(jemput_base::format::share(
+                    self.ikd_activated_at_start,
+                    self.ktp_el_recorded
+                )),
+            ));
+            return out;
+        }
         let outcome = match (&self.target_date, &self.deadline) {
             (Some(day), _) if self.reaches_target => {
                 format!("Target {target} reached on {}", date(day))
@@ -591,6 +609,9 @@ impl Report for PlanReport {
     fn to_human(&self) -> String {
         let language = self.lang.language();
         let mut out = self.headline.render(self.lang);
+        if self.headline.already_reached() {
+            return out;
+        }
         let name_width = self
             .teams
             .iter()
