@@ -662,6 +662,26 @@ async fn the_dashboard_works_in_a_headless_browser() {
         "{asked}"
     );
 
+    // A target the district has already reached (5% is 10.141; 10.425
+    // had IKD before the recordings above): no budget, and the page says
+    // why.
+    browser
+        .script("document.querySelector('#scenario-form input[name=target_fraction]').value = '5'; document.getElementById('minimum-form').requestSubmit()")
+        .await;
+    let already = browser
+        .wait_for(
+            "the target already reached",
+            "const p = document.getElementById('minimum-already'); return p && p.innerText",
+            Duration::from_secs(600),
+        )
+        .await;
+    let already = already.as_str().unwrap();
+    assert!(
+        already.starts_with("Target sudah tercapai sebelum ")
+            && already.ends_with(" sudah punya IKD (target 10.141), tanpa anggaran."),
+        "{already}"
+    );
+
     assert!(
         too_wide.is_empty(),
         "pages that do not fit a phone:\n{}",
