@@ -19,6 +19,10 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The locale (BCP 47) of the Indonesian a gRPC status carries besides
+    /// its English message, as `google.rpc.LocalizedMessage`.
+    pub const INDONESIAN_LOCALE: &'static str = "id-ID";
+
     /// `"en"` is English; anything else is Indonesian, the default.
     pub fn from_code(code: &str) -> Lang {
         if code.eq_ignore_ascii_case("en") {

@@ -175,7 +175,10 @@ impl ApiError {
 
 /// The dashboard's own Indonesian, in the services' locale and shape.
 fn indonesian(message: &str) -> Value {
-    localized_json(tonic_types::LocalizedMessage::new("id-ID", message))
+    localized_json(tonic_types::LocalizedMessage::new(
+        jemput_base::format::Lang::INDONESIAN_LOCALE,
+        message,
+    ))
 }
 
 /// The HTTP status for each gRPC code. A backend's own failure is a bad

@@ -98,7 +98,7 @@ impl From<PlanError> for OptimizerError {
 }
 
 /// The locale of the messages a status carries besides its English one.
-pub const INDONESIAN: &str = "id-ID";
+pub const INDONESIAN: &str = jemput_base::format::Lang::INDONESIAN_LOCALE;
 
 /// `details` with what `error` says in Indonesian as their localized message.
 fn localized(mut details: ErrorDetails, error: &OptimizerError) -> ErrorDetails {

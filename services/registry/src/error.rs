@@ -21,7 +21,7 @@ pub struct FieldViolation {
 }
 
 /// The locale of the messages a status carries besides its English one.
-pub const INDONESIAN: &str = "id-ID";
+pub const INDONESIAN: &str = jemput_base::format::Lang::INDONESIAN_LOCALE;
 
 /// Every problem found in a request, so a client can fix them all at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
