@@ -86,6 +86,10 @@ const ctx = {
     }
     return null;
   },
+  /** Shows `region`, another district, on the same page. */
+  choose(region) {
+    choose(region);
+  },
   /** Changes the URL without rendering the page again. */
   replaceRoute(hash) {
     history.replaceState(null, "", withD(hash));

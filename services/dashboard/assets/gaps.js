@@ -1,8 +1,9 @@
 // The Gaps page: the district's numbers, the villages on the map coloured by
 // IKD coverage, each kecamatan's recorded / activated / target / gap, and a
 // kecamatan's villages on click, for the district the picker chose (and a
-// notice when its villages have no counts yet). Updates live from
-// /api/gaps/stream.
+// notice when its villages have no counts yet); below, every district of its
+// province with the province's total, for a provincial office. Updates live
+// from /api/gaps/stream.
 
 import { api } from "./api.js";
 import { t, fmtInt, fmtPct } from "./i18n.js";
@@ -16,9 +17,14 @@ function coverageCell(gap) {
 }
 
 function gapRow(gap, { name, onclick, selected }) {
+  const attrs = { class: (onclick ? "clickable" : "") + (selected ? " selected" : ""), "data-region": gap.region, onclick, tabindex: onclick ? 0 : null, onkeydown: onclick ? (e) => e.key === "Enter" && onclick() : null };
+  if (gap.counts_missing && !gap.ktp_el_recorded) {
+    // Nothing counted yet: no numbers rather than zeros.
+    return h("tr", attrs, h("th", { scope: "row" }, name), ["num secondary", "num", "num", "num secondary", "num gap"].map((c) => h("td", { class: c }, "—")));
+  }
   return h(
     "tr",
-    { class: (onclick ? "clickable" : "") + (selected ? " selected" : ""), "data-region": gap.region, onclick, tabindex: onclick ? 0 : null, onkeydown: onclick ? (e) => e.key === "Enter" && onclick() : null },
+    attrs,
     h("th", { scope: "row" }, name),
     h("td", { class: "num secondary" }, fmtInt(gap.ktp_el_recorded)),
     h("td", { class: "num" }, fmtInt(gap.ikd_activated)),
@@ -53,6 +59,7 @@ export async function render(root, route, ctx) {
   const cards = h("div", { class: "stats", id: "district-stats" });
   const notice = h("div", { class: "notice", id: "counts-missing", role: "status", hidden: true });
   const side = h("div", { class: "side" });
+  const provinceCard = h("section", { class: "card", id: "province-gaps", hidden: true });
   const legendHolder = h("div");
 
   function names(mapData) {
@@ -88,6 +95,33 @@ export async function render(root, route, ctx) {
     );
     legendHolder.replaceChildren(coverageLegend(district.target_fraction));
     drawSide(mapData, data, regions);
+    ctx.districts().then((list) => drawProvince(data.province, list));
+  }
+
+  /** Every district of the province, largest gap first, and the province's
+   * total (its districts' targets and gaps summed); a row opens its district. */
+  function drawProvince(province, list) {
+    if (stopped) return;
+    if (!province || province.districts.length < 2) {
+      provinceCard.hidden = true;
+      return;
+    }
+    const known = new Map((list?.provinces || []).flatMap((p) => p.districts).map((d) => [d.region, d]));
+    const label = (g) => {
+      const d = known.get(g.region);
+      const name = districtName(d ? d.display_name : g.display_name, d?.kind);
+      return g.counts_missing && !g.ktp_el_recorded ? h("span", {}, name, " ", h("small", { class: "muted" }, t("picker.noCounts"))) : name;
+    };
+    const rows = [...province.districts]
+      .sort((a, b) => b.gap - a.gap || a.display_name.localeCompare(b.display_name))
+      .map((g) => gapRow(g, { name: label(g), selected: g.region === ctx.district(), onclick: g.region === ctx.district() ? null : () => ctx.choose(g.region) }));
+    const total = gapRow(province.total, { name: t("gaps.provinceTotal", { p: province.total.display_name }) });
+    provinceCard.replaceChildren(
+      h("h2", {}, t("gaps.province", { p: province.total.display_name })),
+      h("div", { class: "scroll" }, gapTable("province-gaps-table", t("prov.district"), rows, total)),
+      h("p", { class: "muted small" }, t("gaps.provinceNote"))
+    );
+    provinceCard.hidden = false;
   }
 
   function drawSide(mapData, data, regions) {
@@ -127,7 +161,7 @@ export async function render(root, route, ctx) {
       const map = createMap(mapData, { onSelectKecamatan: select });
       map.overlay.append(legendHolder);
       view = { map };
-      body.replaceChildren(notice, cards, h("div", { class: "split" }, h("div", { class: "map-panel" }, map.element), side));
+      body.replaceChildren(notice, cards, h("div", { class: "split" }, h("div", { class: "map-panel" }, map.element), side), provinceCard);
       map.focus(selected);
     }
     draw(mapData, data);

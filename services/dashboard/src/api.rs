@@ -518,15 +518,46 @@ async fn gaps(
         ))
         .await?
         .into_inner();
-    let (kecamatan, villages) = tokio::try_join!(
+    let (kecamatan, villages, province) = tokio::try_join!(
         list_gaps(&state, &district, RegionLevel::Kecamatan),
         list_gaps(&state, &district, RegionLevel::Village),
+        province_gaps(&state, &district),
     )?;
     Ok(axum::Json(json!({
         "district": json::gap(&district_gap),
         "kecamatan": kecamatan,
         "villages": villages,
+        "province": province,
     })))
+}
+
+/// The province of `district` and each of its districts' gaps, for a
+/// provincial office reading across them; `null` while the registry holds
+/// the district without its province (the seed, alone).
+async fn province_gaps(state: &AppState, district: &str) -> ApiResult<Value> {
+    let Some(province) = district
+        .strip_prefix("regions/")
+        .and_then(|code| code.split('.').next())
+        .map(|code| format!("regions/{code}"))
+    else {
+        return Ok(Value::Null);
+    };
+    let mut client = state.clients.registry.clone();
+    let total = match client
+        .get_enrollment_gap(request(
+            GetEnrollmentGapRequest {
+                region: province.clone(),
+            },
+            READ_TIMEOUT,
+        ))
+        .await
+    {
+        Ok(total) => total.into_inner(),
+        Err(status) if status.code() == Code::NotFound => return Ok(Value::Null),
+        Err(status) => return Err(status.into()),
+    };
+    let districts = list_gaps(state, &province, RegionLevel::District).await?;
+    Ok(json!({ "total": json::gap(&total), "districts": districts }))
 }
 
 /// Relays the registry's WatchEnrollmentGaps stream as Server-Sent Events:

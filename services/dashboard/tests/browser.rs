@@ -852,6 +852,44 @@ async fn the_district_picker_moves_the_pages_to_an_added_district() {
         .await;
     too_wide.extend(shoot_both(&browser, &mut saved, "picker-points-kecamatan").await);
 
+    // Under the map, every district of Bengkulu, largest gap first, and
+    // the province's total: its districts' gaps summed (Rejang Lebong
+    // 50.421 and Lebong 31.949: ⌈0,3 × 128.336⌉ − 6.552), the eight
+    // without counts shown without numbers. A row opens its district.
+    let province = browser
+        .wait_for(
+            "Bengkulu's districts under the map",
+            "const rows = document.querySelectorAll('#province-gaps-table tbody tr'); const total = document.querySelector('#province-gaps-table tfoot tr'); return rows.length === 10 && total && [[...rows].map((r) => r.dataset.region), [...rows].filter((r) => r.cells[5].innerText === '—').length, total.cells[0].innerText, total.cells[4].innerText, total.cells[5].innerText, document.querySelector('#province-gaps-table tr.selected').dataset.region]",
+            WAIT,
+        )
+        .await;
+    assert_eq!(province[0][0], "regions/17.02");
+    assert_eq!(province[0][1], "regions/17.07");
+    assert_eq!(province[1], 8);
+    assert_eq!(
+        (&province[2], &province[3], &province[4], &province[5]),
+        (
+            &serde_json::json!("Provinsi Bengkulu"),
+            &serde_json::json!("99.347"),
+            &serde_json::json!("82.370"),
+            &serde_json::json!("regions/17.07")
+        )
+    );
+    browser
+        .script("document.getElementById('province-gaps').scrollIntoView()")
+        .await;
+    too_wide.extend(shoot_both(&browser, &mut saved, "province-gaps").await);
+    browser
+        .script("document.querySelector('#province-gaps-table tr[data-region=\"regions/17.02\"]').click()")
+        .await;
+    browser
+        .wait_for(
+            "Rejang Lebong, opened from its row",
+            "return location.hash === '#/gaps?d=17.02' && document.getElementById('district-stats')?.innerText.includes('202.820') && document.querySelector('#province-gaps-table tr.selected')?.dataset.region === 'regions/17.02'",
+            WAIT,
+        )
+        .await;
+
     // Bengkulu's budget split, from the scenario page of one of its
     // districts: the two with counts share it, the other eight are named.
     browser
