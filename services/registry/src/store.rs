@@ -264,6 +264,11 @@ pub(crate) struct Inner {
     sqlite_writer: Mutex<()>,
     /// Gaps and tokens read recently (see `cache`).
     pub(crate) cache: Arc<ReadCache>,
+    /// Taken to read a province's or the nation's gap when the cache has
+    /// none: it sums every district inside (514 for the nation), so when
+    /// many callers miss at once (an entry expiring under load), one reads
+    /// and the others take what it kept.
+    aggregate_reads: Mutex<()>,
 }
 
 /// An open write transaction, holding this process's SQLite write turn.
@@ -520,15 +525,12 @@ async fn districts_within(
     gaps(conn, query, inherited).await
 }
 
-/// A province's or the nation's gap from its districts (`districts`, the
-/// ones inside it): the target is each district's, so their targets and
-/// gaps are summed, and so are the counts, which then come from the same
-/// statement as the gaps and agree with them.
-fn sum_districts(gap: &mut Gap, districts: &[Gap]) {
-    let inside: Vec<&Gap> = districts
-        .iter()
-        .filter(|district| gap.region.contains(&district.region))
-        .collect();
+/// A province's or the nation's gap from `inside`, its districts: the
+/// target is each district's, so their targets and gaps are summed, and so
+/// are the counts, which then come from the same statement as the gaps and
+/// agree with them.
+fn sum_districts<'a>(gap: &mut Gap, inside: impl IntoIterator<Item = &'a Gap>) {
+    let inside: Vec<&Gap> = inside.into_iter().collect();
     gap.ktp_el_recorded = inside.iter().map(|d| d.ktp_el_recorded).sum();
     gap.ikd_activated = inside.iter().map(|d| d.ikd_activated).sum();
     gap.villages_without_counts = inside.iter().map(|d| d.villages_without_counts).sum();
@@ -737,6 +739,7 @@ impl Store {
                 feed,
                 sqlite_writer,
                 cache,
+                aggregate_reads: Mutex::new(()),
             }),
         };
         if replicated {
@@ -862,6 +865,16 @@ impl Store {
         if let Some(gap) = cache.gap(region) {
             return Ok(gap);
         }
+        let sums_districts = region.level() <= Level::Province;
+        let _one_reader = if sums_districts {
+            let turn = self.inner.aggregate_reads.lock().await;
+            if let Some(gap) = cache.gap(region) {
+                return Ok(gap);
+            }
+            Some(turn)
+        } else {
+            None
+        };
         let read_in = cache.generation();
         let mut conn = self.inner.pool.acquire().await?;
         let mut gap = if region.is_nation() {
@@ -869,9 +882,9 @@ impl Store {
         } else {
             gap_of(&mut conn, region).await?
         };
-        if region.level() <= Level::Province {
+        if sums_districts {
             let districts = districts_within(&mut conn, region).await?;
-            sum_districts(&mut gap, &districts);
+            sum_districts(&mut gap, districts.iter());
         }
         cache.keep_gap(read_in, &gap);
         Ok(gap)
@@ -892,9 +905,17 @@ impl Store {
             .bind(parent.descendants_pattern());
         let mut gaps = gaps(&mut conn, query, inherited).await?;
         if level <= Level::Province {
+            // Grouped once by province: the nation lists 38 over 514.
+            let mut by_province: BTreeMap<RegionCode, Vec<&Gap>> = BTreeMap::new();
             let districts = districts_within(&mut conn, parent).await?;
+            for district in &districts {
+                if let Some(province) = district.region.parent() {
+                    by_province.entry(province).or_default().push(district);
+                }
+            }
             for gap in &mut gaps {
-                sum_districts(gap, &districts);
+                let inside = by_province.remove(&gap.region).unwrap_or_default();
+                sum_districts(gap, inside);
             }
         }
         Ok(gaps)
