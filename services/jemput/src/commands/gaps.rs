@@ -93,7 +93,13 @@ impl Report for GapsReport {
             GapOrder::Name => "by name",
             GapOrder::Code => "by code",
         };
-        let mut out = if self.children.is_empty() {
+        let mut out = if self.children.is_empty() && self.region.level == "nation" {
+            // The seed's district can be held without its province.
+            format!(
+                "{}: no province held yet (`jemput regions add 17` adds one); the total counts every district held\n\n",
+                self.region.title()
+            )
+        } else if self.children.is_empty() {
             format!("{}: no {kind} below it\n\n", self.region.title())
         } else {
             format!(
@@ -163,6 +169,22 @@ mod tests {
                 "target: each district's own (30% of recorded KTP-el unless it set another); the total's target and gap are the districts' summed, so a district above its target does not make up for one below it"
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_nation_without_provinces_says_how_to_add_one() {
+        let report = GapsReport {
+            region: row("ID", "nation", 60_846, 50_421),
+            order: GapOrder::Gap,
+            children: Vec::new(),
+        };
+        assert!(
+            report.to_human().starts_with(
+                "ID (ID): no province held yet (`jemput regions add 17` adds one); the total counts every district held"
+            ),
+            "{}",
+            report.to_human()
         );
     }
 }
