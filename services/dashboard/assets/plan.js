@@ -190,8 +190,9 @@ function headline(plan) {
     value: (s.cost || {})[key] || 0,
     color: ["#1f5fa8", "#8e44ad", "#e07b00", "#6d4c41", "#00897b"][i],
   }));
-  // Reached before the first day: the plan has nothing to do.
-  const already = s.reaches_target && s.gap_at_start === 0;
+  // Reached before the first day: the plan has nothing to do (a replan
+  // whose kept days reached it has their mobile activations).
+  const already = s.reaches_target && s.gap_at_start === 0 && !s.mobile_activations;
   return h(
     "section",
     { class: "headline card" },

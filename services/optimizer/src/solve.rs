@@ -1760,8 +1760,9 @@ fn finish(
     };
     let message = match target_date {
         // Nothing to do: the district had reached its target before the
-        // plan's first day.
-        Some(_) if problem.need <= 0 => format!(
+        // plan's first day (a replan whose kept days reached it says when,
+        // below).
+        Some(_) if problem.need <= 0 && kept_through == 0 => format!(
             "Target {} ({}) already reached before the plan starts: {} have IKD ({}); no field work is needed.",
             jemput_base::format::count(problem.target_count),
             jemput_base::format::target(params.target_fraction),

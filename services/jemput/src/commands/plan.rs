@@ -356,8 +356,9 @@ impl Headline {
     }
 
     /// The target was reached before the plan's first day: nothing to do.
+    /// (A replan whose kept days reached it has their mobile activations.)
     pub fn already_reached(&self) -> bool {
-        self.reaches_target && self.gap_at_start == 0
+        self.reaches_target && self.gap_at_start == 0 && self.mobile_activations == 0
     }
 
     /// The headline as text: a title line, whether and when the target is
