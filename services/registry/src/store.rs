@@ -476,39 +476,24 @@ async fn gap_of(conn: &mut AnyConnection, region: &RegionCode) -> Result<Gap, Re
         .ok_or_else(|| RegistryError::NotFound(region.clone()))
 }
 
-/// The nation's totals, from its row of `rollups`, against the national
-/// target (no region above a province can set another).
-async fn nation_gap(conn: &mut AnyConnection) -> Result<Gap, RegistryError> {
-    let row = sqlx::query(
-        "SELECT ktp_el_recorded, ikd_activated, counts_update_micros, villages_without_counts \
-         FROM rollups WHERE code = $1",
-    )
-    .bind(rollups::NATION)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (recorded, activated, updated, uncounted) = match row {
-        Some(row) => (
-            row.try_get("ktp_el_recorded")?,
-            row.try_get("ikd_activated")?,
-            row.try_get("counts_update_micros")?,
-            row.try_get("villages_without_counts")?,
-        ),
-        None => (0, 0, 0, 0),
-    };
-    Ok(Gap {
+/// The nation against the national target (no region above a province can
+/// set another); its counts are its districts', summed by the caller
+/// ([`sum_districts`]), so its own row of `rollups` is not read.
+fn nation_gap() -> Gap {
+    Gap {
         region: RegionCode::nation(),
         display_name: NATION_DISPLAY_NAME.to_owned(),
-        ktp_el_recorded: recorded,
-        ikd_activated: activated,
-        counts_update_micros: updated,
-        villages_without_counts: uncounted,
+        ktp_el_recorded: 0,
+        ikd_activated: 0,
+        counts_update_micros: 0,
+        villages_without_counts: 0,
         target: Some(Target {
             fraction: NATIONAL_TARGET_FRACTION,
             source: RegionCode::nation(),
             update_micros: 0,
         }),
         districts: None,
-    })
+    }
 }
 
 /// Every district within `parent` (a province or the nation), each with
@@ -878,7 +863,7 @@ impl Store {
         let read_in = cache.generation();
         let mut conn = self.inner.pool.acquire().await?;
         let mut gap = if region.is_nation() {
-            nation_gap(&mut conn).await?
+            nation_gap()
         } else {
             gap_of(&mut conn, region).await?
         };
