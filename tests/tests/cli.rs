@@ -1032,7 +1032,7 @@ async fn a_target_already_reached_needs_no_money_and_no_field_work(db: TestDb) {
         .await
         .unwrap();
     let headline = &report.headline;
-    assert!(headline.already_reached(), "{}", headline.message);
+    assert!(headline.already_reached, "{}", headline.message);
     assert_eq!((headline.gap_at_start, headline.total_cost_rupiah), (0, 0));
     assert!(report.teams.iter().all(|team| team.days.is_empty()));
     assert_eq!(report.unvisited.len(), 156);
@@ -1069,7 +1069,7 @@ async fn a_target_already_reached_needs_no_money_and_no_field_work(db: TestDb) {
         report
             .plan
             .as_ref()
-            .is_some_and(|plan| plan.already_reached())
+            .is_some_and(|plan| plan.already_reached)
     );
     let text = report.to_human();
     assert!(

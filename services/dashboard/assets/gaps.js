@@ -16,9 +16,14 @@ function coverageCell(gap) {
   return h("td", { class: "num" }, h("span", { class: "coverage-cell" }, h("span", { class: "meter", title: t("gaps.ofTarget", { pct: fmtPct(target, 0) }) }, h("span", { style: `width:${width.toFixed(1)}%;background:${coverageColor(gap.coverage, target)}` })), fmtPct(gap.coverage)));
 }
 
+/** Nothing counted yet: every village still waits for its counts. */
+function nothingCounted(gap) {
+  return gap.counts_missing && !gap.ktp_el_recorded;
+}
+
 function gapRow(gap, { name, onclick, selected }) {
   const attrs = { class: (onclick ? "clickable" : "") + (selected ? " selected" : ""), "data-region": gap.region, onclick, tabindex: onclick ? 0 : null, onkeydown: onclick ? (e) => e.key === "Enter" && onclick() : null };
-  if (gap.counts_missing && !gap.ktp_el_recorded) {
+  if (nothingCounted(gap)) {
     // Nothing counted yet: no numbers rather than zeros.
     return h("tr", attrs, h("th", { scope: "row" }, name), ["num secondary", "num", "num", "num secondary", "num gap"].map((c) => h("td", { class: c }, "—")));
   }
@@ -110,7 +115,7 @@ export async function render(root, route, ctx) {
     const label = (g) => {
       const d = known.get(g.region);
       const name = districtName(d ? d.display_name : g.display_name, d?.kind);
-      return g.counts_missing && !g.ktp_el_recorded ? h("span", {}, name, " ", h("small", { class: "muted" }, t("picker.noCounts"))) : name;
+      return nothingCounted(g) ? h("span", {}, name, " ", h("small", { class: "muted" }, t("picker.noCounts"))) : name;
     };
     const rows = [...province.districts]
       .sort((a, b) => b.gap - a.gap || a.display_name.localeCompare(b.display_name))

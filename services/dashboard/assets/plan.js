@@ -190,16 +190,13 @@ function headline(plan) {
     value: (s.cost || {})[key] || 0,
     color: ["#1f5fa8", "#8e44ad", "#e07b00", "#6d4c41", "#00897b"][i],
   }));
-  // Reached before the first day: the plan has nothing to do (a replan
-  // whose kept days reached it has their mobile activations).
-  const already = s.reaches_target && s.gap_at_start === 0 && !s.mobile_activations;
   return h(
     "section",
     { class: "headline card" },
     h(
       "div",
       { class: "stats" },
-      already
+      s.already_reached
         ? stat(
             t("plan.alreadyReached"),
             h("span", { id: "target-date" }, fmtPct(s.ktp_el_recorded ? s.ikd_activated_at_start / s.ktp_el_recorded : 0)),
@@ -329,6 +326,8 @@ function unvisitedReason(u, plan) {
   const code = u.reason_code;
   if (!code) return u.reason;
   const date = plan.summary && plan.summary.target_date ? fmtDate(plan.summary.target_date) : "";
+  // As the optimizer words it: a replan whose kept days reached the target
+  // has nothing left to need either.
   const already = code === "not_needed" && plan.summary && plan.summary.gap_at_start === 0;
   let text = t(already ? "why.already" : `why.${code}`, { date });
   if (code !== "no_pool" && u.first_visit_activations > 0) {

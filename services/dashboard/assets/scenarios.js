@@ -123,7 +123,7 @@ function minimumResult(response, deadline, askFor) {
   if (!response) return null;
   const plan = response.plan;
   const s = plan && plan.summary;
-  if (response.reachable && s && s.gap_at_start === 0 && !s.mobile_activations) {
+  if (response.reachable && s && s.already_reached) {
     // Reached before the first day: nothing to buy, nothing to prove.
     return h(
       "div",

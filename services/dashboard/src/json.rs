@@ -295,6 +295,7 @@ fn summary(s: &PlanSummary) -> Value {
         "ikd_activated_at_start": s.ikd_activated_at_start,
         "target_count": s.target_count,
         "gap_at_start": s.gap_at_start,
+        "already_reached": s.already_reached,
         "binding_constraint": binding_code(s.binding_constraint),
         "message": s.message,
         "method": match jemput_proto::optimizer::PlanMethod::try_from(s.method) {

@@ -58,7 +58,7 @@ impl CurvePoint {
                 + s.mobile_activations,
             coverage: s.coverage_at_end,
             cost_rupiah: s.cost.total(),
-            already_reached: s.reaches_target && s.gap_at_start == 0 && s.mobile_activations == 0,
+            already_reached: s.already_reached,
         }
     }
 }

@@ -607,6 +607,7 @@ pub fn plan_to_proto(
             ikd_activated_at_start: s.ikd_activated_at_start,
             target_count: s.target_count,
             gap_at_start: s.gap_at_start,
+            already_reached: s.already_reached,
             binding_constraint: binding_to_proto(s.binding).into(),
             message: s.message.clone(),
             solver: s.solver.clone(),

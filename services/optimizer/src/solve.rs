@@ -173,6 +173,9 @@ pub struct Summary {
     pub ikd_activated_at_start: i64,
     pub target_count: i64,
     pub gap_at_start: i64,
+    /// The target was reached before the plan's first day (not by the kept
+    /// days of a replan): no field work, no money.
+    pub already_reached: bool,
     pub binding: Binding,
     pub office_only_working_days: Option<u32>,
     pub solver: String,
@@ -1724,6 +1727,7 @@ fn finish(
     let reaches_target = target_day.is_some();
     let target_date = target_day.map(|d| calendar.date(d));
     let gap_at_start = problem.need.max(0);
+    let already_reached = problem.need <= 0 && kept_through == 0;
     let office_only_working_days =
         (office > 0).then(|| ((gap_at_start + office - 1) / office).max(1) as u32);
     let optimality_gap = optimality_gap(target_day, lower_bound);
@@ -1759,10 +1763,9 @@ fn finish(
         _ => None,
     };
     let message = match target_date {
-        // Nothing to do: the district had reached its target before the
-        // plan's first day (a replan whose kept days reached it says when,
+        // Nothing to do (a replan whose kept days reached it says when,
         // below).
-        Some(_) if problem.need <= 0 && kept_through == 0 => format!(
+        Some(_) if already_reached => format!(
             "Target {} ({}) already reached before the plan starts: {} have IKD ({}); no field work is needed.",
             jemput_base::format::count(problem.target_count),
             jemput_base::format::target(params.target_fraction),
@@ -1820,6 +1823,7 @@ fn finish(
             ikd_activated_at_start: district.ikd_activated,
             target_count: problem.target_count,
             gap_at_start,
+            already_reached,
             binding,
             office_only_working_days,
             solver: solver.name().to_string(),

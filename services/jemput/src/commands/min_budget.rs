@@ -79,7 +79,7 @@ impl Report for MinBudgetReport {
             self.teams,
             if self.teams == 1 { "team" } else { "teams" }
         );
-        if let Some(plan) = self.plan.as_ref().filter(|plan| plan.already_reached()) {
+        if let Some(plan) = self.plan.as_ref().filter(|plan| plan.already_reached) {
             return format!(
                 "The target was reached before the plan's first day: no budget is needed by {deadline}.\n\n{}",
                 plan.render(self.lang)

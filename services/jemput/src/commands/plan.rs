@@ -66,6 +66,8 @@ pub struct Headline {
     pub ktp_el_recorded: i64,
     pub ikd_activated_at_start: i64,
     pub gap_at_start: i64,
+    /// Reached before the plan's first day: no field work, no money.
+    pub already_reached: bool,
     /// To the target date, or to the deadline or horizon when not reached.
     pub working_days: i32,
     /// Proven: no plan under the same parameters needs fewer.
@@ -330,6 +332,7 @@ impl Headline {
             ktp_el_recorded: summary.ktp_el_recorded,
             ikd_activated_at_start: summary.ikd_activated_at_start,
             gap_at_start: summary.gap_at_start,
+            already_reached: summary.already_reached,
             working_days: summary.working_days,
             lower_bound_working_days: summary.lower_bound_working_days,
             optimality_gap: summary.optimality_gap,
@@ -353,12 +356,6 @@ impl Headline {
             message: summary.message,
             method_detail: summary.method_detail,
         }
-    }
-
-    /// The target was reached before the plan's first day: nothing to do.
-    /// (A replan whose kept days reached it has their mobile activations.)
-    pub fn already_reached(&self) -> bool {
-        self.reaches_target && self.gap_at_start == 0 && self.mobile_activations == 0
     }
 
     /// The headline as text: a title line, whether and when the target is
@@ -386,7 +383,7 @@ impl Headline {
             format_target(self.target_fraction),
             format_count(self.target_count)
         );
-        if self.already_reached() {
+        if self.already_reached {
             out.push_str(&format!(
                 "\n\nTarget {target} already reached before {}: {} of {} recorded have IKD ({}). No field work is needed, and the plan has none.",
                 date(&self.start_date),
@@ -610,7 +607,7 @@ impl Report for PlanReport {
     fn to_human(&self) -> String {
         let language = self.lang.language();
         let mut out = self.headline.render(self.lang);
-        if self.headline.already_reached() {
+        if self.headline.already_reached {
             return out;
         }
         let name_width = self
